@@ -1,0 +1,267 @@
+"""The embedded default policy: a small Llama built from a config plus a BPE tokenizer of our own.
+
+Nothing is downloaded. The tokenizer is a byte-level BPE trained with `tokenizers` on the
+project's own corpus (generator questions, numbered quantity lists and gold traces in both the
+value and the pointer form), so prompts and traces cost few tokens. Model and tokenizer are saved
+in the standard Hugging Face layout (safetensors, no remote code) and cached by a hash of
+everything that determines them, so every later step loads them like any hub model and two
+builds with the same spec give the same files.
+
+`resolve_model("default")` builds (or finds) it; any other string is returned untouched, so
+`--model` takes a hub id or a local path through the same code path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MODEL = "default"
+BUILDER_VERSION = 1
+PROMPT_OPTIONS_FILE = "gsmtrace.json"
+
+PAD, END = "<|pad|>", "<|end|>"
+ROLE_TOKENS = ("<|system|>", "<|user|>", "<|assistant|>")
+SPECIAL_TOKENS = (PAD, END, *ROLE_TOKENS)
+
+# No whitespace around role markers: special tokens split first, so the rendered prompt with the
+# generation prompt is always a token-exact prefix of prompt + completion (TRL relies on that for
+# completion-only loss). The {% generation %} markers let `assistant_only_loss` work as well.
+CHAT_TEMPLATE = (
+    "{%- for message in messages -%}"
+    "{%- if message['role'] == 'assistant' -%}"
+    "<|assistant|>{% generation %}{{ message['content'] }}<|end|>{% endgeneration %}"
+    "{%- elif message['role'] in ['system', 'user'] -%}"
+    "<|{{ message['role'] }}|>{{ message['content'] }}<|end|>"
+    "{%- else -%}"
+    "{{ raise_exception('unsupported role: ' + message['role']) }}"
+    "{%- endif -%}"
+    "{%- endfor -%}"
+    "{%- if add_generation_prompt -%}<|assistant|>{%- endif -%}"
+)
+
+
+@dataclass(frozen=True)
+class DefaultModelSpec:
+    """Everything that determines the default model's files (the cache key hashes all of it)."""
+
+    vocab_size: int = 2048
+    hidden_size: int = 192
+    intermediate_size: int = 512
+    num_hidden_layers: int = 4
+    num_attention_heads: int = 6
+    max_position_embeddings: int = 512
+    corpus_size: int = 3000       # generator problems whose text trains the tokenizer
+    corpus_seed: int = 90_001     # a seed no training or evaluation split uses
+    corpus_presets: tuple[str, ...] = ("default", "hard")
+    seed: int = 0                 # weight initialisation
+    numbered: bool = True         # prompts list numbered quantities (pointer form `ref: N`)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def key(self) -> str:
+        blob = json.dumps({"v": BUILDER_VERSION, **asdict(self)}, sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def cache_root() -> Path:
+    """Where built default models live ($GSMTRACE_CACHE, else ~/.cache/gsmtrace)."""
+    env = os.environ.get("GSMTRACE_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "gsmtrace"
+
+
+def corpus_texts(spec: DefaultModelSpec) -> list[str]:
+    """The tokenizer's training corpus: prompts and gold traces in both trace forms."""
+    import generators
+
+    from trace_env import prompts
+
+    texts: list[str] = []
+    per_preset = max(1, spec.corpus_size // len(spec.corpus_presets))
+    for offset, preset in enumerate(spec.corpus_presets):
+        config = {} if preset == "default" else {"preset": preset}
+        for problem in generators.generate(per_preset, seed=spec.corpus_seed + offset, **config):
+            # The system prompt opens every training sequence, so it belongs to the corpus as often.
+            texts.append(prompts.SYSTEM_PROMPT)
+            texts.append(prompts.user_content(problem.question, numbered=True))
+            texts.append(problem.trace)
+            pointer = to_pointer_trace(problem.trace_data, problem.question, problem.answer)
+            if pointer is not None:
+                texts.append(pointer)
+    return texts
+
+
+def _pointer_steps(steps: list[dict[str, Any]], values: list[Any]) -> list[dict[str, Any]]:
+    from solver import parse_number
+
+    out = []
+    for step in steps:
+        step = dict(step)
+        if step.get("op") == "init" and "value" in step:
+            try:
+                value = parse_number(step["value"])
+            except (TypeError, ValueError):
+                value = None
+            if value is not None and value in values:
+                del step["value"]
+                step["ref"] = values.index(value) + 1  # first quantity in reading order
+        out.append(step)
+    return out
+
+
+def to_pointer_trace(trace_data: Any, question: str, answer: Any = None) -> str | None:
+    """The gold trace with every init value that is a question quantity replaced by `ref: N`.
+
+    Values that are constants (7 days, 60 minutes) stay literal. Returns None when the result
+    does not grade correct against `answer` (when given), so callers can fall back to values.
+    """
+    from solver import extract_quantities, format_trace, grade
+
+    values = [q.value for q in extract_quantities(question)]
+    if isinstance(trace_data, list):
+        data: Any = [{**sub, "trace": _pointer_steps(sub["trace"], values)} for sub in trace_data]
+    else:
+        data = {**trace_data, "trace": _pointer_steps(trace_data["trace"], values)}
+    try:
+        text = format_trace(data)
+    except (TypeError, ValueError, KeyError):
+        return None
+    if answer is not None and not grade(text, answer, question=question).correct:
+        return None
+    return text
+
+
+def train_tokenizer(texts: list[str], vocab_size: int) -> Any:
+    """A byte-level BPE over `texts`, wrapped as a transformers fast tokenizer with our chat template."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE())
+    # Digits stay single tokens, so numbers are compositional and pointers (`ref: 3`) cheap. Apart
+    # from digits nothing splits the text before BPE: merges may cross spaces, so the trace
+    # scaffolding ("}\n- {op: init, var: ") and the fixed system prompt become a few tokens
+    # each, which roughly quarters sequence lengths against word-level pre-tokenisation.
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [pre_tokenizers.Digits(individual_digits=True), pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)]
+    )
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=list(SPECIAL_TOKENS),
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    tok.train_from_iterator(texts, trainer=trainer)
+    wrapped = PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        eos_token=END,
+        pad_token=PAD,
+        extra_special_tokens=list(ROLE_TOKENS),
+        padding_side="left",  # decoder-only generation pads on the left
+        model_max_length=1_000_000,
+    )
+    wrapped.chat_template = CHAT_TEMPLATE
+    return wrapped
+
+
+def build_model(spec: DefaultModelSpec, tokenizer: Any) -> Any:
+    """A randomly initialised LlamaForCausalLM sized by `spec`, deterministic in `spec.seed`."""
+    import torch
+    from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM
+
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=spec.hidden_size,
+        intermediate_size=spec.intermediate_size,
+        num_hidden_layers=spec.num_hidden_layers,
+        num_attention_heads=spec.num_attention_heads,
+        num_key_value_heads=spec.num_attention_heads,
+        max_position_embeddings=spec.max_position_embeddings,
+        tie_word_embeddings=True,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.eos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+    )
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(spec.seed)
+        model = LlamaForCausalLM(config)
+    model.generation_config = GenerationConfig(
+        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, do_sample=False
+    )
+    return model
+
+
+def write_prompt_options(path: str | Path, *, numbered: bool) -> None:
+    """Record how this model expects its prompt, so evaluation builds the same one."""
+    Path(path, PROMPT_OPTIONS_FILE).write_text(json.dumps({"numbered": bool(numbered)}, indent=2) + "\n")
+
+
+def load_prompt_options(path: str | Path) -> dict[str, Any]:
+    """Prompt options saved next to a model ({} for a hub id or a model without the file)."""
+    file = Path(str(path), PROMPT_OPTIONS_FILE)
+    if not file.is_file():
+        return {}
+    try:
+        data = json.loads(file.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {"numbered": bool(data.get("numbered", False))} if isinstance(data, dict) else {}
+
+
+def build_default_model(
+    spec: DefaultModelSpec | None = None, cache_dir: str | Path | None = None, *, force: bool = False
+) -> Path:
+    """Build (or reuse) the default model and return its directory in HF layout."""
+    spec = spec or DefaultModelSpec()
+    root = Path(cache_dir) if cache_dir is not None else cache_root()
+    target = root / f"default-model-{spec.key()}"
+    if (target / "config.json").is_file() and not force:
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    tokenizer = train_tokenizer(corpus_texts(spec), spec.vocab_size)
+    model = build_model(spec, tokenizer)
+    # Write to a scratch directory, then rename: concurrent builders never see half a model.
+    scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
+    try:
+        model.save_pretrained(scratch, safe_serialization=True)
+        tokenizer.save_pretrained(scratch)
+        write_prompt_options(scratch, numbered=spec.numbered)
+        (scratch / "spec.json").write_text(json.dumps(asdict(spec), indent=2, default=str) + "\n")
+        if force and target.exists():
+            shutil.rmtree(target)
+        try:
+            scratch.rename(target)
+        except OSError:  # another process finished first: keep theirs
+            if not (target / "config.json").is_file():
+                raise
+    finally:
+        if scratch.exists():
+            shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
+def resolve_model(name_or_path: str, cache_dir: str | Path | None = None, **spec_overrides: Any) -> str:
+    """`"default"` -> the built default model's directory; anything else unchanged (hub id or path)."""
+    if name_or_path == DEFAULT_MODEL:
+        spec = DefaultModelSpec(**spec_overrides) if spec_overrides else None
+        return str(build_default_model(spec, cache_dir))
+    return name_or_path
+
+
+def load_model_and_tokenizer(name_or_path: str, *, trust_remote_code: bool = False, **load_kwargs: Any):
+    """Load any causal LM the standard way (safetensors only, no remote code unless asked)."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    path = resolve_model(name_or_path)
+    tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
+    model = AutoModelForCausalLM.from_pretrained(
+        path, use_safetensors=True, trust_remote_code=trust_remote_code, **load_kwargs
+    )
+    if tokenizer.pad_token is None:  # many hub tokenizers ship none; generation and batching need one
+        tokenizer.pad_token = tokenizer.eos_token
+    return model, tokenizer

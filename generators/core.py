@@ -1,0 +1,151 @@
+"""generate(): items as pure functions of (seed, index, config), each verified by the solver."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from fractions import Fraction
+from typing import Any
+
+from .builder import Composition, Reject
+from .config import GeneratorConfig, make_config
+from .context import Ctx, Draft
+from .numbers import canonical_answer, decimal_places, digits_of, is_terminating, plain
+from .problem import Problem
+from .refs import with_refs
+from .registry import PatternSpec
+from .render import add_distractors, fill
+from .select import allowed_phrasings, candidate_patterns, choose
+
+MAX_ATTEMPTS = 60
+
+
+class GenerationError(RuntimeError):
+    """A gold trace failed verification, or a pattern could not produce a valid item."""
+
+
+def _rng(*parts: object) -> random.Random:
+    digest = hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8).digest()
+    return random.Random(int.from_bytes(digest, "big"))
+
+
+def generate(n: int, seed: int = 0, *, start: int = 0, preset: str | None = None,
+             config: GeneratorConfig | None = None, **overrides: Any) -> list[Problem]:
+    """Items start..start+n-1 for `seed`. Each is a pure function of (seed, index, config).
+
+    Config comes from `preset=` (see PRESETS) or `config=`, plus keyword overrides of any
+    GeneratorConfig field. Every gold trace is graded by the solver against its question
+    and must score 1.0, otherwise GenerationError is raised.
+    """
+    if not isinstance(n, int) or n < 0:
+        raise ValueError(f"n must be a non-negative int, got {n!r}")
+    if not isinstance(seed, int) or not isinstance(start, int) or start < 0:
+        raise ValueError("seed must be an int and start a non-negative int")
+    cfg = make_config(preset=preset, config=config, **overrides)
+    return [generate_one(seed, i, cfg) for i in range(start, start + n)]
+
+
+def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> Problem:
+    """The item at `index` for `seed` under `cfg` (validated by the caller or here)."""
+    if cfg is None:
+        cfg = GeneratorConfig().validated()
+    diff, level = cfg.difficulty_at(index)
+    key = (cfg.split, seed, index)
+    spec = choose(_rng(*key, "pattern"), candidate_patterns(cfg, diff))
+    phrasings = allowed_phrasings(spec, cfg)
+    phrasing = _rng(*key, "phrasing").choice(phrasings)
+    draft, ctx = _build(spec, key, cfg, diff, phrasing)
+    question = fill(spec.phrasings[phrasing], draft.slots)
+    answer_value = draft.trace.answer
+    extra = _distractor_count(cfg, _rng(*key, "distractor"))
+    if extra:
+        used = _trace_numbers(draft)
+        names = [n for n in ctx.names if n in question]
+        question = add_distractors(question, extra, _rng(*key, "distractor-text"), names, used)
+    data = draft.trace.data()
+    if cfg.refs:
+        data = with_refs(data, question)
+    problem_id = f"synthetic-{seed}-{index}" if cfg.split == "train" else f"synthetic-{cfg.split}-{seed}-{index}"
+    trace_text = verify(data, answer_value, spec, question, problem_id)
+    steps = _count_steps(data)
+    difficulty = {
+        "steps": steps,
+        "experts": spec.n_experts,
+        "magnitude": max((digits_of(Fraction(v)) for v in _trace_numbers(draft, raw=True)), default=1),
+        "level": level if level is not None else 0,
+        "phrasing": phrasing,
+        "distractors": extra,
+    }
+    return Problem(
+        id=problem_id, question=question, answer=canonical_answer(answer_value), expert=spec.expert,
+        pattern=spec.name, trace=trace_text, trace_data=data, difficulty=difficulty, source="synthetic",
+    )
+
+
+def _build(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, phrasing: int) -> tuple[Draft, Ctx]:
+    last: Exception | None = None
+    for attempt in range(MAX_ATTEMPTS):
+        ctx = Ctx(_rng(*key, "numbers", attempt), _rng(*key, "render", attempt), cfg, diff, phrasing)
+        try:
+            draft = spec.build(ctx)
+            _check_answer(draft, cfg)
+            return draft, ctx
+        except Reject as err:
+            last = err
+    raise GenerationError(f"pattern {spec.name} found no valid numbers in {MAX_ATTEMPTS} tries for {key}: {last}")
+
+
+def _check_answer(draft: Draft, cfg: GeneratorConfig) -> None:
+    ans = draft.trace.answer
+    if ans is None:
+        raise GenerationError("pattern returned a trace without a query")
+    if ans <= 0:
+        raise Reject("answer must be positive")
+    if cfg.integer_answers and ans.denominator != 1:
+        raise Reject("answer is not whole")
+    if not is_terminating(ans) or decimal_places(ans) > 2:
+        raise Reject("answer needs more than two decimal places")
+
+
+def _distractor_count(cfg: GeneratorConfig, rng: random.Random) -> int:
+    count = 0
+    while count < cfg.max_distractors and rng.random() < cfg.distractors:
+        count += 1
+    return count
+
+
+def _trace_numbers(draft: Draft, raw: bool = False) -> set:
+    """Every literal number in the trace (as plain text, or raw values with raw=True)."""
+    parts = draft.trace.parts if isinstance(draft.trace, Composition) else [draft.trace]
+    vals: list[Any] = []
+    for part in parts:
+        for step in part.steps:
+            for k in ("value", "base", "rate", "amount"):
+                if k in step and not (isinstance(step[k], str) and step[k][:1].isalpha()):
+                    vals.append(step[k])
+            vals.extend(a for a in step.get("args", []) if not (isinstance(a, str) and a[:1].isalpha()))
+    if raw:
+        return {Fraction(v) for v in vals}
+    return {plain(Fraction(v)) for v in vals}
+
+
+def _count_steps(data: dict | list) -> int:
+    parts = data if isinstance(data, list) else [data]
+    return sum(len(p["trace"]) for p in parts)
+
+
+def verify(data: dict | list, answer: Fraction, spec: PatternSpec, question: str, item: str) -> str:
+    """Format the gold trace with the solver and grade it; anything but 1.0 raises."""
+    from solver import format_trace, grade
+
+    text = format_trace(data)
+    outcome = grade(text, answer, expert=spec.expert, question=question)
+    if outcome.reward != 1.0:
+        raise GenerationError(
+            f"gold trace for {item} (pattern {spec.name}) graded {outcome.reward} "
+            f"({outcome.category}: {outcome.error}; step {outcome.step}, sub-trace {outcome.subtrace}; "
+            f"solver answer {outcome.answer}, expected {plain(answer)})\nquestion: {question}\ntrace:\n{text}"
+        )
+    if outcome.answer is not None and outcome.answer != answer:
+        raise GenerationError(f"solver answer {outcome.answer} != builder answer {answer} for {item}")
+    return text

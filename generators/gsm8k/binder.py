@@ -1,0 +1,313 @@
+"""Bind the numbers of a solution's equations to grounded sources and compile them to a graph.
+
+A number in an equation becomes, in this order of preference:
+1. a reference to an earlier result with that value (results are variables, never re-typed);
+2. an init of a question quantity that grounds it (`extract_quantities`), named from its context;
+3. a named init of an implicit constant (`solver.CONSTANTS`);
+4. optionally, a one-operation derivation from the values above (a step the solution did in
+   its head, e.g. "together they skip 150 a minute" = 70 + 80); every derivation is noted.
+Anything else is ungrounded and the equation is dropped; later uses of its result fail too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from .derive import Operand, find_derivation
+from .expr import BinOp, Neg, Node, Num, decimal_text
+from .graph import Graph
+from .naming import constant_name, quantity_name, unit_word
+
+HUNDRED = Fraction(100)
+
+
+class BindError(Exception):
+    """An equation cannot be turned into grounded steps; `reason` is a short histogram key."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class QuantityRef:
+    """The slice of `solver.Quantity` the binder needs (keeps this module solver-agnostic)."""
+
+    index: int
+    text: str
+    value: Fraction
+    start: int
+    end: int
+    kind: str
+    grounds: frozenset[Fraction]
+
+    @classmethod
+    def wrap(cls, index: int, q: Any) -> QuantityRef:
+        return cls(index, q.text, Fraction(q.value), q.start, q.end, q.kind, frozenset(q.grounds))
+
+
+class Binder:
+    def __init__(
+        self,
+        question: str,
+        solution: str,
+        quantities: Sequence[QuantityRef],
+        constants: Iterable[Fraction],
+        *,
+        percent_ops: bool = True,
+        derive: bool = True,
+    ):
+        self.question = question
+        self.context = f"{question}\n{solution}"
+        self.quantities = list(quantities)
+        self.constants = frozenset(Fraction(c) for c in constants)
+        self.percent_ops = percent_ops
+        self.derive_missing = derive
+        self.graph = Graph()
+        self.results: list[tuple[Fraction, int]] = []  # (value as the solution states it, node)
+        self.poisoned: set[Fraction] = set()
+        self.q_inits: dict[tuple[int, Fraction], int] = {}
+        self.c_inits: dict[Fraction, int] = {}
+        self.notes: list[tuple[int, str]] = []
+        self.line = ""  # the solution line of the equation being compiled (derivation evidence)
+        self.before = ""  # the part of that line in front of the equation  # (node, remark) for derivations and rounding
+
+    # ---- sources -------------------------------------------------------------------------
+    def _result(self, value: Fraction) -> int | None:
+        for stated, gid in reversed(self.results):
+            if stated == value:
+                return gid
+        return None
+
+    def _quantity_init(self, index: int, value: Fraction) -> int:
+        key = (index, value)
+        if key not in self.q_inits:
+            q = self.quantities[index]
+            base = quantity_name(self.question, q.text, q.start, q.end, q.kind)
+            relation = "value" if value == q.value else ("percent" if value * 100 == q.value else "part")
+            if relation == "percent":
+                base = base.removesuffix("_pct") + "_rate"
+            elif relation == "part":
+                base = f"{base}_part"
+            self.q_inits[key] = self.graph.init(value, base, ("quantity", index, relation))
+        return self.q_inits[key]
+
+    def _find_quantity(self, value: Fraction) -> int | None:
+        used = {i for i, _ in self.q_inits}
+        direct = [q.index for q in self.quantities if q.value == value]
+        grounded = [q.index for q in self.quantities if value in q.grounds and q.value != value]
+        for tier in (direct, grounded):
+            fresh = [i for i in tier if i not in used]
+            if fresh or tier:
+                return (fresh or tier)[0]
+        return None
+
+    def _constant_init(self, value: Fraction) -> int:
+        if value not in self.c_inits:
+            self.c_inits[value] = self.graph.init(value, constant_name(value, self.context), ("constant",))
+        return self.c_inits[value]
+
+    def leaf(self, value: Fraction) -> int:
+        gid = self._result(value)
+        if gid is not None:
+            return gid
+        if value in self.poisoned:
+            raise BindError("uses_failed_result", decimal_text(value))
+        index = self._find_quantity(value)
+        if index is not None:
+            return self._quantity_init(index, value)
+        if value in self.constants:
+            return self._constant_init(value)
+        if self.derive_missing:
+            gid = self._derive(value)
+            if gid is not None:
+                return gid
+        raise BindError("ungrounded_number", decimal_text(value))
+
+    # ---- derivation of numbers the solution computed without writing the arithmetic ----
+    def _operands(self) -> list[Operand]:
+        out: list[Operand] = []
+        seen: set[Fraction] = set()
+        for k, (stated, gid) in enumerate(reversed(self.results)):
+            if stated not in seen:
+                seen.add(stated)
+                out.append(Operand(stated, "result", gid, recent=k == 0))
+        for q in self.quantities:
+            if q.value not in seen:
+                seen.add(q.value)
+                out.append(Operand(q.value, "quantity", q.index, unit=unit_word(self.question, q.end)))
+        out.extend(Operand(c, "constant", None) for c in sorted(self.constants) if c not in seen)
+        return out
+
+    def _materialize(self, o: Operand) -> int:
+        if o.kind == "result":
+            return o.ref
+        if o.kind == "quantity":
+            return self._quantity_init(o.ref, o.value)
+        return self._constant_init(o.value)
+
+    def _derive(self, target: Fraction) -> int | None:
+        found = find_derivation(target, self._operands(), self.line, self.before)
+        if found is None:
+            return None
+        op, a, b = found
+        gid = self.graph.compute(op, [self._materialize(a), self._materialize(b)])
+        self.results.append((target, gid))
+        self.notes.append((gid, f"derived {decimal_text(target)} = {decimal_text(a.value)} {op} {decimal_text(b.value)}"))
+        return gid
+
+    # ---- compiling expressions ----------------------------------------------------------
+    def _pct(self, p: Fraction) -> int | None:
+        for q in self.quantities:
+            if q.kind == "percent" and q.value == p:
+                return q.index
+        return None
+
+    def _rate_of(self, factor: Node) -> tuple[str, int, Fraction] | None:
+        """(percent op, quantity index, p) when `factor` is a percent multiplier of a p% quantity."""
+
+        def num(node: Node, value: Fraction | None = None) -> bool:
+            return isinstance(node, Num) and (value is None or node.value == value)
+
+        def over_hundred(node: Node) -> Node | None:  # `X/100` -> X
+            if isinstance(node, BinOp) and node.op == "/" and num(node.right, HUNDRED):
+                return node.left
+            return None
+
+        def as_rate(node: Node) -> Fraction | None:  # p/100 written as `0.2`, `20/100` or `20%`
+            inner = over_hundred(node)
+            if inner is not None and num(inner) and self._pct(inner.value) is not None:
+                return inner.value
+            if num(node) and self._pct(node.value * 100) is not None:
+                return node.value * 100
+            return None
+
+        p = as_rate(factor)
+        if p is not None:
+            return ("percent_of", self._pct(p), p)
+        inner = over_hundred(factor)  # (100 - p)/100, (100 + p)/100
+        if isinstance(inner, BinOp) and inner.op in "+-" and num(inner.left, HUNDRED) and num(inner.right):
+            index = self._pct(inner.right.value)
+            if index is not None:
+                kind = "percent_off" if inner.op == "-" else "percent_increase"
+                return (kind, index, inner.right.value)
+        if isinstance(factor, BinOp) and factor.op in "+-" and num(factor.left, Fraction(1)):
+            p = as_rate(factor.right)  # 1 - 0.2, 1 + 20/100
+            if p is not None:
+                return ("percent_off" if factor.op == "-" else "percent_increase", self._pct(p), p)
+        if num(factor) and factor.value != 1 and self._find_quantity(factor.value) is None:
+            for kind, p in (("percent_increase", (factor.value - 1) * 100), ("percent_off", (1 - factor.value) * 100)):
+                if p > 0 and self._pct(p) is not None:
+                    return (kind, self._pct(p), p)  # 1.2 with "20% more", 0.75 with "25% off"
+        return None
+
+    def _percent_form(self, node: Node) -> tuple[str, Node, int, Fraction] | None:
+        """Recognise `A * p/100`, `p/100 * A`, `A * p * 0.01`, `A * (1 - p/100)`, `A * 1.2` ..."""
+        if not isinstance(node, BinOp):
+            return None
+        if node.op == "*":
+            ops = _flatten(node, "*")
+            cents = [i for i, o in enumerate(ops) if isinstance(o, Num) and o.value == Fraction(1, 100)]
+            for i, o in enumerate(ops):
+                if cents and i != cents[0] and isinstance(o, Num) and self._pct(o.value) is not None:
+                    rest = [x for k, x in enumerate(ops) if k not in (i, cents[0])]
+                    if rest:
+                        return "percent_of", _product(rest), self._pct(o.value), o.value
+            for i, o in enumerate(ops):
+                found = self._rate_of(o)
+                rest = ops[:i] + ops[i + 1 :]
+                if found is not None and rest:
+                    return found[0], _product(rest), found[1], found[2]
+        elif node.op == "/" and isinstance(node.right, Num) and node.right.value == HUNDRED:
+            ops = _flatten(node.left, "*")
+            for i, o in enumerate(ops):
+                found = self._rate_of(BinOp("/", o, node.right))
+                rest = ops[:i] + ops[i + 1 :]
+                if found is not None and rest:
+                    return found[0], _product(rest), found[1], found[2]
+        return None
+
+    def compile(self, node: Node) -> int:
+        if self.percent_ops:
+            form = self._percent_form(node)
+            if form is not None:
+                kind, base_node, index, p = form
+                base = self.compile(base_node)
+                return self.graph.percent(kind, base, self._quantity_init(index, p))
+        if isinstance(node, Num):
+            return self.leaf(node.value)
+        if isinstance(node, Neg):
+            raise BindError("negative_literal")
+        if node.op == "/" and isinstance(node.left, Num) and isinstance(node.right, Num) and node.right.value:
+            frac = node.left.value / node.right.value  # `1/4` written for a fraction in the question
+            parts = {node.left.value, node.right.value}
+            if frac.denominator != 1 and any(q.value == frac and parts <= q.grounds for q in self.quantities):
+                return self.leaf(frac)
+        if node.op in "+*":
+            operands = _flatten(node, node.op)
+            args = [self.compile(x) for x in operands]
+            return self.graph.compute("add" if node.op == "+" else "mul", args)
+        left = self.compile(node.left)
+        right = self.compile(node.right)
+        if node.op == "/" and self.graph.nodes[right].value == 0:
+            raise BindError("division_by_zero")
+        return self.graph.compute("sub" if node.op == "-" else "div", [left, right])
+
+    def add_equation(self, node: Node, stated: Fraction, label: str) -> int:
+        gid = self.compile(node)
+        if self.graph.nodes[gid].kind == "init":
+            raise BindError("no_computation", label)  # e.g. `1/2` that is just the question's "half"
+        value = self.graph.nodes[gid].value
+        if value != stated:
+            if stated.denominator == 1 and stated == math.floor(value):
+                gid = self.graph.compute("floor", [gid])
+                self.notes.append((gid, f"floor: {label}"))
+            elif stated.denominator == 1 and stated == math.ceil(value):
+                gid = self.graph.compute("ceil", [gid])
+                self.notes.append((gid, f"ceil: {label}"))
+            elif abs(value - stated) <= abs(stated) / 200:
+                self.notes.append((gid, f"approximate: {label} = {float(value):g}"))
+            else:
+                raise BindError("annotation_mismatch", f"{label} is {decimal_text(value)}")
+        self.results.append((stated, gid))
+        return gid
+
+    def try_equation(
+        self, node: Node, stated: Fraction, label: str, line: str = "", before: str = ""
+    ) -> BindError | None:
+        """Add an equation; on failure forget its half-built nodes and poison its result."""
+        self.line, self.before = line, before
+        mark = len(self.graph.nodes), len(self.results), len(self.notes)
+        try:
+            self.add_equation(node, stated, label)
+            return None
+        except BindError as err:
+            del self.graph.nodes[mark[0] :]
+            del self.results[mark[1] :]
+            del self.notes[mark[2] :]
+            self.q_inits = {k: v for k, v in self.q_inits.items() if v < mark[0]}
+            self.c_inits = {k: v for k, v in self.c_inits.items() if v < mark[0]}
+            self.poison(stated)
+            return err
+
+    def poison(self, value: Fraction) -> None:
+        if self._result(value) is None:
+            self.poisoned.add(value)
+
+
+def _product(nodes: list[Node]) -> Node:
+    out = nodes[0]
+    for node in nodes[1:]:
+        out = BinOp("*", out, node)
+    return out
+
+
+def _flatten(node: Node, op: str) -> list[Node]:
+    if isinstance(node, BinOp) and node.op == op:
+        return _flatten(node.left, op) + _flatten(node.right, op)
+    return [node]

@@ -1,0 +1,146 @@
+"""Grounded variable names: a short word taken from the text around a number.
+
+Hybrid naming (the seed experiment's best setting): inits get a semantic name read from the
+question (`eggs`, `price_per_hour`), intermediates get scaffolding names (`step1`, `result`).
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+_STOP_WORDS = (
+    """a an the of more less fewer times than per each every his her their its my your our and or to
+    for in on at with by as is are was were be been being that this these those other another new old
+    big small large extra total all some only just about over under same different which who whom what
+    how many much if then so but it he she they we you i me him them us there here one ones also still
+    already again now later first second third last next few several most least up down out off into
+    from after before during while when until since both either neither not no yes do does did has
+    have had will would can could should may might must shall get gets got make makes made take takes
+    took give gives gave buy buys bought sell sells sold pay pays paid cost costs spend spends spent
+    earn earns earned save saves saved want wants need needs use uses used than half twice full
+    whole remaining rest left another additional respectively altogether together around nearly
+    almost exactly least dollars dollar"""
+)
+_STOP = frozenset(_STOP_WORDS.split())
+_MULTIPLIER_TEXT = (
+    "half twice double triple thrice quadruple third quarter fourth fifth sixth seventh eighth ninth "
+    "tenth dozen hundred thousand"
+)
+_MULTIPLIER_WORDS = frozenset(_MULTIPLIER_TEXT.split())
+_RATE_WORDS = frozenset({"a", "an", "per", "each", "every"})
+_RESERVED = re.compile(r"^(?:step\d+|result|prev|sub\d+|sum)$")
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+_CLAUSE_END = re.compile(r"[.?!;:\n]")
+MAX_NAME = 20
+
+
+def _words_after(text: str, end: int, limit: int = 4) -> list[str]:
+    stop = _CLAUSE_END.search(text, end)
+    span = text[end : stop.start() if stop else len(text)]
+    return [w.lower() for w in _WORD.findall(span)][:limit]
+
+
+def _words_before(text: str, start: int, limit: int = 4) -> list[str]:
+    head = text[:start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(head)), default=0)
+    return [w.lower() for w in _WORD.findall(head[cut:])][-limit:]
+
+
+def unit_word(question: str, end: int) -> str:
+    """The word right after a number, singular (`6 hours` -> `hour`); empty when none follows."""
+    m = re.match(r"[ -](?:(?:a|an|of|the) )?([A-Za-z]{2,})", question[end:])
+    if not m:
+        return ""
+    word = m.group(1).lower()
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _clean(word: str) -> str:
+    word = re.sub(r"[^a-z_]", "", word.lower().replace("'", ""))
+    return word[:MAX_NAME].strip("_")
+
+
+def _first_content(words: list[str]) -> str | None:
+    for word in words:
+        if word not in _STOP and len(word) > 1:
+            return word
+    return None
+
+
+def quantity_name(question: str, text: str, start: int, end: int, kind: str) -> str:
+    """A base name for the quantity `text` found at question[start:end]."""
+    lowered = text.lower().strip()
+    for word in _WORD.findall(lowered):
+        if word in _MULTIPLIER_WORDS and kind in ("word", "fraction"):
+            return _clean(word)
+    after = _words_after(question, end)
+    before = _words_before(question, start)
+    if kind == "money":
+        if after and after[0] in _RATE_WORDS and len(after) > 1 and after[1] not in _STOP:
+            return _clean(f"per_{after[1]}")
+        noun = _first_content(after[:2]) or _first_content(list(reversed(before)))
+        return _clean(f"{noun}_cost") if noun else "dollars"
+    noun = _first_content(after) or _first_content(list(reversed(before)))
+    base = _clean(noun) if noun else "num"
+    if kind == "percent":
+        return f"{base}_pct" if noun else "pct"
+    return base or "num"
+
+
+def constant_name(value: Fraction, context: str) -> str:
+    """Name for an implicit constant; the context (question + solution) picks among meanings."""
+    ctx = context.lower()
+    has = lambda *words: any(re.search(rf"\b{w}", ctx) for w in words)  # noqa: E731
+    if value == 2:
+        return "two"
+    if value == 7:
+        return "days_per_week"
+    if value == 12:
+        if has("inch"):
+            return "inches_per_foot"
+        if has("month"):
+            return "months_per_year"
+        return "dozen"
+    if value == 24:
+        return "hours_per_day"
+    if value == 52:
+        return "weeks_per_year"
+    if value == 60:
+        return "seconds_per_minute" if has("second") and not has("hour") else "minutes_per_hour"
+    if value == 100:
+        if has("cent") and not has("percent") and "%" not in ctx:
+            return "cents_per_dollar"
+        return "percent"
+    if value == 365:
+        return "days_per_year"
+    if value == 1000:
+        if has("gram", "kg", "kilogram"):
+            return "grams_per_kg"
+        if has("ml", "milliliter", "millilitre", "liter", "litre"):
+            return "ml_per_liter"
+        if has("meter", "metre", "km", "kilometer"):
+            return "meters_per_km"
+        return "thousand"
+    if value == 1:
+        return "one"
+    text = str(value).replace("/", "_over_").replace("-", "minus_")
+    return f"const_{text}"
+
+
+class NameBook:
+    """Hands out unique variable names."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def take(self, base: str) -> str:
+        base = _clean(base) or "num"
+        if not re.match(r"[a-z_]", base) or _RESERVED.match(base):
+            base = f"{base}_q"
+        name, n = base, 2
+        while name in self.used:
+            name = f"{base}_{n}"
+            n += 1
+        self.used.add(name)
+        return name

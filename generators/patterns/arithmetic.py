@@ -1,0 +1,227 @@
+"""Sequential arithmetic patterns: every init first, then the computes (init+ compute+ query).
+
+All phrasings of a pattern mention the quantities in the order the trace initialises them.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from ..context import Ctx, Draft
+from ..lexicon import CLUBS, COLLECTIBLES, FOODS, GOODS, MEMBERS, SHOPS
+from ..registry import pattern
+from ._common import count_for, need, things, unit_price, who
+
+SEQ = "arithmetic_sequential"
+
+
+@pattern("ar_shopping_total", "arithmetic", SEQ, [
+    "{name} buys {n1} {items1} at {p1} each and {n2} {items2} at {p2} each. How much does {he} spend in total?",
+    "At the {shop}, {name} picks up {n1} {items1} that cost {p1} apiece, plus {n2} {items2} that cost {p2} "
+    "apiece. What is the total bill?",
+    "For a school project {name} needs {n1} {items1}, which are {p1} each, and {n2} {items2}, which are {p2} "
+    "each. How much money does {he} need?",
+    "{n1} {items1} priced at {p1} each and {n2} {items2} priced at {p2} each go into {name}'s cart. "
+    "How much does the cart cost altogether?",
+], "two kinds of goods, count times price each, summed", decimals=True, gaps=("many_inits",))
+def ar_shopping_total(g: Ctx) -> Draft:
+    p = g.person()
+    t1, t2 = g.thing(GOODS), g.thing(GOODS)
+    p1, p2 = unit_price(g, t1), unit_price(g, t2)
+    n1, n2 = count_for(g, p1, 2, 9), count_for(g, p2, 2, 9)
+    tr = g.trace("arithmetic")
+    tr.init("count1", n1)
+    tr.init("price1", p1)
+    tr.init("count2", n2)
+    tr.init("price2", p2)
+    s1 = tr.compute("mul", ["count1", "price1"])
+    s2 = tr.compute("mul", ["count2", "price2"])
+    tr.finish("add", [s1, s2])
+    return Draft(tr, {**who(p), "items1": t1.plural, "items2": t2.plural,
+                      "n1": g.n(n1), "n2": g.n(n2), "p1": g.money(p1), "p2": g.money(p2),
+                      "shop": g.pick(SHOPS)})
+
+
+@pattern("ar_change_due", "arithmetic", SEQ, [
+    "{name} buys {n} {items} for {price} each and pays with a {paid} bill. How much change does {he} get?",
+    "{n} {items} cost {price} each. {name} hands the cashier {paid} for them. How much change should "
+    "{name} receive?",
+    "{name} wants {n} {items}. Each one costs {price}, and {he} pays with {paid}. How much money does "
+    "{he} get back?",
+], "count times price, subtracted from the amount paid", decimals=True)
+def ar_change_due(g: Ctx) -> Draft:
+    p, t = g.person(), g.thing(GOODS)
+    price = unit_price(g, t)
+    n = count_for(g, price, 2, 8)
+    cost = n * price
+    paid = next(b for b in (10, 20, 50, 100, 200, 500, 1000, 5000, 10000, 50000, 100000) if b > cost)
+    tr = g.trace("arithmetic")
+    tr.init("count", n)
+    tr.init("price", price)
+    tr.init("paid", paid)
+    step = tr.compute("mul", ["count", "price"])
+    tr.finish("sub", ["paid", step])
+    return Draft(tr, {**who(p), **things(t), "n": g.n(n), "price": g.money(price), "paid": g.money(paid)})
+
+
+@pattern("ar_boxes_needed", "arithmetic", SEQ, [
+    "{name} has {n} {items} to pack. Each box holds {per_box} {items}. How many boxes does {he} need to "
+    "pack all of them?",
+    "What is the smallest number of boxes needed for {n} {items} if a box can hold {per_box} of them?",
+    "{name} is moving {n} {items}, and {his} crates fit {per_box} each. How many crates must {he} use?",
+], "round a division up (a part-full box still counts)")
+def ar_boxes_needed(g: Ctx) -> Draft:
+    p, t = g.person(), g.thing(COLLECTIBLES)
+    per_box = g.int(4, 24)
+    n = g.big(30, 400)
+    need(n % per_box != 0, "division is exact; rounding up would be moot")
+    tr = g.trace("arithmetic")
+    tr.init(t.var, n)
+    tr.init("per_box", per_box)
+    step = tr.compute("div", [t.var, "per_box"])
+    tr.finish("ceil", [step])
+    return Draft(tr, {**who(p), **things(t), "n": g.n(n), "per_box": g.n(per_box)})
+
+
+@pattern("ar_share_equally", "arithmetic", SEQ, [
+    "{name} has {a} {items1} and {b} {items2}. {He} shares all of them equally among {k} friends. How many "
+    "pieces of fruit does each friend get?",
+    "A basket holds {a} {items1} and {b} {items2}. The fruit is split evenly between {k} children. How many "
+    "pieces does each child receive?",
+    "{name} picked {a} {items1} and {b} {items2}, then divided them equally into {k} bags. How many pieces "
+    "of fruit are in each bag?",
+], "two amounts added, then shared equally")
+def ar_share_equally(g: Ctx) -> Draft:
+    p = g.person()
+    fruits = [t for t in FOODS if t.plural in ("apples", "oranges", "lemons", "peaches", "pears", "plums",
+                                                 "cherries", "strawberries")]
+    t1, t2 = g.thing(tuple(fruits)), g.thing(tuple(fruits))
+    k = g.int(2, 9)
+    total = g.multiple(k, 10, 120)
+    a = g.int(1, total - 1)
+    tr = g.trace("arithmetic")
+    tr.init(t1.var, a)
+    tr.init(t2.var, total - a)
+    tr.init("people", k)
+    step = tr.compute("add", [t1.var, t2.var])
+    tr.finish("div", [step, "people"])
+    return Draft(tr, {**who(p), "items1": t1.plural, "items2": t2.plural, "a": g.n(a), "b": g.n(total - a),
+                      "k": g.n(k)})
+
+
+@pattern("ar_average", "arithmetic", SEQ, [
+    "{name} scored {s1}, {s2} and {s3} points on {k} quizzes. What was {his} average score?",
+    "{name} got {s1}, {s2} and {s3} words right on {his} {k} spelling tests. On average, how many words "
+    "did {he} get right per test?",
+    "{name} scored {s1}, {s2} and {s3} points in {his} last {k} basketball games. How many points did {he} "
+    "average per game?",
+], "mean of three values")
+def ar_average(g: Ctx) -> Draft:
+    p = g.person()
+    k = 3
+    mean = g.int(40, 90)
+    d1, d2 = g.int(1, min(9, mean - 1)), g.int(1, min(9, mean - 1))
+    s1, s2, s3 = mean + d1, mean - d2, mean - d1 + d2
+    need(len({s1, s2, s3}) == 3, "scores should differ")
+    tr = g.trace("arithmetic")
+    tr.init("score1", s1)
+    tr.init("score2", s2)
+    tr.init("score3", s3)
+    tr.init("tests", k)
+    step = tr.compute("add", ["score1", "score2", "score3"])
+    tr.finish("div", [step, "tests"])
+    return Draft(tr, {**who(p), "s1": g.n(s1), "s2": g.n(s2), "s3": g.n(s3), "k": g.n(k)})
+
+
+@pattern("ar_fraction_left", "arithmetic", SEQ, [
+    "{name} has {money}. {He} spends {frac} of it on a new game. How much money does {he} have left?",
+    "{name} earned {money} last month and put {frac} of it toward rent. How much of the money is left?",
+    "Out of a budget of {money}, a {club} uses {frac} for supplies. How many dollars remain in the budget?",
+], "a fraction of an amount is spent; what is left", gaps=("fractions",))
+def ar_fraction_left(g: Ctx) -> Draft:
+    p = g.person()
+    frac = g.pick([Fraction(1, 2), Fraction(1, 3), Fraction(1, 4), Fraction(2, 5), Fraction(3, 4), Fraction(2, 3)])
+    money = g.multiple(frac.denominator, 20, 600)
+    tr = g.trace("arithmetic")
+    tr.init("money", money)
+    tr.init("fraction", frac)
+    step = tr.compute("mul", ["money", "fraction"])
+    tr.finish("sub", ["money", step])
+    return Draft(tr, {**who(p), "money": g.money(money), "frac": g.frac(frac), "club": g.pick(CLUBS)})
+
+
+@pattern("ar_dozen_cost", "arithmetic", SEQ, [
+    "Eggs cost {price} per dozen. {name} buys {n} eggs. How much does {he} pay?",
+    "A bakery sells bagels for {price} a dozen. How much do {n} bagels cost?",
+    "{name} sells cookies at {price} per dozen. If a customer orders {n} cookies, how much does the "
+    "customer owe?",
+], "items priced per dozen (12 is implicit)", gaps=("constants",))
+def ar_dozen_cost(g: Ctx) -> Draft:
+    p = g.person()
+    price, dozens = g.big(2, 12), g.int(2, 10)
+    n = dozens * 12
+    tr = g.trace("arithmetic")
+    tr.init("price", price)
+    tr.init("count", n)
+    step = tr.compute("div", ["count", 12])
+    tr.finish("mul", [step, "price"])
+    return Draft(tr, {**who(p), "price": g.money(price), "n": g.n(n)})
+
+
+@pattern("ar_cents_to_dollars", "arithmetic", SEQ, [
+    "Each {item} costs {cents} cents. {name} buys {n} of them. How many dollars does {he} spend?",
+    "A {item} sells for {cents} cents at the {shop}. How many dollars do {n} {items} cost?",
+    "{name} pays {cents} cents for every {item} {he} buys. {He} buys {n} {items}. How much is that in dollars?",
+], "a price in cents times a count, converted to dollars (100 is implicit)", gaps=("constants",))
+def ar_cents_to_dollars(g: Ctx) -> Draft:
+    p = g.person()
+    t = g.thing(COLLECTIBLES)
+    cents = g.pick([5, 10, 20, 25, 40, 50, 75])
+    unit = 100 // math.gcd(cents, 100)
+    n = unit * g.int(1, max(1, 40 // unit)) if g.exact else g.int(2, 40)
+    need(n >= 2, "too few")
+    tr = g.trace("arithmetic")
+    tr.init("cents", cents)
+    tr.init("count", n)
+    step = tr.compute("mul", ["cents", "count"])
+    tr.finish("div", [step, 100])
+    return Draft(tr, {**who(p), **things(t), "cents": g.n(cents), "n": g.n(n), "shop": g.pick(SHOPS)})
+
+
+@pattern("ar_leftover_groups", "arithmetic", SEQ, [
+    "There are {n} {members} at the {club}. They form teams of {k}. How many {members} are left without "
+    "a team?",
+    "{n} {members} line up in rows of {k}. How many {members} are in the last, incomplete row?",
+    "A coach splits {n} {members} into groups of exactly {k}. How many {members} are left over?",
+], "the remainder of a division")
+def ar_leftover_groups(g: Ctx) -> Draft:
+    m = g.thing(MEMBERS)
+    k = g.int(3, 12)
+    n = g.big(20, 300)
+    need(n % k != 0, "no remainder")
+    tr = g.trace("arithmetic")
+    tr.init(m.var, n)
+    tr.init("group_size", k)
+    tr.finish("mod", [m.var, "group_size"])
+    return Draft(tr, {"members": m.plural, "n": g.n(n), "k": g.n(k), "club": g.pick(CLUBS)})
+
+
+@pattern("ar_sum_then_subtract", "arithmetic", SEQ, [
+    "A library received {a} new books on Monday, {b} on Tuesday and {c} on Wednesday. By Friday it had "
+    "lent out {d} of them. How many of the new books are still on the shelves?",
+    "{name} collected {a} cans in the first week, {b} in the second week and {c} in the third week. {He} "
+    "recycled {d} of them. How many cans does {he} still have?",
+    "A farm stand picked {a} melons on the first day, {b} on the second and {c} on the third. It sold {d}. "
+    "How many melons are left?",
+], "three amounts added, one taken away", gaps=("many_inits",))
+def ar_sum_then_subtract(g: Ctx) -> Draft:
+    p = g.person()
+    a, b, c = g.big(10, 90), g.big(10, 90), g.big(10, 90)
+    d = g.int(5, a + b + c - 1)
+    tr = g.trace("arithmetic")
+    for var, v in (("first", a), ("second", b), ("third", c), ("removed", d)):
+        tr.init(var, v)
+    step = tr.compute("add", ["first", "second", "third"])
+    tr.finish("sub", [step, "removed"])
+    return Draft(tr, {**who(p), "a": g.n(a), "b": g.n(b), "c": g.n(c), "d": g.n(d)})

@@ -1,0 +1,94 @@
+"""Long arithmetic chains (8+ steps); two of them grow with Difficulty.chain_length."""
+
+from __future__ import annotations
+
+from ..context import Ctx, Draft
+from ..lexicon import GOODS
+from ..registry import pattern
+from ._common import count_for, need, unit_price, who
+
+LONG = "arithmetic_long"
+
+
+def _listing(parts: list[str]) -> str:
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+@pattern("al_shopping_list", "arithmetic", LONG, [
+    "{name} goes shopping and buys {listing}. How much does {he} spend in total?",
+    "{Name}'s receipt lists {listing}. What is the total on the receipt?",
+    "For the new school year {name} needs {listing}. How much will all of it cost?",
+], "several goods, each count times price, all summed (length follows chain_length)", decimals=True,
+    variable_length=True, gaps=("long", "interleaved", "many_inits"))
+def al_shopping_list(g: Ctx) -> Draft:
+    p = g.person()
+    k = max(3, min(6, g.int(*g.diff.chain_length)))
+    tr = g.trace("arithmetic")
+    parts, products = [], []
+    for i in range(1, k + 1):
+        t = g.thing(GOODS)
+        price = unit_price(g, t)
+        n = count_for(g, price, 2, 9)
+        tr.init(f"count{i}", n)
+        products.append(tr.compute("mul", [f"count{i}", tr.init(f"price{i}", price)]))
+        parts.append(f"{g.n(n)} {t.plural} at {g.money(price)} each")
+    tr.finish("add", products)
+    return Draft(tr, {**who(p), "listing": _listing(parts)})
+
+
+@pattern("al_savings_growth", "arithmetic", LONG, [
+    "{name} saves {first} in the first month. Every month after that, {he} saves {more} more than the month "
+    "before. How much has {he} saved in total after {k} months?",
+    "On the first day of a reading challenge {name} reads {first} pages. Each day {he} reads {more} pages "
+    "more than the day before. How many pages has {he} read after {k} days?",
+    "A new cafe serves {first} customers in its first week, and {more} more customers each week than the "
+    "week before. How many customers has it served over its first {k} weeks?",
+], "an amount that grows by a fixed step, summed over k periods (k follows chain_length)",
+    variable_length=True, gaps=("long",))
+def al_savings_growth(g: Ctx) -> Draft:
+    p = g.person()
+    k = max(5, min(10, g.int(*g.diff.chain_length) + 2))
+    first, more = g.big(5, 60), g.int(2, 15)
+    tr = g.trace("arithmetic")
+    tr.init("first", first)
+    tr.init("more", more)
+    terms = ["first"]
+    for _ in range(k - 1):
+        terms.append(tr.compute("add", [terms[-1], "more"]))
+    tr.finish("add", terms)
+    money = g.phrasing == 0
+    return Draft(tr, {**who(p), "first": g.money(first) if money else g.n(first),
+                      "more": g.money(more) if money else g.n(more), "k": g.n(k)})
+
+
+# (outer, unit, item, bad-verb, pack) nouns per phrasing.
+_PIPES = (("rows", "trees", "apples"), ("coops", "hens", "eggs"), ("classes", "students", "cookies"))
+
+
+@pattern("al_harvest_sales", "arithmetic", LONG, [
+    "An orchard has {a} rows with {b} trees in each row. Every tree gives {c} apples. {bad} apples are "
+    "bruised and thrown away. The rest are packed into bags of {per} and each bag sells for {price}. How "
+    "much money does the orchard make?",
+    "A farm has {a} coops with {b} hens in each coop. Each hen lays {c} eggs this week. {bad} eggs are "
+    "cracked. The good eggs go into cartons of {per}, and each carton sells for {price}. How much does "
+    "the farm earn from the eggs this week?",
+    "A school has {a} classes of {b} students. Each student bakes {c} cookies for a fundraiser, but {bad} "
+    "cookies burn. The others are sold in bags of {per} for {price} a bag. How much money is raised?",
+], "nested counts, minus losses, packed, priced (a fixed 12-step chain)", gaps=("long", "interleaved", "many_inits"))
+def al_harvest_sales(g: Ctx) -> Draft:
+    outer, unit, item = _PIPES[g.phrasing % len(_PIPES)]
+    a, b, c = g.int(2, 10), g.int(3, 12), g.int(2, 12)
+    per = g.int(2, 12)
+    total = a * b * c
+    bad = (total % per) + per * g.int(0, max(0, min(5, total // per - 2)))
+    need(0 < bad < total, "nothing thrown away or nothing left")
+    price = g.big(2, 9)
+    tr = g.trace("arithmetic")
+    tr.init(outer, a)
+    step = tr.compute("mul", [outer, tr.init(unit, b)])
+    step = tr.compute("mul", [step, tr.init(f"{item}_each", c)])
+    good = tr.compute("sub", [step, tr.init("bad", bad)])
+    packs = tr.compute("div", [good, tr.init("per_pack", per)])
+    tr.finish("mul", [packs, tr.init("price", price)])
+    return Draft(tr, {"a": g.n(a), "b": g.n(b), "c": g.n(c), "bad": g.n(bad), "per": g.n(per),
+                      "price": g.money(price)})

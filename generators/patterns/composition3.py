@@ -1,0 +1,143 @@
+"""Three-expert compositions, including one that wires two earlier results (sub1, sub2)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..builder import Composition
+from ..context import Ctx, Draft
+from ..lexicon import COLLECTIBLES, GOODS
+from ..registry import pattern
+from ._common import count_for, need, things, unit_price, who
+from .composition import C3
+from .percentage import _pct
+
+
+@pattern("comp3_wage_tax_goal", "composition", C3, [
+    "{name} earns {wage} an hour and works {h} hours. {rate} of the pay goes to taxes. {He} wants a bike that "
+    "costs {goal}. How much more money does {he} need after taxes?",
+    "At {wage} per hour, {name} works {h} hours, but {rate} of the pay is taken out for taxes. {He} is "
+    "saving for a trip that costs {goal}. How much is {he} still short?",
+    "{name} makes {wage} an hour. This month {he} worked {h} hours, and {rate} of the money went to taxes. "
+    "How much more does {he} need to buy a {goal} laptop?",
+], "rate (pay), then percentage (after tax), then arithmetic (gap to a goal)", n_experts=3)
+def comp3_wage_tax_goal(g: Ctx) -> Draft:
+    p = g.person()
+    rate = Fraction(g.pick([10, 20, 25]))
+    wage = g.int(8, 30)
+    den = (1 - rate / 100).denominator
+    h = den * g.int(1, max(1, 30 // den))
+    need(h >= 2, "works too little")
+    take_home = wage * h * (1 - rate / 100)
+    goal = int(take_home) + g.big(20, 600, mult=10)
+    c = Composition()
+    s1 = c.sub("rate_equation")
+    s1.init("wage", wage)
+    s1.finish("mul", ["wage", s1.init("hours", h)])
+    s2 = c.sub("percentage")
+    c.link(s2)
+    s2.query(s2.percent("percent_off", "prev", s2.init("tax", rate), var="result"))
+    s3 = c.sub("arithmetic")
+    c.link(s3)
+    s3.finish("sub", [s3.init("goal", goal), "prev"])
+    return Draft(c, {**who(p), "wage": g.money(wage), "h": g.n(h), "rate": _pct(g, rate), "goal": g.money(goal)})
+
+
+@pattern("comp3_games_total", "composition", C3, [
+    "A team scored {a} points in its first game. In the second game it played {b} quarters and scored {c} "
+    "points in each. In the third game it scored {rate} more points than in the second. How many points did "
+    "it score in the three games?",
+    "{name} scored {a} points in the first round of a quiz. In the second round {he} answered {b} questions "
+    "worth {c} points each. The third round earned {him} {rate} more points than the second. What was {his} "
+    "total score?",
+    "A shop sold {a} {items} on Monday. On Tuesday it sold {b} boxes of {c} {items}. On Wednesday it sold "
+    "{rate} more {items} than on Tuesday. How many {items} did it sell over the three days?",
+], "arithmetic, then a percent increase of it, then a total that wires sub1 and sub2", n_experts=3)
+def comp3_games_total(g: Ctx) -> Draft:
+    p = g.person()
+    t = g.thing(COLLECTIBLES)
+    rate = Fraction(g.pick([10, 20, 25, 50]))
+    den = (1 + rate / 100).denominator
+    a, b = g.big(10, 90), g.int(2, 8)
+    c_ = den * g.int(1, max(1, 30 // den))
+    need(c_ >= 2, "too few points")
+    c = Composition()
+    s1 = c.sub("arithmetic")
+    s1.init("groups", b)
+    s1.finish("mul", ["groups", s1.init("each", c_)])
+    s2 = c.sub("percentage")
+    c.link(s2)
+    s2.query(s2.percent("percent_increase", "prev", s2.init("rate", rate), var="result"))
+    s3 = c.sub("arithmetic")
+    s3.init("first", a)
+    c.link(s3, 1)
+    c.link(s3, 2)
+    s3.finish("add", ["first", "sub1", "sub2"])
+    return Draft(c, {**who(p), **things(t), "a": g.n(a), "b": g.n(b), "c": g.n(c_), "rate": _pct(g, rate)})
+
+
+@pattern("comp3_compare_donate_share", "composition", C3, [
+    "{b} has {x} {items} and {a} has {more} more than {b}. They donate {rate} of all their {items} and split "
+    "the donation equally among {k} classrooms. How many {items} does each classroom get?",
+    "{b} collected {x} {items}; {a} collected {more} more. Together they give {rate} of the {items} to "
+    "{k} friends, the same number to each. How many {items} does each friend receive?",
+    "{b} owns {x} {items}, and {a} owns {more} more than {b}. They sell {rate} of their combined {items} "
+    "in bundles, one bundle to each of {k} buyers. How many {items} are in each bundle?",
+], "comparison (total), percentage (share of it), arithmetic (split equally)", n_experts=3)
+def comp3_compare_donate_share(g: Ctx) -> Draft:
+    a, b = g.people(2)
+    t = g.thing(COLLECTIBLES)
+    rate = Fraction(g.pick([10, 20, 25, 40, 50]))
+    k = g.int(2, 6)
+    # Work backwards from a whole share per group, so every step stays whole.
+    total = Fraction(g.int(1, 20) * k * 100) / rate
+    if total.denominator != 1:
+        total *= total.denominator
+    need(total >= 12 and total % 1 == 0, "total too small")
+    x = g.int(5, int(total - 2) // 2)
+    more = int(total) - 2 * x
+    nb = f"{b.var}.{t.var}"
+    c = Composition()
+    s1 = c.sub("comparison")
+    s1.init(nb, x)
+    step = s1.compute("add", [nb, s1.init("more", more)])
+    s1.finish("add", [step, nb])
+    s2 = c.sub("percentage")
+    c.link(s2)
+    s2.query(s2.percent("percent_of", "prev", s2.init("rate", rate), var="result"))
+    s3 = c.sub("arithmetic")
+    c.link(s3)
+    s3.finish("div", ["prev", s3.init("groups", k)])
+    return Draft(c, {"a": a.name, "b": b.name, **things(t), "x": g.n(x), "more": g.n(more), "rate": _pct(g, rate),
+                     "k": g.n(k)})
+
+
+@pattern("comp3_discount_change", "composition", C3, [
+    "{name} buys {n} {items} at {price} each. The store takes {rate} off the total. {He} pays with {paid}. "
+    "How much change does {he} get?",
+    "{n} {items} cost {price} apiece. At checkout {name} gets {rate} off the whole order and hands over "
+    "{paid}. How much change comes back?",
+    "{name} orders {n} {items} for {price} each and uses a coupon for {rate} off the bill. If {he} pays with "
+    "{paid}, what is {his} change?",
+], "arithmetic (bill), percentage (discount), arithmetic (change)", n_experts=3, decimals=True)
+def comp3_discount_change(g: Ctx) -> Draft:
+    p, t = g.person(), g.thing(GOODS)
+    rate = Fraction(g.pick([10, 20, 25, 50]))
+    price = unit_price(g, t)
+    n = count_for(g, price, 2, 8)
+    bill = n * price
+    need(not g.exact or (bill * (1 - rate / 100)).denominator == 1, "the discounted bill must be whole")
+    sale = bill * (1 - rate / 100)
+    paid = next(x for x in (20, 50, 100, 200, 500, 1000, 5000, 10000, 50000, 100000) if x > sale)
+    c = Composition()
+    s1 = c.sub("arithmetic")
+    s1.init("count", n)
+    s1.finish("mul", ["count", s1.init("price", price)])
+    s2 = c.sub("percentage")
+    c.link(s2)
+    s2.query(s2.percent("percent_off", "prev", s2.init("rate", rate), var="result"))
+    s3 = c.sub("arithmetic")
+    c.link(s3)
+    s3.finish("sub", [s3.init("paid", paid), "prev"])
+    return Draft(c, {**who(p), **things(t), "n": g.n(n), "price": g.money(price), "rate": _pct(g, rate),
+                     "paid": g.money(paid)})

@@ -1,0 +1,67 @@
+"""Which pattern and which phrasing an item uses, given the config."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from .registry import PATTERNS, PatternSpec
+
+if TYPE_CHECKING:
+    from .config import Difficulty, GeneratorConfig
+
+_CACHE: dict[tuple, list[tuple[PatternSpec, float]]] = {}
+
+
+def allowed_phrasings(spec: PatternSpec, cfg: GeneratorConfig) -> list[int]:
+    """Indices of the phrasings this config may use for `spec` (possibly empty)."""
+    idx = list(range(len(spec.phrasings)))
+    if cfg.phrasing_split == "train" and len(idx) >= 3:
+        idx = idx[:-1]
+    elif cfg.phrasing_split == "heldout":
+        idx = idx[-1:] if len(idx) >= 3 else []
+    return idx[: cfg.phrasings]
+
+
+def candidate_patterns(cfg: GeneratorConfig, diff: Difficulty) -> list[tuple[PatternSpec, float]]:
+    """(pattern, probability) for every selectable pattern; raises ConfigError if none."""
+    from .config import ConfigError
+
+    key = (
+        tuple(sorted(cfg.expert_weights.items())), tuple(sorted(cfg.pattern_weights.items())),
+        tuple(sorted(cfg.family_weights.items())),
+        cfg.patterns, cfg.phrasing_split, cfg.phrasings, diff.max_experts, len(PATTERNS),
+    )
+    if key in _CACHE:
+        return _CACHE[key]
+    by_expert: dict[str, list[tuple[PatternSpec, float]]] = {}
+    for spec in PATTERNS.values():
+        if cfg.patterns is not None and spec.name not in cfg.patterns:
+            continue
+        w = cfg.pattern_weights.get(spec.name, 1.0) * cfg.family_weights.get(spec.family, 1.0)
+        if w <= 0 or spec.n_experts > diff.max_experts or not allowed_phrasings(spec, cfg):
+            continue
+        by_expert.setdefault(spec.expert, []).append((spec, w))
+    total_expert = sum(cfg.expert_weights.get(e, 0.0) for e in by_expert)
+    if total_expert <= 0:
+        raise ConfigError(
+            "no pattern is selectable: check expert_weights, pattern_weights, patterns, "
+            "phrasing_split and the difficulty's max_experts"
+        )
+    out = []
+    for expert, specs in sorted(by_expert.items()):
+        ew = cfg.expert_weights.get(expert, 0.0) / total_expert
+        pw_total = sum(w for _, w in specs)
+        out.extend((spec, ew * w / pw_total) for spec, w in specs if ew > 0)
+    _CACHE[key] = out
+    return out
+
+
+def choose(rng: random.Random, options: list[tuple[PatternSpec, float]]) -> PatternSpec:
+    r = rng.random()
+    acc = 0.0
+    for spec, p in options:
+        acc += p
+        if r < acc:
+            return spec
+    return options[-1][0]

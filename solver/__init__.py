@@ -1,0 +1,36 @@
+"""GSMTrace solver: parse, check and exactly execute YAML math traces, and grade them.
+
+Knows nothing about problems, generators or environments.
+"""
+
+from .constants import CONSTANTS
+from .execute import Execution, execute
+from .experts import COMPOSITION, EXPERTS, ExpertSpec
+from .extract import parse_trace
+from .formatting import format_trace
+from .grade import REWARDS, Outcome, grade
+from .numbers import format_number, parse_number
+from .quantities import Quantity, extract_quantities, grounded_values
+from .schema import Step, SubTrace, Trace
+
+__all__ = [
+    "COMPOSITION",
+    "CONSTANTS",
+    "EXPERTS",
+    "REWARDS",
+    "Execution",
+    "ExpertSpec",
+    "Outcome",
+    "Quantity",
+    "Step",
+    "SubTrace",
+    "Trace",
+    "execute",
+    "extract_quantities",
+    "format_number",
+    "format_trace",
+    "grade",
+    "grounded_values",
+    "parse_number",
+    "parse_trace",
+]

@@ -1,0 +1,117 @@
+"""The graded reward: one ladder for single and composed traces.
+
+0.0 no parseable trace; 0.3 the expert differs from the problem's label (only when a label is
+given; checked before validity); 0.5 invalid trace; 0.7 runs to a wrong answer; 1.0 correct.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .execute import execute
+from .extract import parse_trace
+from .numbers import format_number, parse_number
+
+REWARDS: dict[str, float] = {
+    "correct": 1.0,
+    "wrong_answer": 0.7,
+    "invalid": 0.5,
+    "wrong_expert": 0.3,
+    "unparseable": 0.0,
+}
+REL_TOL = Fraction(1, 10**6)  # for non-integer gold answers only; integer answers compare exactly
+
+
+@dataclass(frozen=True)
+class Outcome:
+    reward: float
+    category: str  # "correct" | "wrong_answer" | "invalid" | "wrong_expert" | "unparseable"
+    answer: Fraction | None = None  # computed value (None unless executed)
+    error: str | None = None
+    step: int | None = None  # 0-based failing step within the failing sub-trace
+    subtrace: int | None = None  # 0-based failing sub-trace (composed traces)
+    expert: str | None = None  # the trace's expert ("composition" for a composed trace)
+
+    @property
+    def parsed(self) -> bool:
+        return self.category != "unparseable"
+
+    @property
+    def valid(self) -> bool:
+        return self.category in ("correct", "wrong_answer")
+
+    @property
+    def correct(self) -> bool:
+        return self.category == "correct"
+
+    def to_dict(self) -> dict:
+        return {
+            "reward": self.reward,
+            "category": self.category,
+            "answer": None if self.answer is None else format_number(self.answer),
+            "error": self.error,
+            "step": self.step,
+            "subtrace": self.subtrace,
+            "expert": self.expert,
+            "parsed": self.parsed,
+            "valid": self.valid,
+            "correct": self.correct,
+        }
+
+    def feedback(self) -> str:
+        """A one-paragraph message for multi-turn refinement (never reveals the gold answer)."""
+        if self.category == "correct":
+            return f"Your trace is correct: it computes {format_number(self.answer)}."
+        if self.category == "unparseable":
+            return ("No trace was found in your answer. Write a YAML trace: a line `expert: NAME`, then "
+                    "`trace:` with one step per line such as `- {op: init, var: x, value: 5}`, ending with "
+                    "`- {op: query, var: NAME}`.")
+        if self.category == "wrong_expert":
+            return (f"The expert {self.expert!r} does not fit this problem. Choose the expert whose "
+                    "operations the problem needs and write the whole trace again.")
+        if self.category == "invalid":
+            return f"Your trace is invalid: {self.error}. Fix this and write the whole trace again."
+        return (f"Your trace runs and computes {format_number(self.answer)}, but that is not the right "
+                "answer. Check which quantities you used and how you combined them, then write the whole "
+                "trace again.")
+
+
+def _matches(value: Fraction, gold: Fraction) -> bool:
+    if gold.denominator == 1:
+        return value == gold
+    return abs(value - gold) <= REL_TOL * abs(gold)
+
+
+def _outcome(category: str, **fields: object) -> Outcome:
+    return Outcome(REWARDS[category], category, **fields)  # type: ignore[arg-type]
+
+
+def grade(text: str, answer: object, expert: str | None = None, question: str | None = None) -> Outcome:
+    """Grade one model output against the gold answer (and optional expert label and question).
+
+    Never raises: anything unexpected is reported in ``Outcome.error``.
+    """
+    try:
+        return _grade(text, answer, expert, question)
+    except Exception as err:  # a bug must not take down a training run; report it instead
+        return _outcome("unparseable", error=f"internal error: {type(err).__name__}: {err}")
+
+
+def _grade(text: str, answer: object, expert: str | None, question: str | None) -> Outcome:
+    trace = parse_trace(text) if isinstance(text, str) else None
+    if trace is None:
+        return _outcome("unparseable", error="no YAML trace found")
+    if expert is not None and trace.readable and trace.expert != expert:
+        return _outcome("wrong_expert", expert=trace.expert,
+                        error=f"expert {trace.expert!r} does not match the problem's expert")
+    run = execute(trace, question if isinstance(question, str) else None)
+    if run.error is not None or run.value is None:
+        return _outcome("invalid", error=run.error, step=run.step, subtrace=run.subtrace, expert=trace.expert)
+    try:
+        gold = parse_number(answer)
+    except ValueError as err:
+        return _outcome("wrong_answer", answer=run.value, expert=trace.expert, error=f"gold answer unusable: {err}")
+    if _matches(run.value, gold):
+        return _outcome("correct", answer=run.value, expert=trace.expert)
+    return _outcome("wrong_answer", answer=run.value, expert=trace.expert)

@@ -1,0 +1,130 @@
+"""Exact arithmetic for compute and percent steps, with limits and identity detection.
+
+Each function returns ``(result, passthrough)``. ``passthrough`` is the index of the operand the
+result merely passes along (``add [x, 0]``, ``mul [x, 1]``, ``floor`` of an integer, ...), or None
+when the step really computed something. The executor uses it for the anti-short-circuit rule.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from .limits import MAX_ABS, MAX_DENOMINATOR, MAX_EXPONENT
+from .numbers import Number, format_number, normalize
+from .schema import TraceError
+
+Result = tuple[Number, int | None]
+
+
+def check(value: Number) -> Number:
+    """Keep every value within the magnitude limits; return it normalized."""
+    if type(value) is int:
+        if -MAX_ABS <= value <= MAX_ABS:
+            return value
+        raise TraceError(f"value exceeds the magnitude limit ({_sci(value)}; limit 1e18)")
+    value = normalize(value)
+    if type(value) is int:
+        return check(value)
+    if value.denominator > MAX_DENOMINATOR:
+        raise TraceError(f"value {_sci(value)} needs a denominator over 1e12")
+    if abs(value) > MAX_ABS:
+        raise TraceError(f"value exceeds the magnitude limit ({_sci(value)}; limit 1e18)")
+    return value
+
+
+def _sci(value: Number) -> str:
+    try:
+        return f"{float(value):.4g}"
+    except OverflowError:
+        return "a number with over 300 digits"
+
+
+def _is_int(value: Number) -> bool:
+    return type(value) is int
+
+
+def _single_other(values: list[Number], neutral: Number) -> int | None:
+    """Index of the one operand that is not `neutral` (or 0 when all are); None if several."""
+    others = [i for i, v in enumerate(values) if v != neutral]
+    if len(others) > 1:
+        return None
+    return others[0] if others else 0
+
+
+def _div(a: Number, b: Number) -> Number:
+    if b == 0:
+        raise TraceError("division by zero")
+    if _is_int(a) and _is_int(b) and a % b == 0:
+        return a // b
+    return Fraction(a) / b
+
+
+def _round_half_up(value: Number) -> int:
+    """School rounding: halves go away from zero (Python's round() goes to even)."""
+    if _is_int(value):
+        return value
+    floor = math.floor(value)
+    frac = value - floor
+    if frac > Fraction(1, 2) or (frac == Fraction(1, 2) and value > 0):
+        return floor + 1
+    return floor
+
+
+def _pow(base: Number, exp: Number) -> Number:
+    if not _is_int(exp):
+        raise TraceError(f"pow exponent must be a whole number, got {format_number(Fraction(exp))}")
+    if abs(exp) > MAX_EXPONENT:
+        raise TraceError(f"pow exponent {exp} is over the limit {MAX_EXPONENT}")
+    if base == 0 and exp < 0:
+        raise TraceError("division by zero (0 to a negative power)")
+    result = Fraction(base) ** exp
+    return normalize(result)
+
+
+def compute(cop: str, values: list[Number]) -> Result:
+    """Apply compute op `cop` to operand values (arity already checked by the schema)."""
+    if cop == "add":
+        return sum(values), _single_other(values, 0)
+    if cop == "mul":
+        return math.prod(values), _single_other(values, 1)
+    if cop in ("min", "max"):
+        result = min(values) if cop == "min" else max(values)
+        return result, 0 if all(v == values[0] for v in values) else None
+    if cop in ("floor", "ceil", "round"):
+        (a,) = values
+        result = math.floor(a) if cop == "floor" else (math.ceil(a) if cop == "ceil" else _round_half_up(a))
+        return result, 0 if _is_int(a) else None
+    a, b = values
+    if cop == "sub":
+        return a - b, 0 if b == 0 else None
+    if cop == "div":
+        return _div(a, b), 0 if b == 1 else None
+    if cop == "floordiv":
+        if b == 0:
+            raise TraceError("division by zero")
+        result = a // b
+        return result, 0 if result == a else None
+    if cop == "mod":
+        if b == 0:
+            raise TraceError("modulo by zero")
+        result = a % b
+        return result, 0 if result == a else None
+    if cop == "pow":
+        result = _pow(a, b)
+        return result, 0 if result == a else None
+    raise TraceError(f"unknown compute_op {cop!r}")
+
+
+def percent(op: str, base: Number, rate: Number) -> Result:
+    """percent_of: base*rate/100; percent_off: base*(1-rate/100); percent_increase: base*(1+rate/100)."""
+    if op == "percent_of":
+        result = _div(base * rate, 100)
+        if rate == 100:
+            return result, 0
+        return result, 1 if base == 100 else None
+    if op == "percent_off":
+        return _div(base * (100 - rate), 100), 0 if rate == 0 else None
+    if op == "percent_increase":
+        return _div(base * (100 + rate), 100), 0 if rate == 0 else None
+    raise TraceError(f"unknown percent op {op!r}")

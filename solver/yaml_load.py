@@ -1,0 +1,65 @@
+"""Safe, bounded YAML loading with the YAML 1.1 traps defused.
+
+* No implicit typing at all: every scalar comes back as the string it was written as, so
+  ``yes/no/on/off`` stay names, ``1:30`` is not 90, ``010`` is not 8, ``0.1`` is not a binary float,
+  and ``$80`` / ``50%`` reach the number parser intact.
+* ``value: 1,000`` inside a flow mapping would be ``value: 1`` plus a stray key; digit groups are
+  joined before parsing (``1,000`` -> ``1000``).
+* Anchors and aliases are refused (alias bombs), and so is nesting deeper than ``MAX_NESTING``
+  (libyaml composes recursively in C), both checked on the event stream before composing.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .limits import MAX_NESTING
+
+_Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # no resolvers: all scalars are strings
+
+# Digit groups "1,000" / "$12,500.50" that start a flow item and end it.
+_GROUPED_RE = re.compile(r"(?<=[\s\[{,:])(-?\$?\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?=\s*[,\]}\n#]|\s*$)")
+
+
+class YamlRejected(Exception):
+    """The text is YAML we refuse to compose (aliases, anchors, excessive nesting)."""
+
+
+def _join_groups(text: str) -> str:
+    if "," not in text:
+        return text
+    return _GROUPED_RE.sub(lambda m: m.group(1).replace(",", ""), text)
+
+
+def _needs_event_scan(text: str) -> bool:
+    """Cheap test: could this text hold aliases, anchors or deep nesting?"""
+    if "&" in text or "*" in text:
+        return True
+    if text.count("[") + text.count("{") > MAX_NESTING:
+        return True
+    # Block nesting needs indentation or "- - -" runs; bound both by the longest line prefix.
+    widest = max((len(line) - len(line.lstrip(" -?:\t")) for line in text.split("\n")), default=0)
+    return widest > MAX_NESTING
+
+
+def _scan(text: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise YamlRejected("YAML anchors and aliases are not allowed in a trace")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise YamlRejected(f"YAML nesting is deeper than {MAX_NESTING} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def safe_load(text: str) -> object:
+    """Load one YAML document with plain-string scalars; raises yaml.YAMLError or YamlRejected."""
+    text = _join_groups(text)
+    if _needs_event_scan(text):
+        _scan(text)
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a BaseLoader: no object construction

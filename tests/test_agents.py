@@ -1,0 +1,138 @@
+"""Oracle, random and OpenAI-compatible HTTP policies (the HTTP server runs on 127.0.0.1 in-process)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from agents import OpenAIChatAgent, OracleAgent, Policy, RandomAgent, as_policy, make_agent
+from agents.openai_chat import ChatEndpointError
+from trace_env.envs import refinement_observation
+from trace_env.prompts import SYSTEM_PROMPT
+
+TRACE = """expert: arithmetic
+trace:
+  - {op: init, var: have, value: 18}
+  - {op: init, var: spent, value: 5}
+  - {op: compute, compute_op: sub, args: [have, spent], var: left}
+  - {op: query, var: left}
+"""
+PROBLEMS = [
+    {"id": "coins", "question": "Ben has 18 coins and spends 5. How many coins are left?", "answer": 13,
+     "expert": "arithmetic", "trace": TRACE},
+]
+
+
+def test_policies_satisfy_the_protocol():
+    assert isinstance(OracleAgent(PROBLEMS), Policy)
+    assert isinstance(RandomAgent(), Policy)
+    wrapped = as_policy(lambda obs: ["x"] * len(obs))
+    assert isinstance(wrapped, Policy) and wrapped.act(["a", "b"]) == ["x", "x"]
+    with pytest.raises(TypeError):
+        as_policy(42)
+
+
+def test_oracle_matches_questions_and_refinement_observations():
+    oracle = OracleAgent(PROBLEMS)
+    q = PROBLEMS[0]["question"]
+    assert oracle.act([q]) == [TRACE]
+    assert oracle.act([refinement_observation(q, "junk", "No trace found.")]) == [TRACE]
+    with pytest.raises(KeyError):
+        oracle.act(["An unseen question?"])
+    with pytest.raises(ValueError, match="no gold trace"):
+        OracleAgent([{"question": "q", "answer": "#### 3"}])
+
+
+def test_random_agent_is_deterministic_grounded_and_near_zero():
+    import generators
+    from solver import grade
+
+    problems = generators.generate(120, seed=4)
+    outputs = RandomAgent(seed=1).act([p.question for p in problems])
+    assert outputs == RandomAgent(seed=1).act([p.question for p in problems])
+    outcomes = [grade(o, p.answer, expert=p.expert, question=p.question) for o, p in zip(outputs, problems, strict=True)]
+    assert all(o.parsed for o in outcomes)  # well-formed, so it measures chance on the ladder
+    assert sum(o.correct for o in outcomes) / len(outcomes) < 0.1
+
+
+def test_make_agent_errors():
+    with pytest.raises(ValueError, match="unknown agent"):
+        make_agent("genius")
+    with pytest.raises(ValueError, match="--model"):
+        make_agent("hf")
+    with pytest.raises(ValueError, match="--base-url"):
+        make_agent("openai", model="m")
+
+
+class _ChatHandler(BaseHTTPRequestHandler):
+    script: list[tuple[int, dict]] = []   # queued (status, body) answers; default echoes
+    seen: list[dict] = []
+
+    def do_POST(self):  # noqa: N802 (http.server API)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).seen.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+        if type(self).script:
+            status, answer = type(self).script.pop(0)
+        else:
+            question = body["messages"][-1]["content"]
+            answer = {"choices": [{"message": {"role": "assistant", "content": f"echo: {question}"},
+                                   "finish_reason": "stop"}]}
+            status = 200
+        data = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def chat_server():
+    _ChatHandler.script, _ChatHandler.seen = [], []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChatHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_openai_agent_batches_in_order_with_shared_prompt(chat_server):
+    agent = OpenAIChatAgent(chat_server, "tiny-model", api_key="k123", concurrency=4)
+    questions = [f"Question {i}: add {i} and 1." for i in range(6)]
+    assert agent.act(questions) == [f"echo: {q}" for q in questions]
+    first = _ChatHandler.seen[0]
+    assert first["path"] == "/v1/chat/completions" and first["auth"] == "Bearer k123"
+    assert first["body"]["model"] == "tiny-model" and first["body"]["temperature"] == 0.0
+    assert first["body"]["messages"][0] == {"role": "system", "content": SYSTEM_PROMPT}
+    assert agent.stats()["generated"] == 6
+
+
+def test_openai_agent_retries_then_reports_failures(chat_server):
+    ok = {"choices": [{"message": {"content": "expert: arithmetic"}, "finish_reason": "length"}]}
+    _ChatHandler.script = [(503, {"error": "busy"}), (200, ok)]
+    agent = OpenAIChatAgent(chat_server, "m", retries=1, backoff=0.01)
+    assert agent.act(["q"]) == ["expert: arithmetic"] and agent.stats()["truncated"] == 1
+    _ChatHandler.script = [(400, {"error": "bad request"})]
+    with pytest.raises(ChatEndpointError, match="400"):
+        agent.act(["q"])
+    _ChatHandler.script = [(200, {"unexpected": True})]
+    with pytest.raises(ChatEndpointError, match="chat completion"):
+        agent.act(["q"])
+    _ChatHandler.script = [(200, {"choices": [{"message": {"content": None}}]})]
+    assert agent.act(["q"]) == [""]
+
+
+def test_openai_agent_unreachable_server_is_an_error():
+    agent = OpenAIChatAgent("http://127.0.0.1:9/v1", "m", retries=0, timeout=2)
+    with pytest.raises(ChatEndpointError, match="unreachable"):
+        agent.act(["q"])

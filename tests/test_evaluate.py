@@ -1,0 +1,131 @@
+"""evaluate(): report fields, oracle = 100%, random ~ 0%, the CLI's files and Wilson intervals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from agents import OracleAgent, RandomAgent
+from trace_env.evaluate import evaluate, main
+from trace_env.report import summarize, wilson
+
+CATEGORIES = {"correct", "wrong_answer", "invalid", "wrong_expert", "unparseable"}
+TRACE = """expert: arithmetic
+trace:
+  - {op: init, var: boxes, value: 4}
+  - {op: init, var: per_box, value: 6}
+  - {op: compute, compute_op: mul, args: [boxes, per_box], var: total}
+  - {op: query, var: total}
+"""
+HANDWRITTEN = [
+    {"id": "crayons", "question": "Nia has 4 boxes with 6 crayons each. How many crayons does she have?",
+     "answer": "24", "expert": "arithmetic", "pattern": "groups", "trace": TRACE, "difficulty": {"steps": 4}},
+]
+
+
+def _check_report_fields(report: dict, n: int) -> None:
+    assert report["n"] == n
+    assert 0.0 <= report["accuracy"] <= 1.0
+    lo, hi = report["ci95"]
+    assert 0.0 <= lo <= report["accuracy"] <= hi <= 1.0
+    assert set(report["rates"]) == {"parse", "valid", "correct"}
+    assert report["rates"]["correct"] == report["accuracy"]
+    assert set(report["outcomes"]) >= CATEGORIES and sum(report["outcomes"].values()) == n
+    for key in ("by_expert", "by_pattern", "by_chain_length"):
+        assert sum(group["n"] for group in report[key].values()) == n
+    meta = report["meta"]
+    assert {"versions", "seed", "source", "model", "agent"} <= set(meta)
+    assert meta["versions"]["python"] and meta["versions"]["gymnasium"]
+
+
+def test_oracle_scores_100_percent_on_generator_problems():
+    import generators
+
+    problems = generators.generate(150, seed=21)
+    report = evaluate(OracleAgent(problems), problems, batch_size=32, progress=False, seed=21, source="synthetic")
+    _check_report_fields(report, 150)
+    assert report["accuracy"] == 1.0 and report["outcomes"]["correct"] == 150
+    assert report["rates"] == {"parse": 1.0, "valid": 1.0, "correct": 1.0}
+    assert set(report["by_expert"]) == {p.expert for p in problems}
+
+
+def test_random_agent_scores_about_zero():
+    import generators
+
+    problems = generators.generate(150, seed=22)
+    report = evaluate(RandomAgent(seed=0), problems, progress=False)
+    _check_report_fields(report, 150)
+    assert report["accuracy"] < 0.1
+    assert report["meta"]["agent"] == "random"
+
+
+def test_valid_rate_excludes_invalid_traces():
+    wrong = TRACE.replace("compute_op: mul", "compute_op: add")        # executes: 4 + 6 = 10
+    ungrounded = TRACE.replace("value: 6", "value: 66")                 # 66 not in the question
+    outputs = iter([[TRACE], [wrong], [ungrounded], ["no yaml here"]])
+    reports = [evaluate(lambda obs: next(outputs), HANDWRITTEN, progress=False) for _ in range(4)]
+    assert [r["outcomes"]["correct"] for r in reports] == [1, 0, 0, 0]
+    assert [r["rates"]["valid"] for r in reports] == [1.0, 1.0, 0.0, 0.0]
+    assert [r["rates"]["parse"] for r in reports] == [1.0, 1.0, 1.0, 0.0]
+    assert reports[1]["outcomes"]["wrong_answer"] == 1 and reports[2]["outcomes"]["invalid"] == 1
+
+
+def test_refinement_turns_feed_back_solver_feedback():
+    wrong = TRACE.replace("compute_op: mul", "compute_op: add")
+    seen: list[str] = []
+
+    def reviser(observations):
+        seen.extend(observations)
+        return [TRACE if "Solver feedback:" in obs else wrong for obs in observations]
+
+    report = evaluate(reviser, HANDWRITTEN, turns=3, progress=False, keep_samples=True)
+    assert report["accuracy_by_turn"] == [0.0, 1.0, 1.0] and report["accuracy"] == 1.0
+    assert report["samples"][0]["turn"] == 2 and len(seen) == 2
+    assert "10" in seen[1].split("Solver feedback:")[1]  # the value the wrong trace computed
+    single = evaluate(reviser, HANDWRITTEN, progress=False)
+    assert single["accuracy_by_turn"] == [0.0] and single["outcomes"]["wrong_answer"] == 1
+
+
+def test_policy_output_count_mismatch_is_a_clear_error():
+    with pytest.raises(ValueError, match="returned 0 outputs"):
+        evaluate(lambda obs: [], HANDWRITTEN, progress=False)
+    with pytest.raises(ValueError, match="at least one problem"):
+        evaluate(lambda obs: obs, [], progress=False)
+
+
+def test_wilson_interval_reference_values():
+    # Reference values of the Wilson score interval (z = 1.96).
+    assert wilson(0, 10) == pytest.approx([0.0, 0.2775], abs=1e-4)
+    assert wilson(5, 10) == pytest.approx([0.2366, 0.7634], abs=1e-4)
+    assert wilson(10, 10) == pytest.approx([0.7225, 1.0], abs=1e-4)
+    assert wilson(0, 0) == [0.0, 1.0]
+    assert summarize([])["n"] == 0
+
+
+def test_cli_writes_json_markdown_chart_and_samples(tmp_path, capsys):
+    out = tmp_path / "eval"
+    code = main(["--agent", "oracle", "--source", "synthetic", "--n", "12", "--seed", "3", "--out", str(out),
+                 "--no-progress"])
+    assert code == 0
+    report = json.loads((out / "report.json").read_text())
+    _check_report_fields(report, 12)
+    assert report["accuracy"] == 1.0 and report["meta"]["source"] == "synthetic" and report["meta"]["seed"] == 3
+    assert (out / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    md = (out / "report.md").read_text()
+    assert "accuracy" in md and "By expert" in md and "By chain length" in md
+    assert len((out / "samples.jsonl").read_text().splitlines()) == 12
+    assert "accuracy 100.0%" in capsys.readouterr().out
+
+
+def test_cli_on_gsm8k_jsonl_with_random_agent(tmp_path):
+    rows = [{"question": f"Ivy packs {k} bags with 3 apples each. How many apples?",
+             "answer": f"{k}*3=<<{k}*3={3 * k}>>{3 * k}\n#### {3 * k}"} for k in range(2, 12)]
+    data = tmp_path / "mini.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    out = tmp_path / "eval"
+    assert main(["--agent", "random", "--source", str(data), "--n", "6", "--out", str(out), "--no-progress"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    _check_report_fields(report, 6)
+    assert list(report["by_expert"]) == ["unknown"] and list(report["by_chain_length"]) == ["1"]
+    assert main(["--agent", "oracle", "--source", str(data), "--out", str(out)]) == 2  # no gold traces

@@ -1,0 +1,33 @@
+"""GSMTrace environments, problem sources, the shared prompt and the evaluator.
+
+`import trace_env` registers `GSMTrace-v0` and `GSMTraceRefine-v0` with Gymnasium; both are
+also reachable as `gym.make("trace_env:GSMTrace-v0")` without an explicit import. Submodules
+(`prompts`, `rewards`, `sources`, `envs`, `evaluate`) load on first attribute access, so the
+import stays light (no torch, no matplotlib).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from gymnasium.envs.registration import register, registry
+
+__all__ = ["ENV_IDS", "envs", "evaluate", "prompts", "rewards", "sources"]
+
+ENV_IDS = ("GSMTrace-v0", "GSMTraceRefine-v0")
+_ENTRY_POINTS = {
+    "GSMTrace-v0": "trace_env.envs.single:GSMTraceEnv",
+    "GSMTraceRefine-v0": "trace_env.envs.refine:GSMTraceRefineEnv",
+}
+_SUBMODULES = {"envs", "evaluate", "prompts", "rewards", "sources"}
+
+for _env_id, _entry in _ENTRY_POINTS.items():
+    if _env_id not in registry:  # re-imports (importlib.reload, spawned workers) stay quiet
+        register(id=_env_id, entry_point=_entry, nondeterministic=False)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

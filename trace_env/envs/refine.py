@@ -1,0 +1,157 @@
+"""GSMTraceRefine-v0: the agent may revise its trace after the solver's feedback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import ProblemPoolEnv
+from .spaces import OBS_MAX_CHARS, as_text, sanitize
+
+REWARD_MODES = ("delta", "final", "each")
+OBSERVATION_MODES = ("full", "feedback")
+TRACE_EXCERPT_CHARS = 2048
+FEEDBACK_MAX_CHARS = 1536
+
+
+def refinement_observation(question: str, trace: str, feedback: str, *, mode: str = "full") -> str:
+    """The text shown after a trace that is not correct.
+
+    `"full"` is self-contained for a stateless policy: the problem first (so numbered-quantity
+    prompts still index the question's quantities from 1), then the previous trace (cut to
+    2,048 characters) and the solver's feedback. `"feedback"` is the feedback alone, for agents
+    that keep their own conversation.
+    """
+    feedback = feedback.strip()[:FEEDBACK_MAX_CHARS] or "The trace was not correct."
+    if mode == "feedback":
+        return feedback
+    excerpt = trace.strip()
+    if len(excerpt) > TRACE_EXCERPT_CHARS:
+        excerpt = excerpt[:TRACE_EXCERPT_CHARS] + "\n[... cut ...]"
+    return (
+        f"{question}\n\nYour previous trace:\n{excerpt or '(empty)'}\n\n"
+        f"Solver feedback: {feedback}\n\nWrite a corrected trace."
+    )
+
+
+class GSMTraceRefineEnv(ProblemPoolEnv):
+    """
+    ## Description
+
+    The multi-turn version of `GSMTrace-v0`. The agent reads a word problem and writes a YAML
+    trace; when the trace is not correct the solver explains what happened (the error and the
+    failing step, or the value the trace computed) and the agent may revise, up to `max_turns`
+    traces per problem. This is the "iterative refinement" the seed review asked for.
+
+    ## Action Space
+
+    A string: the (revised) trace text. Same `TraceText` space as `GSMTrace-v0`: any string is
+    accepted and graded; nothing is rejected.
+
+    ## Observation Space
+
+    A `gymnasium.spaces.Text` of 1 to 8,192 characters over the same charset as `GSMTrace-v0`.
+    After `reset` it is the problem text. After a trace that is not correct it is the refinement
+    text built by `refinement_observation`: with `observation="full"` (default) the problem, the
+    previous trace (first 2,048 characters) and the solver feedback (`Outcome.feedback()`), so a
+    stateless policy can revise; with `observation="feedback"` the feedback alone. Characters
+    outside the charset (echoed from the agent's own trace) become U+FFFD. After the final step
+    the observation is the problem text again.
+
+    ## Rewards
+
+    Every trace is graded like in `GSMTrace-v0` (1.0 / 0.7 / 0.5 / 0.3 / 0.0); `info["trace_reward"]`
+    always holds that grade. The step reward depends on `reward_mode`:
+
+    * `"delta"` (default): the change in grade, `r_t - r_{t-1}` with `r_0 = 0`. Per-turn signal
+      for improving, and the episode return equals the grade of the last trace, so lingering on
+      a wrong trace earns nothing.
+    * `"final"`: 0.0 on every step but the last, then the grade of the last trace.
+    * `"each"`: the grade of every trace (the return then grows with the number of turns; for
+      analysis, not recommended for training).
+
+    ## Starting State
+
+    As `GSMTrace-v0`: a problem drawn with `self.np_random`, or the one named by
+    `options={"problem_id": ...}` / `options={"index": i}`. `info` never holds the answer.
+
+    ## Episode End
+
+    * Termination: the trace is correct (`terminated=True`).
+    * Truncation: `max_turns` traces were graded and none was correct (`truncated=True`).
+
+    The step `info` holds `outcome` (`Outcome.to_dict()`), `category`, `correct`,
+    `trace_reward`, `best_reward` (best grade so far) and `turn` (traces graded so far).
+
+    ## Arguments
+
+    ```python
+    env = gym.make("GSMTraceRefine-v0", max_turns=3, reward_mode="delta", observation="full")
+    ```
+
+    * `max_turns`: traces allowed per problem (default 3, at least 1).
+    * `reward_mode`: `"delta"` (default), `"final"` or `"each"` (see Rewards).
+    * `observation`: `"full"` (default) or `"feedback"` (see Observation Space).
+    * `source`, `n`, `source_seed`, `split`, `sample`, `generator_config`, `render_mode`: as
+      in `GSMTrace-v0`.
+
+    ## Version History
+
+    * v0: Initial version.
+    """
+
+    def __init__(
+        self,
+        source: Any = "synthetic",
+        *,
+        max_turns: int = 3,
+        reward_mode: str = "delta",
+        observation: str = "full",
+        **kwargs: Any,
+    ) -> None:
+        if int(max_turns) < 1:
+            raise ValueError(f"max_turns must be >= 1, got {max_turns}")
+        if reward_mode not in REWARD_MODES:
+            raise ValueError(f"reward_mode must be one of {REWARD_MODES}, got {reward_mode!r}")
+        if observation not in OBSERVATION_MODES:
+            raise ValueError(f"observation must be one of {OBSERVATION_MODES}, got {observation!r}")
+        super().__init__(source, **kwargs)
+        self.max_turns = int(max_turns)
+        self.reward_mode = reward_mode
+        self.observation_mode = observation
+        self._last_grade = 0.0
+        self._best = 0.0
+
+    def _on_reset(self) -> None:
+        self._last_grade = 0.0
+        self._best = 0.0
+
+    def _shaped(self, grade: float, last: bool) -> float:
+        if self.reward_mode == "each":
+            return grade
+        if self.reward_mode == "final":
+            return grade if last else 0.0
+        return round(grade - self._last_grade, 6)  # ladder steps are tenths: drop float noise
+
+    def step(self, action: Any) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        problem = self._require_active()
+        text = as_text(action)
+        outcome = problem.grade(text)
+        self._turn += 1
+        grade = float(outcome.reward)
+        terminated = bool(outcome.correct)
+        truncated = not terminated and self._turn >= self.max_turns
+        reward = self._shaped(grade, last=terminated or truncated)
+        self._last_grade = grade
+        self._best = max(self._best, grade)
+        self._done = terminated or truncated
+        self._log.append(f"[turn {self._turn}] reward {grade} ({outcome.category})")
+        if self._done:
+            obs = self._question_obs()
+        else:
+            raw = refinement_observation(problem.question, text, outcome.feedback(), mode=self.observation_mode)
+            obs = sanitize(raw, self._charset, OBS_MAX_CHARS)
+        info = self._outcome_info(outcome)
+        info["best_reward"] = self._best
+        if self.render_mode == "human":
+            self.render()
+        return obs, float(reward), terminated, truncated, info

@@ -1,0 +1,148 @@
+"""Write an evaluation report as Markdown and as a PNG chart (matplotlib, Agg backend)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .report import CATEGORIES
+
+FAILURE_EXAMPLES = 5
+EXAMPLE_CHARS = 600
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _ci(ci: Sequence[float]) -> str:
+    return f"[{_pct(ci[0])}, {_pct(ci[1])}]"
+
+
+def _group_table(title: str, groups: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    lines = [f"## {title}", "", "| group | n | accuracy | 95% CI | parse | valid | mean reward |",
+             "|---|---:|---:|---|---:|---:|---:|"]
+    for key, g in groups.items():
+        r = g["rates"]
+        lines.append(
+            f"| {key} | {g['n']} | {_pct(g['accuracy'])} | {_ci(g['ci95'])} | {_pct(r['parse'])} | "
+            f"{_pct(r['valid'])} | {g['mean_reward']:.3f} |"
+        )
+    return [*lines, ""]
+
+
+def _turn_lines(report: Mapping[str, Any]) -> list[str]:
+    by_turn = report.get("accuracy_by_turn") or []
+    if len(by_turn) <= 1:
+        return []
+    steps = ", ".join(f"{k}: {_pct(a)}" for k, a in enumerate(by_turn, start=1))
+    return [f"- **accuracy within k turns** (solver feedback between turns): {steps}"]
+
+
+def _truncation_lines(meta: Mapping[str, Any]) -> list[str]:
+    stats = meta.get("policy_stats") or {}
+    cut, total = stats.get("truncated"), stats.get("generated")
+    if not cut:
+        return []
+    return [f"- **warning**: {cut} of {total} generations hit the token limit (traces cut short)"]
+
+
+def _fence(text: str) -> str:
+    text = text if len(text) <= EXAMPLE_CHARS else text[:EXAMPLE_CHARS] + "\n[... cut ...]"
+    return "~~~~\n" + text.replace("~~~~", "~ ~ ~ ~") + "\n~~~~"
+
+
+def markdown(report: Mapping[str, Any], samples: Sequence[Mapping[str, Any]] | None = None) -> str:
+    """The report as Markdown: summary, outcome counts, breakdowns, routing, failures, meta."""
+    meta = report.get("meta", {})
+    r = report["rates"]
+    lines = [
+        f"# GSMTrace evaluation: {meta.get('agent', '?')} on {meta.get('source', '?')}",
+        "",
+        f"- **accuracy**: {_pct(report['accuracy'])} (95% Wilson CI {_ci(report['ci95'])}), n = {report['n']}",
+        f"- **rates**: parse {_pct(r['parse'])}, valid {_pct(r['valid'])} (executed without error), "
+        f"correct {_pct(r['correct'])}",
+        f"- **mean reward**: {report['mean_reward']:.3f}",
+        *_turn_lines(report),
+        *_truncation_lines(meta),
+        f"- model: `{meta.get('model')}`, seed {meta.get('seed')}, {meta.get('date', '')}",
+        "",
+        "## Outcomes",
+        "",
+        "| category | count | share |",
+        "|---|---:|---:|",
+    ]
+    n = max(report["n"], 1)
+    for cat, count in report["outcomes"].items():
+        lines.append(f"| {cat} | {count} | {_pct(count / n)} |")
+    lines.append("")
+    lines += _group_table("By expert", report["by_expert"])
+    lines += _group_table("By pattern", report["by_pattern"])
+    lines += _group_table("By chain length", report["by_chain_length"])
+    confusion = report.get("expert_confusion") or {}
+    if confusion:
+        declared = sorted({k for row in confusion.values() for k in row})
+        lines += ["## Routing (gold expert → declared expert)", "",
+                  "| gold \\ declared | " + " | ".join(declared) + " |",
+                  "|---|" + "---:|" * len(declared)]
+        for gold, row in confusion.items():
+            lines.append(f"| {gold} | " + " | ".join(str(row.get(d, 0)) for d in declared) + " |")
+        lines.append("")
+    failures = [s for s in samples or [] if s.get("category") != "correct"][:FAILURE_EXAMPLES]
+    if failures:
+        lines += ["## First failures", ""]
+        for s in failures:
+            lines += [
+                f"### {s['id']} ({s['category']}, reward {s['reward']})",
+                "",
+                f"Expected {s.get('answer')}, computed {s.get('computed')}; error: {s.get('error')}",
+                "",
+                _fence(s.get("output", "")),
+                "",
+            ]
+    lines += ["## Meta", "", "```json", _json(meta), "```", ""]
+    return "\n".join(lines)
+
+
+def _json(data: Any) -> str:
+    import json
+
+    return json.dumps(data, indent=2, sort_keys=True, default=str)
+
+
+def write_chart(report: Mapping[str, Any], path: str | Path) -> Path:
+    """A PNG with outcome counts, accuracy by expert and accuracy by chain length (95% CIs)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)  # headless: never needs a display
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), constrained_layout=True)
+    meta = report.get("meta", {})
+    fig.suptitle(
+        f"{meta.get('agent', '?')} on {meta.get('source', '?')}: accuracy {_pct(report['accuracy'])} "
+        f"{_ci(report['ci95'])}, n = {report['n']}"
+    )
+    counts = [report["outcomes"].get(c, 0) for c in CATEGORIES]
+    colours = ["#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#8d99ae"]
+    axes[0].bar(CATEGORIES, counts, color=colours)
+    axes[0].set_title("Outcomes")
+    axes[0].set_ylabel("traces")
+    axes[0].tick_params(axis="x", rotation=30)
+    for ax, key, title in ((axes[1], "by_expert", "Accuracy by expert"),
+                           (axes[2], "by_chain_length", "Accuracy by chain length")):
+        groups = report.get(key) or {}
+        names = list(groups)
+        acc = [groups[g]["accuracy"] for g in names]
+        lo = [max(0.0, a - groups[g]["ci95"][0]) for a, g in zip(acc, names, strict=True)]
+        hi = [max(0.0, groups[g]["ci95"][1] - a) for a, g in zip(acc, names, strict=True)]
+        ax.bar(names, acc, yerr=[lo, hi], capsize=3, color="#457b9d")
+        ax.set_ylim(0, 1)
+        ax.set_title(title)
+        ax.set_ylabel("accuracy (95% Wilson CI)")
+        ax.tick_params(axis="x", rotation=30)
+    out = Path(path)
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return out

@@ -1,0 +1,313 @@
+"""Problem sources for the environments and the evaluator.
+
+Every source ends as a list of `SourceProblem`: the generators (default), GSM8K in the official
+JSONL layout (`{"question": ..., "answer": "...#### 72"}`) from a local path, the Hugging Face
+hub dataset `openai/gsm8k` when it can be reached, JSONL files of problem dicts, or any
+list/iterable of dicts or `generators.Problem` objects.
+
+`load_source(spec, ...)` is the one entry point; a spec is
+
+* `"synthetic"` (alias `"generators"`): `generators.generate(n, seed, **config)`;
+* a path to a `.jsonl` file: GSM8K records or problem dicts (detected per record);
+* `"hf:NAME"` (e.g. `"hf:openai/gsm8k"`), or `"openai/gsm8k"` itself: the hub dataset;
+* a list or iterable of dicts / problems.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SYNTHETIC = ("synthetic", "generators")
+HUB_PREFIXES = ("hf:", "hub:")
+DEFAULT_SYNTHETIC_N = 1000
+# GSM8K questions are under 1,000 characters; the cap keeps every observation inside the space.
+QUESTION_MAX_CHARS = 4096
+
+
+class SourceError(ValueError):
+    """A source could not be loaded (bad path, bad record, unreachable hub)."""
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """One problem as the environments see it. Attribute and key access (`p.question == p["question"]`)."""
+
+    id: str
+    question: str
+    answer: str                 # gold answer as number text ("18", "2.5")
+    expert: str | None = None   # expert label; None when the source has none (raw GSM8K)
+    pattern: str | None = None
+    trace: str | None = None    # gold trace text, when the source has one
+    difficulty: dict[str, Any] = field(default_factory=dict)
+    source: str = "custom"
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def chain_length(self) -> int | None:
+        """Reasoning steps: `difficulty["steps"]` (generators, converted GSM8K), else None."""
+        steps = self.difficulty.get("steps") if isinstance(self.difficulty, Mapping) else None
+        return int(steps) if isinstance(steps, int | float) and not isinstance(steps, bool) else None
+
+    def grade(self, text: str):
+        """Grade a trace against this problem (question passed, so grounding applies)."""
+        from solver import grade
+
+        return grade(text, self.answer, expert=self.expert, question=self.question)
+
+
+# ---------------------------------------------------------------- GSM8K gold answers
+
+def _reference_parser() -> Any:
+    """`generators.gsm8k.parse_gold_answer` when that module is present and importable."""
+    try:
+        from generators.gsm8k import parse_gold_answer
+    except Exception:  # absent or half-written: the local parser below is enough
+        return None
+    return parse_gold_answer
+
+
+def parse_gsm8k_answer(answer: str) -> str:
+    """The number after `####` in a GSM8K solution, as canonical text ("1,000" -> "1000")."""
+    reference = _reference_parser()
+    if reference is not None:
+        try:
+            return _number_text(reference(answer))
+        except (ValueError, TypeError, ArithmeticError) as err:
+            raise SourceError(f"GSM8K gold answer unusable: {answer[-80:]!r} ({err})") from err
+    if "####" not in answer:
+        raise SourceError(f"GSM8K answer has no '#### N' line: {answer[-80:]!r}")
+    raw = answer.rsplit("####", 1)[1].strip()  # the last marker, as the reference parser reads it
+    try:
+        return _number_text(Fraction(raw.replace(",", "").replace("$", "")))
+    except (ValueError, ZeroDivisionError) as err:
+        raise SourceError(f"GSM8K gold answer is not a number: {raw!r}") from err
+
+
+def _number_text(value: Any) -> str:
+    """Canonical text of a numeric answer ("18", "2.5", "1/3"); strings pass through stripped."""
+    if isinstance(value, str):
+        return value.strip()
+    try:  # floats via repr, so 0.1 stays 1/10 rather than its binary expansion
+        frac = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    except (ValueError, TypeError, OverflowError) as err:
+        raise SourceError(f"answer is not a number: {value!r}") from err
+    if frac.denominator == 1:
+        return str(frac.numerator)
+    as_float = float(frac)
+    return repr(as_float) if Fraction(repr(as_float)) == frac else f"{frac.numerator}/{frac.denominator}"
+
+
+def _check_answer(answer: str, index: int) -> str:
+    """Refuse a gold answer the solver cannot read: it would grade every trace as wrong."""
+    try:
+        from solver import parse_number
+    except ImportError:
+        return answer
+    try:
+        parse_number(answer)
+    except (ValueError, TypeError, ArithmeticError) as err:
+        raise SourceError(f"record {index}: answer {answer!r} is not a number") from err
+    return answer
+
+
+def _gsm8k_steps(solution: str) -> int:
+    """GSM8K chain length: the solution's non-empty lines before the `####` line."""
+    body = solution.split("####", 1)[0]
+    return sum(1 for line in body.splitlines() if line.strip())
+
+
+# ---------------------------------------------------------------- records -> problems
+
+
+def _as_mapping(record: Any) -> Mapping[str, Any]:
+    if isinstance(record, SourceProblem):
+        return record.to_dict()
+    if isinstance(record, Mapping):
+        return record
+    to_dict = getattr(record, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    raise SourceError(f"a problem must be a dict or have .to_dict(), got {type(record).__name__}")
+
+
+def as_problem(record: Any, index: int, *, source: str = "custom") -> SourceProblem:
+    """Normalise one record (dict, generators.Problem, GSM8K row) into a `SourceProblem`."""
+    if isinstance(record, SourceProblem):
+        return record
+    data = _as_mapping(record)
+    question = data.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise SourceError(f"record {index}: 'question' must be a non-empty string")
+    if len(question) > QUESTION_MAX_CHARS:
+        raise SourceError(f"record {index}: question has {len(question)} characters (max {QUESTION_MAX_CHARS})")
+    raw_answer = data.get("answer")
+    if raw_answer is None or isinstance(raw_answer, bool):
+        raise SourceError(f"record {index}: missing 'answer'")
+    difficulty = dict(data.get("difficulty") or {})
+    origin = str(data.get("source") or source)
+    if isinstance(raw_answer, str) and "####" in raw_answer:  # official GSM8K layout
+        answer = parse_gsm8k_answer(raw_answer)
+        difficulty.setdefault("steps", _gsm8k_steps(raw_answer))
+        origin = str(data.get("source") or "gsm8k")
+    else:
+        answer = _check_answer(_number_text(raw_answer), index)
+    pid = data.get("id")
+    expert = data.get("expert")
+    pattern = data.get("pattern")
+    trace = data.get("trace")
+    return SourceProblem(
+        id=str(pid) if pid not in (None, "") else f"{origin}-{index}",
+        question=question,
+        answer=answer,
+        expert=str(expert) if expert else None,
+        pattern=str(pattern) if pattern else None,
+        trace=trace if isinstance(trace, str) and trace.strip() else None,
+        difficulty=difficulty,
+        source=origin,
+    )
+
+
+def from_records(records: Iterable[Any], *, source: str = "custom", limit: int | None = None) -> list[SourceProblem]:
+    """Normalise an iterable of dicts / problems; ids must be unique."""
+    problems: list[SourceProblem] = []
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        if limit is not None and index >= limit:
+            break
+        problem = as_problem(record, index, source=source)
+        if problem.id in seen:
+            raise SourceError(f"duplicate problem id {problem.id!r}")
+        seen.add(problem.id)
+        problems.append(problem)
+    return problems
+
+
+# ---------------------------------------------------------------- concrete sources
+
+
+def synthetic(n: int = DEFAULT_SYNTHETIC_N, seed: int = 0, **config: Any) -> list[SourceProblem]:
+    """`n` generator problems (item i depends only on seed, i and config)."""
+    try:
+        import generators
+    except ImportError as err:
+        raise SourceError("the synthetic source needs the `generators` package") from err
+    return from_records(generators.generate(n, seed=seed, **config), source="synthetic")
+
+
+def load_jsonl(path: str | Path, *, limit: int | None = None) -> list[SourceProblem]:
+    """A JSONL file of GSM8K records or problem dicts (ids default to `<stem>-<line index>`)."""
+    file = Path(path)
+    if not file.is_file():
+        raise SourceError(f"no such JSONL file: {file}")
+    records = []
+    with file.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise SourceError(f"{file}:{lineno}: not valid JSON ({err.msg})") from err
+            if not isinstance(record, dict):
+                raise SourceError(f"{file}:{lineno}: expected a JSON object")
+            if "id" not in record:
+                record = {**record, "id": f"{_stem_prefix(file, record)}-{len(records)}"}
+            records.append(record)
+            if limit is not None and len(records) >= limit:
+                break
+    return from_records(records, source="jsonl")
+
+
+def _stem_prefix(file: Path, record: Mapping[str, Any]) -> str:
+    is_gsm8k = isinstance(record.get("answer"), str) and "####" in record["answer"]
+    return f"gsm8k-{file.stem}" if is_gsm8k else file.stem
+
+
+def load_hub(name: str = "openai/gsm8k", *, split: str = "test", config: str = "main") -> list[SourceProblem]:
+    """A hub dataset in the GSM8K layout; a clear `SourceError` when it cannot be reached."""
+    try:
+        from datasets import load_dataset
+    except ImportError as err:
+        raise SourceError("loading from the hub needs the `datasets` package") from err
+    try:
+        rows = load_dataset(name, config, split=split)
+    except Exception as err:  # offline, no such dataset, no such split: all the same to the caller
+        raise SourceError(
+            f"could not load {name!r} ({config}, split {split!r}) from the Hugging Face hub: {err}. "
+            "Download the JSONL and pass its path instead."
+        ) from err
+    tag = name.rsplit("/", 1)[-1]
+    return from_records(
+        ({**row, "id": f"{tag}-{split}-{i}"} for i, row in enumerate(rows)), source=tag
+    )
+
+
+def select(problems: Sequence[SourceProblem], n: int | None, *, seed: int = 0, sample: str = "random") -> list[SourceProblem]:
+    """`n` problems: a seeded random subset in source order (`sample="random"`) or the first n."""
+    if n is None or n >= len(problems):
+        return list(problems)
+    if n < 0:
+        raise SourceError(f"n must be >= 0, got {n}")
+    if sample == "first":
+        return list(problems[:n])
+    if sample != "random":
+        raise SourceError(f"sample must be 'random' or 'first', got {sample!r}")
+    picked = np.random.default_rng(seed).choice(len(problems), size=n, replace=False)
+    return [problems[i] for i in sorted(int(i) for i in picked)]
+
+
+def describe(spec: Any) -> str:
+    """A short label of a source spec for reports."""
+    if isinstance(spec, str | Path):
+        return str(spec)
+    return f"<{type(spec).__name__}>"
+
+
+def load_source(
+    spec: Any = "synthetic",
+    *,
+    n: int | None = None,
+    seed: int = 0,
+    split: str = "test",
+    sample: str = "random",
+    config: Mapping[str, Any] | None = None,
+) -> list[SourceProblem]:
+    """Load problems from any supported source (see the module docstring).
+
+    `n` is the number generated for the synthetic source (default 1000) and the size of the
+    subset taken from any other source (default: all); `seed` seeds both.
+    """
+    config = dict(config or {})
+    if isinstance(spec, str) and spec.strip().lower() in SYNTHETIC:
+        return synthetic(DEFAULT_SYNTHETIC_N if n is None else n, seed, **config)
+    if config:
+        raise SourceError("generator config only applies to the synthetic source")
+    if isinstance(spec, str | Path):
+        text = str(spec)
+        for prefix in HUB_PREFIXES:
+            if text.startswith(prefix):
+                return select(load_hub(text[len(prefix):], split=split), n, seed=seed, sample=sample)
+        if Path(text).is_file():
+            return select(load_jsonl(text), n, seed=seed, sample=sample)
+        if text == "openai/gsm8k":
+            return select(load_hub(text, split=split), n, seed=seed, sample=sample)
+        raise SourceError(
+            f"unknown source {text!r}: use 'synthetic', a path to a .jsonl file, or 'hf:NAME'"
+        )
+    if isinstance(spec, Mapping):
+        raise SourceError("a source must be an iterable of problems, not a single dict")
+    if isinstance(spec, Iterable):
+        return select(from_records(spec), n, seed=seed, sample=sample)
+    raise SourceError(f"unsupported source type {type(spec).__name__}")

@@ -1,0 +1,268 @@
+"""Argument dataclasses for train_sft.py and train_grpo.py, parsed the TRL way (TrlParser).
+
+Every field is a flag in `--help`; `--config FILE.yaml` sets any of them from a file. The TRL
+configs are subclassed only to change defaults that suit a tiny model on CPU (no bf16 autocast
+or gradient checkpointing there, higher learning rates, no reporting integrations, frequent
+checkpoints so an interrupted run resumes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from trl import GRPOConfig, ModelConfig, SFTConfig
+
+
+def _cuda_bf16() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())
+
+
+@dataclass
+class ModelArguments(ModelConfig):
+    """Which model to train, and which of its parameters."""
+
+    model_name_or_path: str = field(
+        default="default",
+        metadata={
+            "aliases": ["--model"],
+            "help": "HF hub id or local path of a causal LM, or 'default' for the embedded default model "
+            "(a small Llama built from a config, with a BPE tokenizer trained on the project's corpus).",
+        },
+    )
+    train_last_n_layers: int | None = field(
+        default=None,
+        metadata={
+            "help": "Train only the last N transformer layers plus the final norm and LM head (the seed's best "
+            "setting for pretrained models); None trains everything. Ignored with --use_peft."
+        },
+    )
+    numbered: bool | None = field(
+        default=None,
+        metadata={
+            "help": "List the question's numbered quantities in the prompt. None: follow --trace_form "
+            "(numbered for 'ref')."
+        },
+    )
+
+
+@dataclass
+class DataArguments:
+    """Training data: generator problems, optionally mixed with converted GSM8K traces."""
+
+    n_train: int = field(default=4000, metadata={"help": "SFT examples in all (synthetic + GSM8K)."})
+    synthetic_mix: str = field(
+        default="default=0.8,hard=0.2",
+        metadata={
+            "help": "Generator presets and their shares of the synthetic SFT data, as 'preset=weight,...' "
+            "(presets: see generators PRESETS)."
+        },
+    )
+    gsm8k_path: str | None = field(
+        default=None,
+        metadata={
+            "help": "JSONL of GSM8K problems (official layout, or the converter's output with a 'trace' "
+            "column). When given, converted traces join the SFT data."
+        },
+    )
+    gsm8k_fraction: float = field(
+        default=0.2, metadata={"help": "Share of the SFT examples taken from GSM8K when --gsm8k_path is given."}
+    )
+    trace_form: str = field(
+        default="ref",
+        metadata={
+            "help": "How SFT targets write question numbers: 'ref' (pointer `init {var, ref: N}` into the "
+            "numbered quantities) or 'value' (the number itself)."
+        },
+    )
+    data_seed_offset: int = field(
+        default=0, metadata={"help": "Added to every split's generator seed, to draw other problem instances."}
+    )
+
+    def __post_init__(self) -> None:
+        if self.trace_form not in ("ref", "value"):
+            raise ValueError(f"--trace_form must be 'ref' or 'value', got {self.trace_form!r}")
+        if not 0.0 <= self.gsm8k_fraction <= 1.0:
+            raise ValueError("--gsm8k_fraction must be in [0, 1]")
+        if self.n_train < 1:
+            raise ValueError("--n_train must be >= 1")
+
+
+@dataclass
+class EvalArguments:
+    """Held-out accuracy: measured before and after training and by a callback during it."""
+
+    n_eval: int = field(default=200, metadata={"help": "Held-out problems per split."})
+    eval_splits: str = field(
+        default="synthetic,hard",
+        metadata={
+            "help": "Comma-separated held-out splits: 'synthetic' (the default generator mix), 'hard' (longer "
+            "chains, compositions), any other generator preset name, and 'gsm8k' (needs --gsm8k_eval_path)."
+        },
+    )
+    gsm8k_eval_path: str | None = field(
+        default=None, metadata={"help": "JSONL of GSM8K problems for the 'gsm8k' held-out split."}
+    )
+    heldout_every: int = field(
+        default=0,
+        metadata={"help": "Measure held-out accuracy every N optimizer steps during training (0: start and end only)."},
+    )
+    heldout_n_during: int = field(
+        default=64, metadata={"help": "Problems per split for the measurements taken during training."}
+    )
+    eval_batch_size: int = field(default=64, metadata={"help": "Generation batch size for held-out evaluation."})
+    eval_max_new_tokens: int | None = field(
+        default=None,
+        metadata={"help": "Token limit for held-out generations (None: from the longest gold trace, with margin)."},
+    )
+
+
+@dataclass
+class RunArguments:
+    """Run-level switches shared by both scripts."""
+
+    smoke: bool = field(
+        default=False,
+        metadata={"help": "Tiny sizes everywhere (same code path): a pipeline check that runs in a few minutes."},
+    )
+    resume: bool = field(
+        default=True,
+        metadata={"help": "Resume from the last checkpoint in --output_dir (and reuse finished stages)."},
+    )
+    max_length_margin: int = field(
+        default=0, metadata={"help": "Extra tokens of headroom the truncation check demands beyond the data."}
+    )
+
+
+@dataclass
+class GSMTraceSFTConfig(SFTConfig):
+    """TRL SFTConfig with defaults for the embedded default model on CPU."""
+
+    output_dir: str | None = field(default="runs/sft", metadata={"help": "Where checkpoints and results go."})
+    learning_rate: float = field(default=2e-3, metadata={"help": "Peak AdamW learning rate."})
+    num_train_epochs: float = field(default=3.0, metadata={"help": "Passes over the SFT data."})
+    per_device_train_batch_size: int = field(default=32, metadata={"help": "Batch size per device."})
+    lr_scheduler_type: str = field(default="cosine", metadata={"help": "Learning-rate schedule."})
+    warmup_steps: float = field(default=0.05, metadata={"help": "Warm-up steps (a fraction if < 1)."})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
+    logging_steps: float = field(default=10, metadata={"help": "Log every N steps."})
+    save_strategy: str = field(default="steps", metadata={"help": "Checkpoint strategy."})
+    save_steps: float = field(default=100, metadata={"help": "Checkpoint every N steps (for resuming)."})
+    save_total_limit: int | None = field(default=2, metadata={"help": "Checkpoints kept."})
+    report_to: None | str | list[str] = field(default="none", metadata={"help": "Logging integrations."})
+    max_length: int | None = field(
+        default=None,
+        metadata={"help": "Token limit per example (None: from the data, checked; a set limit is checked too)."},
+    )
+    gradient_checkpointing: bool | None = field(default=None, metadata={"help": "Deprecated alias of --activation_checkpointing."})
+    activation_checkpointing: bool | None = field(
+        default=False, metadata={"help": "Recompute activations in the backward pass (saves memory, ~20% slower)."}
+    )
+    bf16: bool | None = field(default=None, metadata={"help": "bf16 mixed precision (default: on a CUDA GPU only)."})
+    train_sampling_strategy: str = field(
+        default="group_by_length", metadata={"help": "'group_by_length' batches similar lengths (less padding)."}
+    )
+    dataset_num_proc: int | None = field(default=None, metadata={"help": "Processes for dataset preparation."})
+    disable_tqdm: bool | None = field(default=True, metadata={"help": "Hide progress bars (logs still print)."})
+
+    def __post_init__(self) -> None:
+        if self.bf16 is None:
+            self.bf16 = _cuda_bf16()
+        super().__post_init__()
+
+
+@dataclass
+class GSMTraceGRPOConfig(GRPOConfig):
+    """TRL GRPOConfig with defaults for the embedded default model on CPU."""
+
+    output_dir: str | None = field(default="runs/grpo", metadata={"help": "Where checkpoints and results go."})
+    learning_rate: float = field(default=2e-4, metadata={"help": "Peak AdamW learning rate."})
+    max_steps: int = field(default=60, metadata={"help": "RL optimizer steps."})
+    per_device_train_batch_size: int = field(
+        default=32, metadata={"help": "Completions per device per step (a multiple of --num_generations)."}
+    )
+    num_generations: int | None = field(default=8, metadata={"help": "Completions per problem (group size)."})
+    max_completion_length: int | None = field(
+        default=None, metadata={"help": "Token limit per completion (None: from the longest gold trace, with margin)."}
+    )
+    temperature: float = field(default=1.0, metadata={"help": "Sampling temperature for rollouts."})
+    beta: float = field(default=0.0, metadata={"help": "KL coefficient (0: no reference model)."})
+    lr_scheduler_type: str = field(default="constant_with_warmup", metadata={"help": "Learning-rate schedule."})
+    warmup_steps: float = field(default=5, metadata={"help": "Warm-up steps."})
+    logging_steps: float = field(default=5, metadata={"help": "Log every N steps."})
+    save_strategy: str = field(default="steps", metadata={"help": "Checkpoint strategy."})
+    save_steps: float = field(default=20, metadata={"help": "Checkpoint every N steps (for resuming)."})
+    save_total_limit: int | None = field(default=2, metadata={"help": "Checkpoints kept."})
+    report_to: None | str | list[str] = field(default="none", metadata={"help": "Logging integrations."})
+    gradient_checkpointing: bool | None = field(default=None, metadata={"help": "Deprecated alias of --activation_checkpointing."})
+    activation_checkpointing: bool | None = field(
+        default=False, metadata={"help": "Recompute activations in the backward pass (saves memory, ~20% slower)."}
+    )
+    bf16: bool | None = field(default=None, metadata={"help": "bf16 mixed precision (default: on a CUDA GPU only)."})
+    disable_tqdm: bool | None = field(default=True, metadata={"help": "Hide progress bars (logs still print)."})
+
+    def __post_init__(self) -> None:
+        if self.bf16 is None:
+            self.bf16 = _cuda_bf16()
+        super().__post_init__()
+
+
+@dataclass
+class RLArguments:
+    """What train_grpo.py adds: the trainer, the RL problems and the SFT warm-up."""
+
+    trainer: str = field(default="grpo", metadata={"help": "'grpo' (GRPOTrainer) or 'rloo' (RLOOTrainer)."})
+    sft_checkpoint: str | None = field(
+        default=None,
+        metadata={"help": "An SFT model to start RL from; when absent the SFT warm-up runs first (OUTPUT_DIR/sft)."},
+    )
+    n_rl: int = field(default=512, metadata={"help": "RL problems (a pool cycled through by the sampler)."})
+    rl_mix: str = field(
+        default="default=0.5,hard=0.5",
+        metadata={"help": "Generator presets and shares for the RL problems, as 'preset=weight,...'."},
+    )
+    sft_epochs: float = field(default=3.0, metadata={"help": "Warm-up SFT epochs."})
+    sft_learning_rate: float = field(default=2e-3, metadata={"help": "Warm-up SFT learning rate."})
+    sft_batch_size: int = field(default=32, metadata={"help": "Warm-up SFT batch size."})
+
+    def __post_init__(self) -> None:
+        if self.trainer not in ("grpo", "rloo"):
+            raise ValueError(f"--trainer must be 'grpo' or 'rloo', got {self.trainer!r}")
+
+
+def parse_mix(spec: str) -> dict[str, float]:
+    """'default=0.8,hard=0.2' -> {'default': 0.8, 'hard': 0.2}; a bare name has weight 1."""
+    mix: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, weight = part.partition("=")
+        try:
+            value = float(weight) if weight else 1.0
+        except ValueError:
+            raise ValueError(f"bad mix entry {part!r}: expected 'preset=weight'") from None
+        if value < 0:
+            raise ValueError(f"bad mix entry {part!r}: weight must be >= 0")
+        mix[name.strip()] = value
+    if not mix or sum(mix.values()) <= 0:
+        raise ValueError(f"mix {spec!r} gives no positive weight")
+    return mix
+
+
+def split_counts(total: int, mix: dict[str, float]) -> dict[str, int]:
+    """Integer counts per preset that add up to `total` (largest remainders get the extra)."""
+    weight = sum(mix.values())
+    raw = {k: total * w / weight for k, w in mix.items()}
+    counts = {k: int(v) for k, v in raw.items()}
+    for k in sorted(raw, key=lambda k: raw[k] - counts[k], reverse=True)[: total - sum(counts.values())]:
+        counts[k] += 1
+    return counts
+
+
+def config_with(config: Any, **changes: Any) -> Any:
+    """A copy of a TrainingArguments-style dataclass with some fields changed (post-init re-run)."""
+    names = {f.name for f in fields(config) if f.init}
+    unknown = set(changes) - names
+    if unknown:
+        raise ValueError(f"unknown config fields {sorted(unknown)}")
+    return replace(config, **changes)

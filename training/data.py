@@ -1,0 +1,192 @@
+"""Training and held-out data: generator problems, converted GSM8K, and the rows TRL consumes.
+
+Held-out problems are disjoint from training by construction: every stage draws from its own
+generator `split` namespace (the generator's RNG is keyed on it) and its own seeds, so no
+index is ever shared. `remove_overlap` then checks it on the question text and drops any
+training problem whose question a held-out split also contains (identical texts can still
+arise by chance from tiny templates); the count goes into the summary.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trace_env import prompts
+
+from .args import split_counts
+
+# Generator split namespaces and base seeds per stage; presets within a mix add 1000*k.
+STAGES = {"sft": ("train", 1), "rl": ("rl", 2), "heldout": ("heldout", 3)}
+HELDOUT_PRESETS = {"synthetic": "default"}  # held-out split name -> generator preset
+
+
+@dataclass
+class Example:
+    """One problem with the gold trace text the model is trained to write."""
+
+    id: str
+    question: str
+    answer: str
+    expert: str | None
+    target: str | None          # gold trace in the chosen form (None: no gold trace)
+    pattern: str | None = None
+    source: str = "synthetic"
+    difficulty: dict[str, Any] = field(default_factory=dict)
+
+    def prompt(self, numbered: bool) -> list[dict[str, str]]:
+        return prompts.build_messages(self.question, numbered=numbered)
+
+    def sft_row(self, numbered: bool) -> dict[str, Any]:
+        if self.target is None:
+            raise ValueError(f"example {self.id} has no gold trace to train on")
+        return {
+            "id": self.id,
+            "prompt": self.prompt(numbered),
+            "completion": prompts.completion_messages(self.target),
+        }
+
+    def rl_row(self, numbered: bool) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "prompt": self.prompt(numbered),
+            "answer": self.answer,
+            "expert": self.expert or "",
+            "question": self.question,
+        }
+
+    def eval_record(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "question": self.question, "answer": self.answer, "expert": self.expert,
+            "pattern": self.pattern, "trace": self.target, "difficulty": self.difficulty, "source": self.source,
+        }
+
+
+def target_text(trace: str, trace_data: Any, question: str, answer: str, trace_form: str) -> str:
+    """The gold trace in `trace_form` ('ref' falls back to values when a pointer form fails)."""
+    if trace_form == "value":
+        return trace
+    from agents.default_model import to_pointer_trace
+
+    return to_pointer_trace(trace_data, question, answer) or trace
+
+
+def from_problem(problem: Any, trace_form: str) -> Example:
+    return Example(
+        id=problem.id, question=problem.question, answer=str(problem.answer), expert=problem.expert,
+        target=target_text(problem.trace, problem.trace_data, problem.question, str(problem.answer), trace_form),
+        pattern=problem.pattern, source=problem.source, difficulty=dict(problem.difficulty),
+    )
+
+
+def synthetic(n: int, mix: dict[str, float], stage: str, trace_form: str, offset: int = 0) -> list[Example]:
+    """`n` generator problems for `stage`, split over presets by `mix`, in a fixed interleaved order."""
+    import generators
+
+    split, base = STAGES[stage]
+    groups = []
+    for k, (preset, count) in enumerate(split_counts(n, mix).items()):
+        if count:
+            probs = generators.generate(count, seed=base + 1000 * k + offset, preset=preset, split=split)
+            groups.append([from_problem(p, trace_form) for p in probs])
+    return _interleave(groups)
+
+
+def _interleave(groups: list[list[Example]]) -> list[Example]:
+    """Round-robin by proportion, so any prefix (a smoke run, an early stop) sees the whole mix."""
+    out: list[Example] = []
+    total = sum(len(g) for g in groups)
+    cursors = [0] * len(groups)
+    for i in range(total):
+        k = max(range(len(groups)), key=lambda j: (i + 1) * len(groups[j]) / total - cursors[j])
+        out.append(groups[k][cursors[k]])
+        cursors[k] += 1
+    return out
+
+
+def heldout(names: list[str], n: int, trace_form: str, gsm8k_path: str | None = None) -> dict[str, list[Example]]:
+    """Held-out splits by name: 'synthetic', any generator preset, or 'gsm8k'."""
+    import generators
+
+    split, base = STAGES["heldout"]
+    out: dict[str, list[Example]] = {}
+    for k, name in enumerate(names):
+        if name == "gsm8k":
+            if not gsm8k_path:
+                raise ValueError("held-out split 'gsm8k' needs --gsm8k_eval_path")
+            out[name] = gsm8k_examples(gsm8k_path, trace_form, last=n)
+            continue
+        preset = HELDOUT_PRESETS.get(name, name)
+        probs = generators.generate(n, seed=base + 1000 * k, preset=preset, split=split)
+        out[name] = [from_problem(p, trace_form) for p in probs]
+    return out
+
+
+def gsm8k_examples(
+    path: str, trace_form: str, *, first: int | None = None, last: int | None = None, skip_last: int = 0
+) -> list[Example]:
+    """GSM8K problems from a JSONL file, with converted traces where conversion succeeds.
+
+    Accepts the official layout (`question`, `answer` with `#### N`) and the converter's output
+    (`question`, `answer`, `trace`, `status`). `last=N` takes the file's last N records (the
+    held-out end); `skip_last=N` leaves those out (the training end), so one file can serve both.
+    """
+    records = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    if skip_last:
+        records = records[: max(0, len(records) - skip_last)]
+    if last is not None:
+        start = max(0, len(records) - last)
+        indexed = list(enumerate(records))[start:]
+    else:
+        indexed = list(enumerate(records))[: first if first is not None else len(records)]
+    return [_gsm8k_example(i, rec, trace_form) for i, rec in indexed]
+
+
+def _gsm8k_example(index: int, record: dict[str, Any], trace_form: str) -> Example:
+    from generators import gsm8k
+    from trace_env.sources import parse_gsm8k_answer
+
+    question = str(record["question"])
+    raw_answer = str(record["answer"])
+    answer = parse_gsm8k_answer(raw_answer) if "####" in raw_answer else raw_answer
+    trace = record.get("trace") if "trace" in record else None
+    if "trace" not in record:  # official layout: convert here
+        converted = gsm8k.convert(record)
+        trace = getattr(converted, "trace", None) if getattr(converted, "status", "ok") == "ok" else None
+    expert = _trace_expert(trace) if trace else None
+    target = None
+    if trace:
+        from solver import parse_trace
+
+        parsed = parse_trace(trace)
+        data = parsed.to_data() if parsed is not None and hasattr(parsed, "to_data") else None
+        target = target_text(trace, data, question, answer, trace_form) if data is not None else trace
+    return Example(
+        id=f"gsm8k-{index}", question=question, answer=answer, expert=expert, target=target,
+        pattern=None, source="gsm8k", difficulty={},
+    )
+
+
+def _trace_expert(trace: str) -> str | None:
+    from solver import grade
+
+    return grade(trace, "0").expert
+
+
+def remove_overlap(train: list[Example], splits: dict[str, list[Example]]) -> tuple[list[Example], int]:
+    """Training examples whose question text also appears in a held-out split are dropped."""
+    held = {_norm(e.question) for examples in splits.values() for e in examples}
+    kept = [e for e in train if _norm(e.question) not in held]
+    return kept, len(train) - len(kept)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def to_dataset(rows: list[dict[str, Any]]) -> Any:
+    from datasets import Dataset
+
+    return Dataset.from_list(rows)

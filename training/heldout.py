@@ -1,0 +1,102 @@
+"""Held-out accuracy: the environment's evaluator run on the model being trained.
+
+`measure` grades greedy generations with `trace_env.evaluate.evaluate` through `agents.HFAgent`
+(the same prompt and grading as `python -m trace_env.evaluate --agent hf`). The callback runs it
+during training and logs under `heldout/<split>/accuracy`, apart from the loss and the reward,
+both into the trainer's log history and into OUTPUT_DIR/heldout.jsonl.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from transformers import TrainerCallback
+
+from .data import Example
+
+KEEP = ("accuracy", "ci95", "n", "rates", "outcomes", "by_expert")
+
+
+def measure(
+    model: Any,
+    tokenizer: Any,
+    splits: dict[str, list[Example]],
+    *,
+    numbered: bool | None,
+    max_new_tokens: int,
+    batch_size: int = 64,
+    limit: int | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Accuracy and rates per split (first `limit` problems of each when given).
+
+    `model` is a loaded model (with `tokenizer`) or a saved model directory; a directory is
+    loaded exactly as `python -m trace_env.evaluate --agent hf --model DIR` loads it.
+    """
+    from agents.hf import HFAgent
+    from trace_env.evaluate import evaluate
+
+    agent = HFAgent(model, tokenizer, numbered=numbered, max_new_tokens=max_new_tokens, batch_size=batch_size)
+    results: dict[str, dict[str, Any]] = {}
+    for name, examples in splits.items():
+        chosen = examples[:limit] if limit else examples
+        if not chosen:
+            continue
+        started = time.perf_counter()
+        report = evaluate(agent, [e.eval_record() for e in chosen], batch_size=batch_size, progress=False)
+        summary = {k: report[k] for k in KEEP if k in report}
+        summary["seconds"] = round(time.perf_counter() - started, 2)
+        summary["truncated"] = report.get("meta", {}).get("policy_stats", {}).get("truncated")
+        results[name] = summary
+    return results
+
+
+def accuracies(results: dict[str, dict[str, Any]]) -> dict[str, float]:
+    return {name: float(r["accuracy"]) for name, r in results.items()}
+
+
+def format_line(label: str, results: dict[str, dict[str, Any]]) -> str:
+    parts = [f"{name} {r['accuracy']:.1%} (n={r['n']})" for name, r in results.items()]
+    return f"[held-out] {label}: " + ", ".join(parts)
+
+
+class HeldoutAccuracyCallback(TrainerCallback):
+    """Every `every` optimizer steps, measure held-out accuracy on the first `limit` problems per split."""
+
+    def __init__(
+        self,
+        splits: dict[str, list[Example]],
+        *,
+        numbered: bool,
+        every: int,
+        limit: int,
+        max_new_tokens: int,
+        batch_size: int,
+        log_path: str | Path,
+    ) -> None:
+        self.splits, self.numbered = splits, numbered
+        self.every, self.limit = every, limit
+        self.max_new_tokens, self.batch_size = max_new_tokens, batch_size
+        self.log_path = Path(log_path)
+
+    def on_step_end(self, args: Any, state: Any, control: Any, model: Any = None, processing_class: Any = None, **kw: Any):
+        if not self.every or state.global_step % self.every or not state.is_world_process_zero:
+            return control
+        if model is None or processing_class is None:
+            return control
+        results = measure(
+            model, processing_class, self.splits, numbered=self.numbered, max_new_tokens=self.max_new_tokens,
+            batch_size=self.batch_size, limit=self.limit,
+        )
+        entry: dict[str, Any] = {"step": state.global_step}
+        for name, r in results.items():
+            entry[f"heldout/{name}/accuracy"] = r["accuracy"]
+            entry[f"heldout/{name}/valid"] = r["rates"]["valid"]
+        state.log_history.append(entry)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry) + "\n")
+        print(format_line(f"step {state.global_step}", results), flush=True)
+        return control
