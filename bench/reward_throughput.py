@@ -7,6 +7,7 @@ times in the same run:
 * ``yaml.load(text, Loader=yaml.CSafeLoader)`` on every text (the baseline the issue names);
 * ``solver.grade(text, answer, expert, question)`` on every text (the real reward);
 * the same grading with the canonical fast path switched off (general loader only);
+* the same grading with the pure-Python YAML parser as the fallback (a candidate parser);
 * grading without the question (no grounding).
 
 It also checks that the fast path and the general loader give identical outcomes on the whole
@@ -36,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import solver  # noqa: E402
 import solver.extract as extract  # noqa: E402
+import solver.yaml_load as yaml_load  # noqa: E402
 from solver import format_trace, grade  # noqa: E402
 from solver.quantities import _extract, grounded_values  # noqa: E402
 
@@ -181,7 +183,7 @@ def _best_times(variants: dict[str, Callable[[], object]], repeats: int) -> dict
 
 def bare_parse(texts: list[str]) -> None:
     for text in texts:
-        try:
+        try:  # noqa: SIM105 - a bare try is cheaper than contextlib.suppress: keep the baseline lean
             yaml.load(text, Loader=yaml.CSafeLoader)
         except yaml.YAMLError:
             pass
@@ -207,6 +209,20 @@ def _graded_without_fast_path(rows: list[Row]) -> list[solver.Outcome]:
         return grade_all(rows)
 
 
+def _verdict(o: solver.Outcome) -> tuple:
+    return o.reward, o.category, o.answer, o.step, o.subtrace, o.expert
+
+
+def _graded_with_python_yaml(rows: list[Row]) -> list[solver.Outcome]:
+    """Candidate: the pure-Python yaml.BaseLoader as the general fallback instead of libyaml's."""
+    saved = yaml_load._Loader
+    yaml_load._Loader = yaml.BaseLoader
+    try:
+        return grade_all(rows)
+    finally:
+        yaml_load._Loader = saved
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=10_000)
@@ -222,13 +238,17 @@ def main(argv: list[str] | None = None) -> dict:
 
     fast = grade_all(rows)
     general = _graded_without_fast_path(rows)
+    python_yaml = _graded_with_python_yaml(rows)
     mismatches = sum(a != b for a, b in zip(fast, general, strict=True))
+    # the pure-Python parser words YAML syntax errors differently: compare everything else
+    mismatches += sum(_verdict(a) != _verdict(b) for a, b in zip(fast, python_yaml, strict=True))
     categories = Counter(o.category for o in fast)
 
     times = _best_times({
         "bare CSafeLoader parse": lambda: bare_parse(texts),
         "grade (fast path + general fallback)": lambda: grade_all(rows),
         "grade (general loader only)": lambda: _graded_without_fast_path(rows),
+        "grade (fast path + pure-Python YAML fallback)": lambda: _graded_with_python_yaml(rows),
         "grade without question (no grounding)": lambda: grade_all(rows, with_question=False),
     }, args.repeats)
 
@@ -243,12 +263,12 @@ def main(argv: list[str] | None = None) -> dict:
         "n": n,
         "categories": dict(sorted(categories.items())),
         "fast_vs_general_mismatches": mismatches,
-        "timer": "process_time, best of %d interleaved runs" % args.repeats,
+        "timer": f"process_time, best of {args.repeats} interleaved runs",
         "per_second": {name: n / t for name, t in times.items()},
         "grade_over_bare": times["bare CSafeLoader parse"] / times["grade (fast path + general fallback)"],
     }
     print(f"corpus: {n} outputs, seed {args.seed}; categories {result['categories']}")
-    print(f"fast path vs general loader: {mismatches} differing outcomes")
+    print(f"fast path vs general loader (libyaml and pure Python): {mismatches} differing outcomes")
     print(f"{'variant':45s} {'outputs/s':>12s} {'vs bare':>8s}")
     for name, rate in result["per_second"].items():
         print(f"{name:45s} {rate:12,.0f} {rate / result['per_second']['bare CSafeLoader parse']:7.2f}x")

@@ -71,7 +71,7 @@ def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> P
     difficulty = {
         "steps": steps,
         "experts": spec.n_experts,
-        "magnitude": max((digits_of(Fraction(v)) for v in _trace_numbers(draft, raw=True)), default=1),
+        "magnitude": max((digits_of(v) for v in _trace_numbers(draft, raw=True, inits_only=True)), default=1),
         "level": level if level is not None else 0,
         "phrasing": phrasing,
         "distractors": extra,
@@ -114,16 +114,21 @@ def _distractor_count(cfg: GeneratorConfig, rng: random.Random) -> int:
     return count
 
 
-def _trace_numbers(draft: Draft, raw: bool = False) -> set:
-    """Every literal number in the trace (as plain text, or raw values with raw=True)."""
+def _is_number(x: Any) -> bool:
+    return not (isinstance(x, str) and (x[:1].isalpha() or x[:1] == "_"))
+
+
+def _trace_numbers(draft: Draft, raw: bool = False, inits_only: bool = False) -> set:
+    """Literal numbers of the trace (plain text, or values with raw=True); with inits_only
+    just the question's numbers (init values), not constants used in computes."""
     parts = draft.trace.parts if isinstance(draft.trace, Composition) else [draft.trace]
     vals: list[Any] = []
     for part in parts:
         for step in part.steps:
-            for k in ("value", "base", "rate", "amount"):
-                if k in step and not (isinstance(step[k], str) and step[k][:1].isalpha()):
-                    vals.append(step[k])
-            vals.extend(a for a in step.get("args", []) if not (isinstance(a, str) and a[:1].isalpha()))
+            keys = ("value",) if inits_only else ("value", "base", "rate", "amount")
+            vals.extend(step[k] for k in keys if k in step and _is_number(step[k]))
+            if not inits_only:
+                vals.extend(a for a in step.get("args", []) if _is_number(a))
     if raw:
         return {Fraction(v) for v in vals}
     return {plain(Fraction(v)) for v in vals}

@@ -39,14 +39,8 @@ class Thing:
 _SHE = ("she", "her", "her")
 _HE = ("he", "him", "his")
 
-_FEMALE = (
-    "Maria Ana Lucia Priya Chloe Hana Aisha Grace Nora Mei Sofia Zara Ivy Elena Ruth Leila Tara "
-    "Olivia Fatima Yuki Emma Rosa Nina Bella Kira Amara Julia Lena Maya Carmen Dana Wendy Rita Alice"
-).split()
-_MALE = (
-    "Tom Omar Ravi Lucas Ben Diego Kenji Samuel Felix Noah Malik Ivan Hugo Arjun Theo Oscar Mateo "
-    "Leo Pablo Jamal Ethan Kofi Liam Marco Andre Victor Ahmed Jonah Caleb Dmitri Gabe Raj Paul Sam"
-).split()
+_FEMALE = ["Maria", "Ana", "Lucia", "Priya", "Chloe", "Hana", "Aisha", "Grace", "Nora", "Mei", "Sofia", "Zara", "Ivy", "Elena", "Ruth", "Leila", "Tara", "Olivia", "Fatima", "Yuki", "Emma", "Rosa", "Nina", "Bella", "Kira", "Amara", "Julia", "Lena", "Maya", "Carmen", "Dana", "Wendy", "Rita", "Alice"]
+_MALE = ["Tom", "Omar", "Ravi", "Lucas", "Ben", "Diego", "Kenji", "Samuel", "Felix", "Noah", "Malik", "Ivan", "Hugo", "Arjun", "Theo", "Oscar", "Mateo", "Leo", "Pablo", "Jamal", "Ethan", "Kofi", "Liam", "Marco", "Andre", "Victor", "Ahmed", "Jonah", "Caleb", "Dmitri", "Gabe", "Raj", "Paul", "Sam"]
 
 PEOPLE: tuple[Person, ...] = tuple(Person(n, *_SHE) for n in _FEMALE) + tuple(
     Person(n, *_HE) for n in _MALE
@@ -69,14 +63,14 @@ COLLECTIBLES = _things(
 )
 # Food that gets baked, eaten, sold and shared.
 FOODS = _things(
-    "apple, orange, cookie, cupcake, muffin, egg, bagel, lemon, peach, pear, plum, donut, "
+    "apple, orange, cookie, cupcake, muffin, egg, bagel, lemon, peach/peaches, pear, plum, donut, "
     "pretzel, tomato/tomatoes, potato/potatoes, cherry/cherries, strawberry/strawberries, "
     "sandwich/sandwiches, taco, pie, brownie, pancake, carrot, cucumber"
 )
 # Things bought in shops, with unit prices that look plausible.
 GOODS = (
     _things("pen, pencil, eraser, notebook, marker, folder, ruler, candle, sticker sheet, bookmark", 1, 6)
-    + _things("book, mug, plant, hat, scarf, towel, lamp, puzzle, board game, toy robot", 5, 30)
+    + _things("book, mug, plant, hat, scarf/scarves, towel, lamp, puzzle, board game, toy robot", 5, 30)
     + _things("T-shirt, backpack, pair of shoes/pairs of shoes, jacket, watch/watches, blanket", 10, 60)
 )
 # Baked goods (for bake sales and bakeries).

@@ -74,7 +74,7 @@ def add_distractors(
     points to two roles at once.
     """
     sentences = split_sentences(question)
-    if count <= 0 or len(sentences) < 2:
+    if count <= 0:
         return question
     pool = [t for t in _DISTRACTORS if names or "{name}" not in t]
     rng.shuffle(pool)
@@ -84,6 +84,6 @@ def add_distractors(
             n += 1
         sentence = template.format(name=rng.choice(names) if names else "", n=n)
         last = sentences[-1].lower()
-        before_question = rng.random() < 0.5 and not re.search(r"\b(it|its|them|they|that)\b", last)
+        before_question = len(sentences) > 1 and rng.random() < 0.5 and not re.search(r"\b(it|its|them|they|that)\b", last)
         sentences.insert(len(sentences) - 1 if before_question else 0, sentence)
     return tidy(" ".join(sentences))

@@ -53,6 +53,8 @@ def candidate_patterns(cfg: GeneratorConfig, diff: Difficulty) -> list[tuple[Pat
         ew = cfg.expert_weights.get(expert, 0.0) / total_expert
         pw_total = sum(w for _, w in specs)
         out.extend((spec, ew * w / pw_total) for spec, w in specs if ew > 0)
+    if len(_CACHE) > 256:  # many distinct configs in one process: start over
+        _CACHE.clear()
     _CACHE[key] = out
     return out
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import yaml
 
 from .fastpath import fast_load
-from .limits import MAX_DOC_CHARS, MAX_TEXT_CHARS
+from .limits import MAX_CANDIDATES, MAX_DOC_CHARS, MAX_TEXT_CHARS
 from .schema import Trace, build_trace, is_attempt
 from .yaml_load import YamlRejected, safe_load
 
@@ -29,7 +29,6 @@ _YAMLISH_RE = re.compile(r"[ \t]*$|[ \t]+\S|-(?:[ \t]|$)|[A-Za-z_][A-Za-z0-9_.]*
 
 def _load(block: str) -> tuple[object, str | None]:
     """Load a candidate block: (data, None), or (None, reason) when it cannot be read."""
-    block = block.strip()
     if not block:
         return None, "empty"
     if len(block) > MAX_DOC_CHARS:
@@ -41,8 +40,15 @@ def _load(block: str) -> tuple[object, str | None]:
         return safe_load(block), None
     except YamlRejected as err:
         return None, str(err)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        return None, f"{_SYNTAX}: {err.problem or err.context}{where}"
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, MemoryError) as err:
-        return None, f"not valid YAML ({type(err).__name__})"
+        return None, f"{_SYNTAX} ({type(err).__name__})"
+
+
+_SYNTAX = "the YAML does not parse"
 
 
 def _regions(text: str) -> list[str]:
@@ -76,18 +82,32 @@ def _too_long(text: str) -> Trace | None:
 
 def parse_trace(text: str) -> Trace | None:
     """The trace in `text` (possibly malformed: see ``Trace.error``), or None if there is none."""
+    return find_trace(text)[0]
+
+
+def find_trace(text: str) -> tuple[Trace | None, str | None]:
+    """Like ``parse_trace``, plus why nothing was found (e.g. the YAML syntax error) when None."""
     if not isinstance(text, str) or ("expert" not in text and "trace" not in text):
-        return None
+        return None, None
     if len(text) > MAX_TEXT_CHARS:
-        return _too_long(text)
+        return _too_long(text), None
+    reader = _Reader()
+    if "```" not in text and "~~~" not in text:  # the common case: a bare canonical document
+        stripped = text.strip()
+        data = fast_load(stripped) if len(stripped) <= MAX_DOC_CHARS else None
+        if data is not None:
+            trace = build_trace(data)
+            if trace.ok:
+                return trace, None
+            reader.seen[stripped] = trace
     best: Trace | None = None
     for group in _candidate_groups(text):
-        found = _best(group)
+        found = reader.best(group[-MAX_CANDIDATES:])
         if found is not None and (found.ok or best is None):
             best = found
         if best is not None and best.ok:
-            return best
-    return best
+            break
+    return best, (None if best is not None else reader.problem)
 
 
 def _candidate_groups(text: str) -> Iterator[list[str]]:
@@ -100,21 +120,40 @@ def _candidate_groups(text: str) -> Iterator[list[str]]:
     yield [text]
 
 
-def _best(blocks: list[str]) -> Trace | None:
-    """The last well-formed trace among blocks, else the last malformed attempt."""
-    fallback: Trace | None = None
-    for block in reversed(blocks):
+class _Reader:
+    """Reads candidate blocks, each at most once, remembering the last YAML syntax problem."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, Trace | None] = {}
+        self.problem: str | None = None
+
+    def best(self, blocks: list[str]) -> Trace | None:
+        """The last well-formed trace among blocks, else the last malformed attempt."""
+        fallback: Trace | None = None
+        for block in reversed(blocks):
+            block = block.strip()
+            if block in self.seen:
+                trace = self.seen[block]
+            else:
+                trace = self.seen[block] = self._read(block)
+            if trace is None:
+                continue
+            if trace.ok:
+                return trace
+            fallback = fallback or trace
+        return fallback
+
+    def _read(self, block: str) -> Trace | None:
+        """One candidate block as a trace attempt (possibly malformed), or None if it is not one."""
         if "expert" not in block and "trace" not in block:
-            continue
+            return None
         data, reason = _load(block)
         if reason is not None:
-            if reason != "empty" and not reason.startswith("not valid YAML") and _START_RE.search(block):
-                fallback = fallback or Trace(None, False, (), reason, readable=False)
-            continue
-        if not is_attempt(data):
-            continue
-        trace = build_trace(data)
-        if trace.ok:
-            return trace
-        fallback = fallback or trace
-    return fallback
+            looks_like_trace = _START_RE.search(block) is not None
+            if reason.startswith(_SYNTAX):
+                if looks_like_trace and self.problem is None:
+                    self.problem = reason
+            elif reason != "empty" and looks_like_trace:
+                return Trace(None, False, (), reason, readable=False)
+            return None
+        return build_trace(data) if is_attempt(data) else None

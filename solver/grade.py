@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .execute import execute
-from .extract import parse_trace
+from .extract import find_trace
 from .numbers import format_number, parse_number
 
 REWARDS: dict[str, float] = {
@@ -64,9 +64,10 @@ class Outcome:
         if self.category == "correct":
             return f"Your trace is correct: it computes {format_number(self.answer)}."
         if self.category == "unparseable":
-            return ("No trace was found in your answer. Write a YAML trace: a line `expert: NAME`, then "
-                    "`trace:` with one step per line such as `- {op: init, var: x, value: 5}`, ending with "
-                    "`- {op: query, var: NAME}`.")
+            why = f" ({self.error.split(' (', 1)[1]}" if self.error and " (" in self.error else ""
+            return (f"No trace was found in your answer{why}. Write a YAML trace: a line `expert: NAME`, "
+                    "then `trace:` with one step per line such as `- {op: init, var: x, value: 5}`, ending "
+                    "with `- {op: query, var: NAME}`.")
         if self.category == "wrong_expert":
             return (f"The expert {self.expert!r} does not fit this problem. Choose the expert whose "
                     "operations the problem needs and write the whole trace again.")
@@ -99,9 +100,9 @@ def grade(text: str, answer: object, expert: str | None = None, question: str | 
 
 
 def _grade(text: str, answer: object, expert: str | None, question: str | None) -> Outcome:
-    trace = parse_trace(text) if isinstance(text, str) else None
+    trace, problem = find_trace(text) if isinstance(text, str) else (None, None)
     if trace is None:
-        return _outcome("unparseable", error="no YAML trace found")
+        return _outcome("unparseable", error="no YAML trace found" + (f" ({problem})" if problem else ""))
     if expert is not None and trace.readable and trace.expert != expert:
         return _outcome("wrong_expert", expert=trace.expert,
                         error=f"expert {trace.expert!r} does not match the problem's expert")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 MAX_TEXT_CHARS = 50_000  # a whole model output; longer outputs are not parsed at all
 MAX_DOC_CHARS = 20_000  # one extracted YAML document
+MAX_CANDIDATES = 16  # candidate blocks of one kind (fences, bare regions) read per output; the last ones
 MAX_NESTING = 64  # YAML collection depth (libyaml composes recursively in C)
 MAX_SUBTRACES = 16
 MAX_STEPS = 200  # across all sub-traces

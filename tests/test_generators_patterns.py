@@ -102,6 +102,8 @@ SEMANTICS = {
     "rate_weeks": lambda n: n[0] * 7 * n[1],
     "rate_minutes_hours": lambda n: n[0] * 60 * n[1],
     "rate_work_left": lambda n: n[0] - n[1] * n[2],
+    "rate_months_years": lambda n: n[0] * 12 * n[1],
+    "rate_hours_days": lambda n: n[0] * 24 * n[1],
     "pct_of": lambda n: n[0] * n[1] / 100,
     "pct_off": lambda n: n[0] * (100 - n[1]) / 100,
     "pct_increase": lambda n: n[0] * (100 + n[1]) / 100,

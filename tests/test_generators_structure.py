@@ -27,7 +27,7 @@ def test_no_placeholders_or_template_debris(problems):
     for p in problems:
         q = p.question
         assert not re.search(r"[{}]|\bNone\b|\s{2,}|\.\.|\s[.,?]", q), q
-        assert q[0].isupper() and q.endswith("?"), q
+        assert (q[0].isupper() or q[0] in "$0123456789") and q.endswith("?"), q
         for sentence in re.split(r"(?<=[.?!])\s+", q):
             assert sentence[0].isupper() or sentence[0] in "$0123456789", (sentence, q)
 
@@ -35,7 +35,7 @@ def test_no_placeholders_or_template_debris(problems):
 def test_every_phrasing_of_every_pattern_is_used():
     seen = defaultdict(set)
     for name in PATTERNS:
-        for p in generate(40, seed=3, patterns=[name]):
+        for p in generate(30, seed=3, patterns=[name]):
             seen[name].add(p.difficulty["phrasing"])
     for name, spec in PATTERNS.items():
         assert seen[name] == set(range(len(spec.phrasings))), name

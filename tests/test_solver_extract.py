@@ -76,6 +76,14 @@ def test_not_a_trace(text):
     assert parse_trace(text) is None
 
 
+def test_yaml_syntax_error_is_explained():
+    out = grade("expert: arithmetic\ntrace:\n- {op: init, var: a, value: 5\n- {op: query, var: a}", 5)
+    assert out.category == "unparseable"
+    assert "does not parse" in out.error and "line 4" in out.error
+    assert "line 4" in out.feedback()
+    assert grade("just prose about an expert", 5).error == "no YAML trace found"
+
+
 # ---- YAML 1.1 traps ------------------------------------------------------------------------------
 
 def _one_init(value):

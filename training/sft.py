@@ -101,7 +101,10 @@ def run_sft(
         return heldout.measure(m, tok, splits, numbered=numbered, max_new_tokens=eval_tokens,
                                batch_size=eval_args.eval_batch_size, limit=limit)
 
-    before = measure_cached(out / "heldout_before.json", run_args.resume, lambda: _measure(model, tokenizer))
+    # Before SFT only a quick look (heldout_n_during per split): an untrained model never stops
+    # generating, so a full measurement would cost more than it tells.
+    before = measure_cached(out / "heldout_before.json", run_args.resume,
+                            lambda: _measure(model, tokenizer, eval_args.heldout_n_during))
     print(heldout.format_line("before SFT", before), flush=True)
 
     peft = model_lib.peft_config(model_args)

@@ -18,11 +18,10 @@ from fractions import Fraction
 from typing import Any
 
 from .derive import Operand, find_derivation
-from .expr import BinOp, Neg, Node, Num, decimal_text
+from .expr import Neg, Node, Num, decimal_text, flatten
 from .graph import Graph
 from .naming import constant_name, quantity_name, unit_word
-
-HUNDRED = Fraction(100)
+from .percent import percent_form
 
 
 class BindError(Exception):
@@ -73,16 +72,18 @@ class Binder:
         self.poisoned: set[Fraction] = set()
         self.q_inits: dict[tuple[int, Fraction], int] = {}
         self.c_inits: dict[Fraction, int] = {}
-        self.notes: list[tuple[int, str]] = []
+        self.notes: list[tuple[int, str]] = []  # (node, remark) for derivations and rounding
         self.line = ""  # the solution line of the equation being compiled (derivation evidence)
-        self.before = ""  # the part of that line in front of the equation  # (node, remark) for derivations and rounding
+        self.before = ""  # the part of that line in front of the equation
+        self.taken: set[int] = set()  # results already read by the equation being compiled
 
     # ---- sources -------------------------------------------------------------------------
     def _result(self, value: Fraction) -> int | None:
-        for stated, gid in reversed(self.results):
-            if stated == value:
-                return gid
-        return None
+        """The latest result with this value, preferring one the current equation has not read
+        yet (`1000 + 1000` after two different results of 1000 reads both)."""
+        matches = [gid for stated, gid in reversed(self.results) if stated == value]
+        fresh = [gid for gid in matches if gid not in self.taken]
+        return (fresh or matches or [None])[0]
 
     def _quantity_init(self, index: int, value: Fraction) -> int:
         key = (index, value)
@@ -99,7 +100,8 @@ class Binder:
 
     def _find_quantity(self, value: Fraction) -> int | None:
         used = {i for i, _ in self.q_inits}
-        direct = [q.index for q in self.quantities if q.value == value]
+        # a plain number reads a plain quantity before a percent with the same points
+        direct = [q.index for q in sorted(self.quantities, key=lambda q: q.kind == "percent") if q.value == value]
         grounded = [q.index for q in self.quantities if value in q.grounds and q.value != value]
         for tier in (direct, grounded):
             fresh = [i for i in tier if i not in used]
@@ -115,6 +117,7 @@ class Binder:
     def leaf(self, value: Fraction) -> int:
         gid = self._result(value)
         if gid is not None:
+            self.taken.add(gid)
             return gid
         if value in self.poisoned:
             raise BindError("uses_failed_result", decimal_text(value))
@@ -168,73 +171,12 @@ class Binder:
                 return q.index
         return None
 
-    def _rate_of(self, factor: Node) -> tuple[str, int, Fraction] | None:
-        """(percent op, quantity index, p) when `factor` is a percent multiplier of a p% quantity."""
-
-        def num(node: Node, value: Fraction | None = None) -> bool:
-            return isinstance(node, Num) and (value is None or node.value == value)
-
-        def over_hundred(node: Node) -> Node | None:  # `X/100` -> X
-            if isinstance(node, BinOp) and node.op == "/" and num(node.right, HUNDRED):
-                return node.left
-            return None
-
-        def as_rate(node: Node) -> Fraction | None:  # p/100 written as `0.2`, `20/100` or `20%`
-            inner = over_hundred(node)
-            if inner is not None and num(inner) and self._pct(inner.value) is not None:
-                return inner.value
-            if num(node) and self._pct(node.value * 100) is not None:
-                return node.value * 100
-            return None
-
-        p = as_rate(factor)
-        if p is not None:
-            return ("percent_of", self._pct(p), p)
-        inner = over_hundred(factor)  # (100 - p)/100, (100 + p)/100
-        if isinstance(inner, BinOp) and inner.op in "+-" and num(inner.left, HUNDRED) and num(inner.right):
-            index = self._pct(inner.right.value)
-            if index is not None:
-                kind = "percent_off" if inner.op == "-" else "percent_increase"
-                return (kind, index, inner.right.value)
-        if isinstance(factor, BinOp) and factor.op in "+-" and num(factor.left, Fraction(1)):
-            p = as_rate(factor.right)  # 1 - 0.2, 1 + 20/100
-            if p is not None:
-                return ("percent_off" if factor.op == "-" else "percent_increase", self._pct(p), p)
-        if num(factor) and factor.value != 1 and self._find_quantity(factor.value) is None:
-            for kind, p in (("percent_increase", (factor.value - 1) * 100), ("percent_off", (1 - factor.value) * 100)):
-                if p > 0 and self._pct(p) is not None:
-                    return (kind, self._pct(p), p)  # 1.2 with "20% more", 0.75 with "25% off"
-        return None
-
-    def _percent_form(self, node: Node) -> tuple[str, Node, int, Fraction] | None:
-        """Recognise `A * p/100`, `p/100 * A`, `A * p * 0.01`, `A * (1 - p/100)`, `A * 1.2` ..."""
-        if not isinstance(node, BinOp):
-            return None
-        if node.op == "*":
-            ops = _flatten(node, "*")
-            cents = [i for i, o in enumerate(ops) if isinstance(o, Num) and o.value == Fraction(1, 100)]
-            for i, o in enumerate(ops):
-                if cents and i != cents[0] and isinstance(o, Num) and self._pct(o.value) is not None:
-                    rest = [x for k, x in enumerate(ops) if k not in (i, cents[0])]
-                    if rest:
-                        return "percent_of", _product(rest), self._pct(o.value), o.value
-            for i, o in enumerate(ops):
-                found = self._rate_of(o)
-                rest = ops[:i] + ops[i + 1 :]
-                if found is not None and rest:
-                    return found[0], _product(rest), found[1], found[2]
-        elif node.op == "/" and isinstance(node.right, Num) and node.right.value == HUNDRED:
-            ops = _flatten(node.left, "*")
-            for i, o in enumerate(ops):
-                found = self._rate_of(BinOp("/", o, node.right))
-                rest = ops[:i] + ops[i + 1 :]
-                if found is not None and rest:
-                    return found[0], _product(rest), found[1], found[2]
-        return None
+    def _plain(self, value: Fraction) -> bool:
+        return self._find_quantity(value) is not None
 
     def compile(self, node: Node) -> int:
         if self.percent_ops:
-            form = self._percent_form(node)
+            form = percent_form(node, self._pct, self._plain)
             if form is not None:
                 kind, base_node, index, p = form
                 base = self.compile(base_node)
@@ -245,13 +187,23 @@ class Binder:
             raise BindError("negative_literal")
         if node.op == "/" and isinstance(node.left, Num) and isinstance(node.right, Num) and node.right.value:
             frac = node.left.value / node.right.value  # `1/4` written for a fraction in the question
-            parts = {node.left.value, node.right.value}
-            if frac.denominator != 1 and any(q.value == frac and parts <= q.grounds for q in self.quantities):
+            if frac.denominator != 1 and any(q.value == frac for q in self.quantities):
                 return self.leaf(frac)
-        if node.op in "+*":
-            operands = _flatten(node, node.op)
-            args = [self.compile(x) for x in operands]
-            return self.graph.compute("add" if node.op == "+" else "mul", args)
+            if frac.denominator != 1 and self._result(frac) is not None:
+                return self.leaf(frac)  # an earlier result re-typed as a fraction (`3/(1/3)`)
+        if node.op == "+":
+            operands = flatten(node, "+")
+            plus = [x for x in operands if not isinstance(x, Neg)]
+            minus = [x.operand for x in operands if isinstance(x, Neg)]
+            if not plus:
+                raise BindError("negative_literal")
+            args = [self.compile(x) for x in plus]
+            gid = args[0] if len(args) == 1 else self.graph.compute("add", args)
+            for x in minus:  # `71+-3`, `(-17)+43`: a sum with negative terms is a subtraction
+                gid = self.graph.compute("sub", [gid, self.compile(x)])
+            return gid
+        if node.op == "*":
+            return self.graph.compute("mul", [self.compile(x) for x in flatten(node, "*")])
         left = self.compile(node.left)
         right = self.compile(node.right)
         if node.op == "/" and self.graph.nodes[right].value == 0:
@@ -282,6 +234,7 @@ class Binder:
     ) -> BindError | None:
         """Add an equation; on failure forget its half-built nodes and poison its result."""
         self.line, self.before = line, before
+        self.taken = set()
         mark = len(self.graph.nodes), len(self.results), len(self.notes)
         try:
             self.add_equation(node, stated, label)
@@ -298,16 +251,3 @@ class Binder:
     def poison(self, value: Fraction) -> None:
         if self._result(value) is None:
             self.poisoned.add(value)
-
-
-def _product(nodes: list[Node]) -> Node:
-    out = nodes[0]
-    for node in nodes[1:]:
-        out = BinOp("*", out, node)
-    return out
-
-
-def _flatten(node: Node, op: str) -> list[Node]:
-    if isinstance(node, BinOp) and node.op == op:
-        return _flatten(node.left, op) + _flatten(node.right, op)
-    return [node]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -67,18 +68,38 @@ def _answer_node(binder: Binder, gold: Fraction) -> int | None:
     return None
 
 
+_ROUND_DOWN = re.compile(r"\bround(?:s|ed|ing)?\s+(?:it\s+|that\s+)?down\b", re.IGNORECASE)
+_ROUND_UP = re.compile(r"\bround(?:s|ed|ing)?\s+(?:it\s+|that\s+)?up\b", re.IGNORECASE)
+
+
+def _written_rounding(binder: Binder, solution: str, gold: Fraction) -> int | None:
+    """The last result rounded as the solution says in words ("which rounds down to 15")."""
+    if not binder.results:
+        return None
+    down, up = bool(_ROUND_DOWN.search(solution)), bool(_ROUND_UP.search(solution))
+    if down == up:
+        return None  # no rounding written, or both directions: the text does not decide
+    gid = binder.results[-1][1]
+    value = binder.graph.nodes[gid].value
+    op = "floor" if down else "ceil"
+    if value.denominator == 1 or Fraction(math.floor(value) if down else math.ceil(value)) != gold:
+        return None
+    gid = binder.graph.compute(op, [gid])
+    binder.notes.append((gid, f"{op}: the solution rounds {'down' if down else 'up'} in words"))
+    return gid
+
+
 def _failure(binder: Binder, gold: Fraction, failures: list[BindError], quantities: list[QuantityRef]) -> str:
     if failures:  # a root cause first: "uses_failed_result" only echoes an earlier failure
         first = sorted(failures, key=lambda f: f.reason == "uses_failed_result")[0]
         return f"{first.reason}: {first.detail}" if first.detail else first.reason
-    if not binder.results:
-        return "no_equations"
-    last = binder.graph.nodes[binder.results[-1][1]].value
-    if gold in (Fraction(math.floor(last)), Fraction(math.ceil(last))) and last != gold:
-        return f"{REVIEW}: rounding the last result {float(last):g} to the gold answer"
+    if binder.results:
+        last = binder.graph.nodes[binder.results[-1][1]].value
+        if gold in (Fraction(math.floor(last)), Fraction(math.ceil(last))) and last != gold:
+            return f"{REVIEW}: rounding the last result {decimal_text(last)} to the gold answer"
     if any(q.value == gold for q in quantities):
         return "answer_not_computed"
-    return "answer_not_reached"
+    return "answer_not_reached" if binder.results else "no_equations"
 
 
 def _bind_all(question: str, solution: str, quantities: list[QuantityRef], percent_ops: bool, derive: bool):
@@ -151,6 +172,8 @@ def convert_example(question: str, solution: str, *, percent_ops: bool = True, d
     quantities = [QuantityRef.wrap(i, q) for i, q in enumerate(solver.extract_quantities(question))]
     binder, failures = _bind_all(question, solution, quantities, percent_ops, derive)
     answer_gid = _answer_node(binder, gold)
+    if answer_gid is None:
+        answer_gid = _written_rounding(binder, solution, gold)
     if answer_gid is None:
         return Conversion(None, _failure(binder, gold, failures, quantities), answer=answer)
     needed = binder.graph.needed(answer_gid)

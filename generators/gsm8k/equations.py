@@ -51,14 +51,13 @@ def _build(expr_text: str, stated: Fraction, start: int, source: str, percent_po
 
 
 def _close(value: Fraction, stated: Fraction) -> bool:
-    """Exact, or the stated number is the value rounded to the digits the solution wrote."""
+    """Exact, or the stated number is the value cut to the digits the solution wrote."""
     if value == stated:
         return True
     digits = 0
     while (stated * 10**digits).denominator != 1 and digits < 6:
         digits += 1
-    scale = 10**digits
-    return abs(value * scale - stated * scale) <= Fraction(1, 2)
+    return abs(value - stated) < Fraction(1, 10**digits)  # rounded or truncated (`66.666...`)
 
 
 def annotation_equations(solution: str) -> list[Equation]:
@@ -98,7 +97,8 @@ def _starts(segment: str) -> list[int]:
     return out
 
 
-_RESULT = re.compile(r"\s*\$?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:\s*/\s*(\d+)(?![\d.]))?(\s*%)?")
+MAX_SEGMENT = 160
+_RESULT = re.compile(r"\s*\$?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:\s*/\s*(\d+)(?![\d.]))?(?:\.\.\.)?(\s*%)?")
 
 
 def _math_view(masked: str) -> str:
@@ -127,6 +127,9 @@ def text_equations(solution: str) -> list[Equation]:
         for part in parts[:-1]:
             start = offset
             offset += len(part) + 1
+            if len(part) > MAX_SEGMENT:  # an expression sits right before its `=`
+                start += len(part) - MAX_SEGMENT
+                part = part[-MAX_SEGMENT:]
             eq = None
             for cut in _starts(part):
                 eq = _build(part[cut:].rstrip(" /*x×+-,."), stated, start + cut, "text", points)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 MAX_EXPR_CHARS = 400  # bounds parser work on junk input
+MAX_DEPTH = 40  # parenthesis nesting (the parser recurses per level)
 MAX_MAGNITUDE = Fraction(10) ** 15
 
 
@@ -55,6 +56,11 @@ def tokenize(text: str, *, unknowns: frozenset[str] = frozenset()) -> list[tuple
     """Tokens as (kind, text); `x` means times unless it is one of the algebra `unknowns`."""
     if len(text) > MAX_EXPR_CHARS:
         raise ExprError("expression too long")
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth > MAX_DEPTH:
+            raise ExprError("parentheses nested too deep")
     tokens: list[tuple[str, str]] = []
     pos = 0
     while pos < len(text):
@@ -227,3 +233,17 @@ def leaves(node: Node) -> list[Num | Var]:
 
 def decimal_text(value: Fraction) -> str:
     return _decimal_text(value)
+
+
+def flatten(node: Node, op: str) -> list[Node]:
+    """Operands of a chain of one associative op: `a+b+c` -> [a, b, c]."""
+    if isinstance(node, BinOp) and node.op == op:
+        return flatten(node.left, op) + flatten(node.right, op)
+    return [node]
+
+
+def product(nodes: list[Node]) -> Node:
+    out = nodes[0]
+    for node in nodes[1:]:
+        out = BinOp("*", out, node)
+    return out

@@ -72,8 +72,9 @@ def quantity_name(question: str, text: str, start: int, end: int, kind: str) -> 
     """A base name for the quantity `text` found at question[start:end]."""
     lowered = text.lower().strip()
     for word in _WORD.findall(lowered):
-        if word in _MULTIPLIER_WORDS and kind in ("word", "fraction"):
-            return _clean(word)
+        stem = re.sub(r"(?:d|s|ds)$", "", word) if word.startswith(("doubl", "tripl", "quadrupl")) else word
+        if stem in _MULTIPLIER_WORDS and kind in ("word", "fraction"):
+            return _clean(stem)
     after = _words_after(question, end)
     before = _words_before(question, start)
     if kind == "money":

@@ -37,12 +37,12 @@ def al_shopping_list(g: Ctx) -> Draft:
 
 
 @pattern("al_savings_growth", "arithmetic", LONG, [
-    "{name} saves {first} in the first month. Every month after that, {he} saves {more} more than the month "
-    "before. How much has {he} saved in total after {k} months?",
+    "{name} saves {first} in January. Every month after that, {he} saves {more} more than the month before. "
+    "How much has {he} saved in total by the end of {last}?",
     "On the first day of a reading challenge {name} reads {first} pages. Each day {he} reads {more} pages "
-    "more than the day before. How many pages has {he} read after {k} days?",
+    "more than the day before. How many pages has {he} read by the end of the {last} day?",
     "A new cafe serves {first} customers in its first week, and {more} more customers each week than the "
-    "week before. How many customers has it served over its first {k} weeks?",
+    "week before. How many customers has it served by the end of its {last} week?",
 ], "an amount that grows by a fixed step, summed over k periods (k follows chain_length)",
     variable_length=True, gaps=("long",))
 def al_savings_growth(g: Ctx) -> Draft:
@@ -56,9 +56,16 @@ def al_savings_growth(g: Ctx) -> Draft:
     for _ in range(k - 1):
         terms.append(tr.compute("add", [terms[-1], "more"]))
     tr.finish("add", terms)
+    # The period count is named (a month, an ordinal), never a bare number: the trace length
+    # depends on it, and a masked number must not decide a question's structure.
     money = g.phrasing == 0
+    last = (_MONTHS if money else _ORDINALS)[k - 1]
     return Draft(tr, {**who(p), "first": g.money(first) if money else g.n(first),
-                      "more": g.money(more) if money else g.n(more), "k": g.n(k)})
+                      "more": g.money(more) if money else g.n(more), "last": last})
+
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
+_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 
 
 # (outer, unit, item, bad-verb, pack) nouns per phrasing.

@@ -94,10 +94,10 @@ def cmp_fewer_total(g: Ctx) -> Draft:
 
 
 @pattern("cmp_half_as_many", CMP, CMP, [
-    "{b} has {x} {items}. {a} has half as many {items} as {b}. How many more {items} does {b} have than {a}?",
-    "{b} collected {x} {items}, and {a} collected half as many. How many more {items} did {b} collect?",
-    "There are {x} {items} in {b}'s jar and half that many in {a}'s jar. How many more {items} are in "
-    "{b}'s jar?",
+    "{b} has {x} {items}. {a} has only half as many {items} as {b}. How many fewer {items} does {a} have than {b}?",
+    "{b} collected {x} {items}, and {a} collected half as many. How many fewer {items} did {a} collect?",
+    "There are {x} {items} in {b}'s jar and half that many in {a}'s jar. How many fewer {items} are in "
+    "{a}'s jar?",
 ], "half as many, then the difference", gaps=("fractions",))
 def cmp_half_as_many(g: Ctx) -> Draft:
     slots, _, nb, _ = _pair(g)

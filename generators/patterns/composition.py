@@ -13,7 +13,7 @@ from ..builder import Composition
 from ..context import Ctx, Draft
 from ..lexicon import CLUBS, COLLECTIBLES, GOODS, JOBS
 from ..registry import pattern
-from ._common import count_for, need, things, who
+from ._common import need, things, who
 from .percentage import _base_for, _pct
 
 C2, C3 = "composition_2", "composition_3"

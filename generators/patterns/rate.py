@@ -193,3 +193,34 @@ def rate_wage_days(g: Ctx) -> Draft:
     daily = tr.compute("mul", ["wage", tr.init("hours", h)])
     tr.finish("mul", [daily, tr.init("days", d)])
     return Draft(tr, {**who(p), "wage": g.money(wage), "job": g.pick(JOBS), "h": g.n(h), "d": g.n(d)})
+
+
+@pattern("rate_months_years", RATE, RATE, [
+    "{name} pays {r} a month for a phone plan. How much does {he} pay in {y} years?",
+    "A gym membership costs {r} per month. What does it cost to stay a member for {y} years?",
+    "{name} puts {r} into a savings jar every month. How much has {he} put in after {y} years?",
+], "a monthly amount over whole years (12 months a year is implicit)", gaps=("constants",))
+def rate_months_years(g: Ctx) -> Draft:
+    p = g.person()
+    r, y = g.big(10, 90), g.int(2, 6)
+    tr = g.trace("rate_equation")
+    tr.init("per_month", r)
+    tr.init("years", y)
+    step = tr.compute("mul", ["per_month", 12])
+    tr.finish("mul", [step, "years"])
+    return Draft(tr, {**who(p), "r": g.money(r), "y": g.n(y)})
+
+
+@pattern("rate_hours_days", RATE, RATE, [
+    "A server handles {r} requests every hour. How many requests does it handle in {d} days?",
+    "A leaky faucet drips {r} milliliters of water per hour. How many milliliters does it drip in {d} days?",
+    "A bakery oven runs all day and night and bakes {r} rolls an hour. How many rolls does it bake in {d} days?",
+], "an hourly rate over whole days (24 hours a day is implicit)", gaps=("constants",))
+def rate_hours_days(g: Ctx) -> Draft:
+    r, d = g.big(3, 80), g.int(2, 7)
+    tr = g.trace("rate_equation")
+    tr.init("per_hour", r)
+    tr.init("days", d)
+    step = tr.compute("mul", ["per_hour", 24])
+    tr.finish("mul", [step, "days"])
+    return Draft(tr, {"r": g.n(r), "d": g.n(d)})
