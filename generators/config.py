@@ -107,8 +107,8 @@ class GeneratorConfig:
     phrasings: how many phrasings of each pattern to use; 1 = one template per pattern.
     phrasing_split: "all", "train" (all but the last phrasing of patterns that have 3+),
         or "heldout" (only that last phrasing) to measure linguistic generalisation.
-    number_words: chance that a small count is written as a word ("seven").
-    thousands_separators: chance that a number >= 1000 is written with commas ("12,500").
+    number_words: chance that an item spells out its small counts ("seven", "forty").
+    thousands_separators: chance that an item writes numbers >= 1000 with commas ("12,500").
     decimals: chance that a pattern that supports it uses decimal values ($2.50, 1.5 hours).
     distractors: chance of adding irrelevant sentences with numbers; up to max_distractors.
     integer_answers: keep every answer whole (GSM8K style); False also allows finite decimals.
@@ -204,7 +204,9 @@ class GeneratorConfig:
             raise ConfigError(f"split must be a short alphanumeric name, got {self.split!r}")
         from .select import candidate_patterns
 
-        candidate_patterns(self, self.difficulty_at(0)[0])  # raises if nothing is selectable
+        firsts = [f for f, _ in self.curriculum.schedule] if self.curriculum is not None else [0]
+        for index in firsts:  # raises if some level leaves nothing selectable
+            candidate_patterns(self, self.difficulty_at(index)[0])
 
 
 def _check_weight(label: str, w: object) -> None:

@@ -7,7 +7,7 @@ thousands separators) change how numbers are written but never which numbers are
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from . import lexicon
@@ -27,7 +27,6 @@ class Draft:
 
     trace: TraceBuilder | Composition
     slots: dict[str, str]
-    meta: dict = field(default_factory=dict)
 
 
 class Ctx:

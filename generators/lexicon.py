@@ -92,4 +92,8 @@ DISTANCE_UNITS = ("miles", "kilometers")
 SHOPS = ("store", "bakery", "market", "shop", "fair", "bookstore", "cafe", "stall")
 JOBS = ("tutoring", "dog walking", "babysitting", "gardening", "lifeguarding", "delivering groceries")
 CLUBS = ("school", "club", "class", "team", "camp", "choir", "library")
-MEMBERS = _things("student, member, player, camper, singer, reader, visitor")
+MEMBERS = _things("student, member, student, player, camper, singer, reader")
+# (place, the people in it), for problems about a group.
+GROUPS = tuple(zip(CLUBS, MEMBERS, strict=True))
+FRUITS = tuple(t for t in FOODS if t.singular in (
+    "apple", "orange", "lemon", "peach", "pear", "plum", "cherry", "strawberry", "tomato"))

@@ -9,6 +9,7 @@ import string
 from .numbers import plain
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=\S)")
+_A_BEFORE_VOWEL = re.compile(r"\b([Aa])(?= (?!uni|use|one|eu)[aeiou])")
 
 
 class TemplateError(Exception):
@@ -37,6 +38,7 @@ def fill(template: str, slots: dict[str, str]) -> str:
 def tidy(text: str) -> str:
     """Single spaces, capitalised sentence starts, and a final check for placeholders."""
     text = re.sub(r"\s+", " ", text).strip()
+    text = _A_BEFORE_VOWEL.sub(r"\1n", text)  # "a eraser" -> "an eraser"
     sentences = [s[:1].upper() + s[1:] for s in split_sentences(text)]
     text = " ".join(sentences)
     if "{" in text or "}" in text:

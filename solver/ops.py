@@ -89,8 +89,10 @@ def compute(cop: str, values: list[Number]) -> Result:
     if cop == "mul":
         return math.prod(values), _single_other(values, 1)
     if cop in ("min", "max"):
+        # The result is one of the operands: it passes that operand along (so `max [x, 2]` cannot
+        # turn a given number into a computed one).
         result = min(values) if cop == "min" else max(values)
-        return result, 0 if all(v == values[0] for v in values) else None
+        return result, values.index(result)
     if cop in ("floor", "ceil", "round"):
         (a,) = values
         result = math.floor(a) if cop == "floor" else (math.ceil(a) if cop == "ceil" else _round_half_up(a))

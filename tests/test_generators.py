@@ -140,3 +140,18 @@ def test_gsm8k_module_is_not_imported_eagerly():
 
     assert "generators.gsm8k" not in sys.modules or hasattr(generators, "gsm8k")
     assert "gsm8k" not in generators.__all__
+
+
+def test_items_do_not_depend_on_the_process_hash_seed():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    outs = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(root)}
+        cmd = [sys.executable, "-m", "generators", "sample", "-n", "40", "--seed", "9", "--json", "--preset", "hard"]
+        outs.append(subprocess.run(cmd, capture_output=True, text=True, check=True, env=env, cwd=root).stdout)
+    assert outs[0] == outs[1] and outs[0].count("\n") == 40

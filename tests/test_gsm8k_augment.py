@@ -78,6 +78,21 @@ def test_percent_variants_stay_percent_and_positive():
         assert Fraction(v["answer"]) == price * (100 - rate) / 100 > 0
 
 
+def test_written_form_is_kept():
+    row = {
+        "question": "A school buys 1,200 pencils at $0.35 each. How much does it pay?",
+        "answer": "It pays 1,200 * 0.35 = $<<1200*0.35=420>>420.\n#### 420",
+    }
+    variants = augment(problem(row), n=4, seed=5)
+    assert variants
+    for v in variants:
+        m = re.search(r"buys (\d{1,3}(?:,\d{3})*|\d+) pencils at \$(\d+\.\d\d) each", v["question"])
+        assert m, v["question"]
+        count, price = Fraction(m.group(1).replace(",", "")), Fraction(m.group(2))
+        assert (count >= 1000) == ("," in m.group(1))
+        assert Fraction(v["answer"]) == count * price
+
+
 def test_nothing_to_resample_gives_no_variants():
     p = problem({"question": "Ada has 7 cats and 7 dogs. How many pets?", "answer": "7 + 7 = <<7+7=14>>14\n#### 14"})
     assert augment(p, n=3) == []

@@ -71,7 +71,8 @@ def test_never_raises():
 
 def test_resolves_like_trl_cli_dotted_path():
     # trl grpo --reward_funcs trace_env.rewards.trace_reward: rsplit on the last dot, import, getattr
-    module_path, name = "trace_env.rewards.trace_reward".rsplit(".", 1)
+    dotted = "trace_env.rewards.trace_reward"
+    module_path, name = dotted.rsplit(".", 1)
     func = getattr(importlib.import_module(module_path), name)
     assert func is trace_reward and func.__name__ == "trace_reward"
 

@@ -37,13 +37,13 @@ A, B = "{op: init, var: a, value: 17}", "{op: init, var: b, value: 5}"
         ("mod", "[a, b]", F(2)),
         ("pow", "[b, 3]", F(125)),
         ("pow", "[b, -2]", F(1, 25)),
-        ("min", "[a, b, 9]", F(5)),
-        ("max", "[a, b, 9]", F(17)),
+        ("min", "[c, a, 20]", F(12)),  # c = a - b = 12 (min/max of given numbers alone is not computation)
+        ("max", "[c, b, 9]", F(12)),
     ],
 )
 def test_compute_ops(cop, args, expected):
-    assert value("arithmetic", A, B, f"{{op: compute, compute_op: {cop}, args: {args}, var: r}}",
-                 "{op: query, var: r}") == expected
+    assert value("arithmetic", A, B, "{op: compute, compute_op: sub, args: [a, b], var: c}",
+                 f"{{op: compute, compute_op: {cop}, args: {args}, var: r}}", "{op: query, var: r}") == expected
 
 
 @pytest.mark.parametrize(

@@ -179,6 +179,17 @@ def test_hack_one_argument_ops():
           "{op: query, var: r}")
 
 
+def test_hack_min_max_selecting_a_given_number():
+    for step in ("{op: compute, compute_op: max, args: [made, 2], var: r}",
+                 "{op: compute, compute_op: min, args: [made, 100, 365], var: r}"):
+        _hack("{op: init, var: made, value: 48}", step, "{op: query, var: r}")
+    # selecting a computed value is real computation
+    text = single("arithmetic", "{op: init, var: made, value: 48}", "{op: init, var: sold, value: 30}",
+                  "{op: compute, compute_op: sub, args: [made, sold], var: left}",
+                  "{op: compute, compute_op: max, args: [left, 5], var: r}", "{op: query, var: r}")
+    assert grade(text, 18, question=QUESTION).reward == 1.0
+
+
 def test_hack_reinitialise_computed_variable():
     out = _hack("{op: init, var: made, value: 48}", "{op: init, var: sold, value: 30}",
                 "{op: compute, compute_op: sub, args: [made, sold], var: left}",

@@ -75,7 +75,10 @@ def _sample(slot: Slot, rng: random.Random) -> Fraction:
     if step == 1 and whole % 5 == 0 and whole >= 10:
         step = 5
     lo, hi = max(1, whole // 2), max(whole * 2, 10)
-    return Fraction(rng.randint(max(1, lo // step), max(1, hi // step)) * step, scale)
+    choice = rng.randint(max(1, lo // step), max(1, hi // step)) * step
+    if slot.decimals and whole % 10 and choice % 10 == 0:
+        choice += rng.randint(1, 9)  # $1.2 -> $1.7, never the odd-looking $1.0
+    return Fraction(choice, scale)
 
 
 def _render(value: Fraction, slot: Slot) -> str:

@@ -18,9 +18,9 @@ from fractions import Fraction
 from typing import Any
 
 from .derive import Operand, find_derivation
-from .expr import Neg, Node, Num, decimal_text, flatten
+from .expr import BinOp, Neg, Node, Num, decimal_text, flatten
 from .graph import Graph
-from .naming import constant_name, quantity_name, unit_word
+from .naming import constant_name, part_name, quantity_name, unit_word
 from .percent import percent_form
 
 
@@ -94,7 +94,7 @@ class Binder:
             if relation == "percent":
                 base = base.removesuffix("_pct") + "_rate"
             elif relation == "part":
-                base = f"{base}_part"
+                base = part_name(base, q.text, value, q.value)
             self.q_inits[key] = self.graph.init(value, base, ("quantity", index, relation))
         return self.q_inits[key]
 
@@ -171,6 +171,10 @@ class Binder:
                 return q.index
         return None
 
+    def _is_fraction(self, value: Fraction) -> bool:
+        """A non-whole quantity of the question, e.g. `2/3` or "a quarter"."""
+        return value.denominator != 1 and any(q.value == value for q in self.quantities)
+
     def _plain(self, value: Fraction) -> bool:
         return self._find_quantity(value) is not None
 
@@ -185,9 +189,14 @@ class Binder:
             return self.leaf(node.value)
         if isinstance(node, Neg):
             raise BindError("negative_literal")
+        if node.op == "/" and isinstance(node.right, Num) and isinstance(node.left, BinOp) and node.left.op == "*":
+            last = node.left.right  # `1496*1/22` reads `1496 * (1/22)` when 1/22 is in the question
+            if isinstance(last, Num) and node.right.value and self._is_fraction(last.value / node.right.value):
+                node = BinOp("*", node.left.left, BinOp("/", last, node.right))
+                return self.compile(node)
         if node.op == "/" and isinstance(node.left, Num) and isinstance(node.right, Num) and node.right.value:
             frac = node.left.value / node.right.value  # `1/4` written for a fraction in the question
-            if frac.denominator != 1 and any(q.value == frac for q in self.quantities):
+            if self._is_fraction(frac):
                 return self.leaf(frac)
             if frac.denominator != 1 and self._result(frac) is not None:
                 return self.leaf(frac)  # an earlier result re-typed as a fraction (`3/(1/3)`)

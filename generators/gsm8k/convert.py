@@ -164,6 +164,13 @@ def convert_example(question: str, solution: str, *, percent_ops: bool = True, d
     if not isinstance(question, str) or not isinstance(solution, str):
         return Conversion(None, "bad_input: question and solution must be strings")
     try:
+        return _convert(question, solution, percent_ops, derive)
+    except (ArithmeticError, LookupError, RecursionError, TypeError, ValueError) as err:  # a bug: report, not raise
+        return Conversion(None, f"internal_error: {type(err).__name__}: {err}")
+
+
+def _convert(question: str, solution: str, percent_ops: bool, derive: bool) -> Conversion:
+    try:
         answer = parse_gold_answer(solution)
     except ValueError as err:
         return Conversion(None, f"no_gold_answer: {err}")
@@ -179,7 +186,7 @@ def convert_example(question: str, solution: str, *, percent_ops: bool = True, d
     needed = binder.graph.needed(answer_gid)
     expert, consistent = _expert(binder.graph, needed)
     if not consistent:  # percent steps next to floor/ceil: fall back to plain arithmetic
-        return convert_example(question, solution, percent_ops=False, derive=derive)
+        return _convert(question, solution, False, derive)
     data, names = render(binder.graph, answer_gid, expert)
     text = solver.format_trace(data)
     outcome = solver.grade(text, answer, expert=expert, question=question)

@@ -20,7 +20,7 @@ _STOP_WORDS = (
     took give gives gave buy buys bought sell sells sold pay pays paid cost costs spend spends spent
     earn earns earned save saves saved want wants need needs use uses used than half twice full
     whole remaining rest left another additional respectively altogether together around nearly
-    almost exactly least dollars dollar"""
+    almost exactly least dollars dollar worth value"""
 )
 _STOP = frozenset(_STOP_WORDS.split())
 _MULTIPLIER_TEXT = (
@@ -80,13 +80,25 @@ def quantity_name(question: str, text: str, start: int, end: int, kind: str) -> 
     if kind == "money":
         if after and after[0] in _RATE_WORDS and len(after) > 1 and after[1] not in _STOP:
             return _clean(f"per_{after[1]}")
-        noun = _first_content(after[:2]) or _first_content(list(reversed(before)))
+        noun = _first_content(after) or _first_content(list(reversed(before)))
         return _clean(f"{noun}_cost") if noun else "dollars"
     noun = _first_content(after) or _first_content(list(reversed(before)))
     base = _clean(noun) if noun else "num"
     if kind == "percent":
         return f"{base}_pct" if noun else "pct"
     return base or "num"
+
+
+def part_name(base: str, text: str, part: Fraction, whole: Fraction) -> str:
+    """Name for a number a quantity grounds besides its value (`4 dozen` -> 12, `2/3` -> 3)."""
+    for word, size in (("dozen", 12), ("thousand", 1000), ("million", 10**6), ("billion", 10**9)):
+        if word in text.lower():
+            return word if part == size else base  # `4 dozen`: 12 is the dozen, 4 the count
+    if whole.denominator != 1 and part == whole.denominator:
+        return f"{base}_den"
+    if whole.denominator != 1 and part == whole.numerator:
+        return f"{base}_num"
+    return f"{base}_part"
 
 
 def constant_name(value: Fraction, context: str) -> str:

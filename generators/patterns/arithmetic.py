@@ -9,7 +9,7 @@ import math
 from fractions import Fraction
 
 from ..context import Ctx, Draft
-from ..lexicon import CLUBS, COLLECTIBLES, FOODS, GOODS, MEMBERS, SHOPS
+from ..lexicon import CLUBS, COLLECTIBLES, FRUITS, GOODS, GROUPS, SHOPS
 from ..registry import pattern
 from ._common import count_for, need, things, unit_price, who
 
@@ -94,9 +94,7 @@ def ar_boxes_needed(g: Ctx) -> Draft:
 ], "two amounts added, then shared equally")
 def ar_share_equally(g: Ctx) -> Draft:
     p = g.person()
-    fruits = [t for t in FOODS if t.plural in ("apples", "oranges", "lemons", "peaches", "pears", "plums",
-                                                 "cherries", "strawberries")]
-    t1, t2 = g.thing(tuple(fruits)), g.thing(tuple(fruits))
+    t1, t2 = g.thing(FRUITS), g.thing(FRUITS)
     k = g.int(2, 9)
     total = g.multiple(k, 10, 120)
     a = g.int(1, total - 1)
@@ -196,7 +194,7 @@ def ar_cents_to_dollars(g: Ctx) -> Draft:
     "A coach splits {n} {members} into groups of exactly {k}. How many {members} are left over?",
 ], "the remainder of a division")
 def ar_leftover_groups(g: Ctx) -> Draft:
-    m = g.thing(MEMBERS)
+    club, m = g.pick(GROUPS)
     k = g.int(3, 12)
     n = g.big(20, 300)
     need(n % k != 0, "no remainder")
@@ -204,7 +202,7 @@ def ar_leftover_groups(g: Ctx) -> Draft:
     tr.init(m.var, n)
     tr.init("group_size", k)
     tr.finish("mod", [m.var, "group_size"])
-    return Draft(tr, {"members": m.plural, "n": g.n(n), "k": g.n(k), "club": g.pick(CLUBS)})
+    return Draft(tr, {"members": m.plural, "n": g.n(n), "k": g.n(k), "club": club})
 
 
 @pattern("ar_sum_then_subtract", "arithmetic", SEQ, [

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..context import Ctx, Draft
-from ..lexicon import ANIMALS, FOODS, GOODS
+from ..lexicon import ANIMALS, BAKED, GOODS
 from ..registry import pattern
 from ._common import count_for, need, unit_price, who
 
@@ -119,7 +119,7 @@ def ai_fraction_then_half(g: Ctx) -> Draft:
     "packs of {per_bag}. How many packs did {he} wrap?",
 ], "take some away, then split the rest into equal groups", gaps=("interleaved",))
 def ai_pack_leftovers(g: Ctx) -> Draft:
-    p, t = g.person(), g.thing(FOODS)
+    p, t = g.person(), g.thing(BAKED)
     per_bag = g.int(2, 12)
     bags = g.int(2, 20)
     eaten = g.int(1, 12)
@@ -159,7 +159,7 @@ def ai_add_then_multiply(g: Ctx) -> Draft:
 ], "nested groups, then some removed", gaps=("interleaved", "many_inits"))
 def ai_broken_jars(g: Ctx) -> Draft:
     a, b, c = g.int(2, 12), g.int(2, 10), g.int(2, 24)
-    broken = g.int(1, min(60, a * b * c - 1))
+    broken = g.int(2, min(60, a * b * c - 1))
     tr = g.trace("arithmetic")
     tr.init("crates", a)
     step = tr.compute("mul", ["crates", tr.init("boxes", b)])

@@ -10,7 +10,7 @@ import math
 from fractions import Fraction
 
 from ..context import Ctx, Draft
-from ..lexicon import CLUBS, FOODS, GOODS, MEMBERS
+from ..lexicon import FRUITS, GOODS, GROUPS
 from ..registry import pattern
 from ._common import need, who
 
@@ -56,11 +56,11 @@ def _basic(g: Ctx, op: str, base_name: str, base: int, rate: Fraction) -> Draft:
     "{members} like soccer best?",
 ], "a percent of a whole")
 def pct_of(g: Ctx) -> Draft:
-    m = g.thing(MEMBERS)
+    club, m = g.pick(GROUPS)
     rate = _rate(g)
     n = _base_for(g, rate, 20, 400)
     d = _basic(g, "percent_of", m.var, n, rate)
-    d.slots = {"members": m.plural, "club": g.pick(CLUBS), "n": g.n(n), "rate": _pct(g, rate)}
+    d.slots = {"members": m.plural, "club": club, "n": g.n(n), "rate": _pct(g, rate)}
     return d
 
 
@@ -101,7 +101,7 @@ def pct_increase(g: Ctx) -> Draft:
 ], "what is left after a percent is removed")
 def pct_remaining(g: Ctx) -> Draft:
     p = g.person()
-    t = g.thing(FOODS)
+    t = g.thing(FRUITS)
     rate = _rate(g, 5, 80)
     n = _base_for(g, rate, 20, 400)
     d = _basic(g, "percent_off", t.var, n, rate)
