@@ -3,7 +3,7 @@
 Knows nothing about problems, generators or environments.
 """
 
-from .constants import CONSTANTS
+from .constants import CONSTANTS, UNIT_CONSTANTS
 from .execute import Execution, execute
 from .experts import COMPOSITION, EXPERTS, ExpertSpec
 from .extract import parse_trace
@@ -16,6 +16,7 @@ from .schema import Step, SubTrace, Trace
 __all__ = [
     "COMPOSITION",
     "CONSTANTS",
+    "UNIT_CONSTANTS",
     "EXPERTS",
     "REWARDS",
     "Execution",

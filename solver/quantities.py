@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-from .constants import CONSTANT_VALUES
+from .constants import CONSTANT_VALUES, unit_constants
 from .limits import MAX_QUESTION_CHARS
 from .number_words import Span, word_spans
 from .numbers import Number, normalize
@@ -107,8 +107,9 @@ def extract_quantities(question: str) -> list[Quantity]:
 
 @lru_cache(maxsize=4096)
 def grounded_values(question: str) -> frozenset[Fraction]:
-    """All values a trace may introduce for this question: the quantities' grounds plus CONSTANTS."""
-    values: set[Fraction] = set(CONSTANT_VALUES)
+    """All values a trace may introduce for this question: the quantities' grounds, CONSTANTS and
+    the UNIT_CONSTANTS whose unit the question names."""
+    values: set[Fraction] = set(CONSTANT_VALUES) | unit_constants(question)
     for q in _extract(question):
         values |= q.grounds
     return frozenset(values)

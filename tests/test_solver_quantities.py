@@ -84,8 +84,19 @@ def test_grounded_values_include_constants():
 
 
 def test_constants_table():
-    assert set(CONSTANTS) == {F(v) for v in (2, 7, 12, 24, 52, 60, 100, 365, 1000)}
+    assert set(CONSTANTS) == {F(v) for v in (1, 2, 7, 12, 24, 52, 60, 100, 365, 1000)}
     assert all(isinstance(d, str) and d for d in CONSTANTS.values())
+
+
+def test_unit_constants_count_only_when_the_unit_is_named():
+    # 30 days per month, 5 cents per nickel, 16 ounces per pound: grounded only where the unit appears.
+    plain = grounded_values("Sam has 3 apples and buys 8 more.")
+    assert not {F(30), F(5), F(16), F(4)} & plain
+    assert {F(30), F(4)} <= grounded_values("Sam saves 3 dollars a day for 2 months.")
+    assert F(5) in grounded_values("Sam has 3 nickels.")
+    assert F(16) in grounded_values("A bag weighs 3 pounds.")
+    assert F(12) in grounded_values("The board is 3 feet long.")
+    assert F(5) not in grounded_values("The board is 3 feet long.")
 
 
 def test_non_string_question_rejected():
