@@ -24,9 +24,11 @@ def main(argv: list[str] | None = None) -> dict:
 
     from training.args import DataArguments, EvalArguments, GSMTraceSFTConfig, ModelArguments, RunArguments
     from training.sft import run_sft
+    from training.summary import quiet_progress
 
     parser = TrlParser((ModelArguments, DataArguments, EvalArguments, RunArguments, GSMTraceSFTConfig))
     model_args, data_args, eval_args, run_args, config = parser.parse_args_and_config(argv)
+    quiet_progress()
     return run_sft(model_args, data_args, eval_args, run_args, config)
 
 

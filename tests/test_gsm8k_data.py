@@ -19,8 +19,8 @@ ROWS = [
         "answer": "He reads 12 + 15 = <<12+15=27>>27 pages.\n#### 27",
     },
     {
-        "question": "A nickel is worth some cents. Tom has 4 nickels. How many cents does he have?",
-        "answer": "A nickel is 5 cents, so 4 * 5 = <<4*5=20>>20 cents.\n#### 20",
+        "question": "Tom keeps 3 spiders in a tank. How many spider legs are in the tank?",
+        "answer": "A spider has 8 legs, so 3 * 8 = <<3*8=24>>24 legs.\n#### 24",
     },
     {
         "question": "Gia saves $1,500 a month for 3 months. How much does she save?",
@@ -89,7 +89,7 @@ def test_hub_errors_are_clear_and_never_touch_the_network():
 
 def test_problems_have_the_problem_shape(tmp_path):
     problems = gsm8k_problems(load_gsm8k(write_jsonl(tmp_path / "rows.jsonl", ROWS)))
-    assert [p["id"] for p in problems] == ["gsm8k-train-0", "gsm8k-train-2"]  # the nickel row is not groundable
+    assert [p["id"] for p in problems] == ["gsm8k-train-0", "gsm8k-train-2"]  # spider legs are not groundable
     for p in problems:
         record = Problem.from_dict(p).to_dict()
         assert record == p
@@ -108,7 +108,7 @@ def test_convert_cli_writes_one_object_per_line_in_order(tmp_path, capsys):
     assert records[0]["question"] == ROWS[0]["question"] and records[0]["answer"] == "27"
     assert records[0]["trace"].startswith("expert: arithmetic") and records[2]["trace"] is None
     printed = capsys.readouterr().out
-    assert "converted 2/4 = 50.00%" in printed and "ungrounded_number" in printed
+    assert "converted 2/4 = 50.00%" in printed and "ungrounded_number" in printed and "8 x1" in printed
 
 
 def test_cli_runs_as_a_module(tmp_path):

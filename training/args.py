@@ -20,6 +20,13 @@ def _cuda_bf16() -> bool:
     return bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())
 
 
+def _cpu_defaults(config: Any) -> None:
+    import torch
+
+    if not torch.cuda.is_available():
+        config.dataloader_pin_memory = False  # nothing to pin for
+
+
 @dataclass
 class ModelArguments(ModelConfig):
     """Which model to train, and which of its parameters."""
@@ -170,6 +177,7 @@ class GSMTraceSFTConfig(SFTConfig):
     def __post_init__(self) -> None:
         if self.bf16 is None:
             self.bf16 = _cuda_bf16()
+        _cpu_defaults(self)
         super().__post_init__()
 
 
@@ -206,6 +214,7 @@ class GSMTraceGRPOConfig(GRPOConfig):
     def __post_init__(self) -> None:
         if self.bf16 is None:
             self.bf16 = _cuda_bf16()
+        _cpu_defaults(self)
         super().__post_init__()
 
 
@@ -265,4 +274,8 @@ def config_with(config: Any, **changes: Any) -> Any:
     unknown = set(changes) - names
     if unknown:
         raise ValueError(f"unknown config fields {sorted(unknown)}")
+    if getattr(config, "generation_batch_size", None) and getattr(config, "steps_per_generation", None):
+        if not {"generation_batch_size", "steps_per_generation"} & set(changes):
+            # GRPO's post-init derived one from the other; let it derive again from the new sizes
+            changes["generation_batch_size"] = None
     return replace(config, **changes)

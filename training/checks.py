@@ -76,3 +76,12 @@ def check_completion_lengths(
     if offenders:
         _fail("gold trace", limit, offenders, flag)
     return limit
+
+
+def check_positions(model: Any, length: int, what: str) -> None:
+    """The model must be able to attend over the longest sequence it will see."""
+    limit = getattr(getattr(model, "config", None), "max_position_embeddings", None)
+    if limit is not None and length > limit:
+        raise TruncationError(
+            f"{what} needs {length} positions but the model has max_position_embeddings={limit}"
+        )

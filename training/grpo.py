@@ -117,6 +117,9 @@ def run_grpo(
         tokenizer, problems, numbered, config.max_completion_length, flag="--max_completion_length"
     )
     eval_tokens = sft.eval_token_limit(tokenizer, splits, numbered, eval_args.eval_max_new_tokens)
+    rl_prompt = max(len(checks.prompt_ids(tokenizer, p, numbered)) for p in problems)
+    checks.check_positions(model, rl_prompt + completion_limit, "the longest RL prompt + completion")
+    checks.check_positions(model, sft.longest_prompt(tokenizer, splits, numbered) + eval_tokens, "held-out generation")
     print(f"[grpo] {rl_args.trainer}: {len(problems)} problems ({overlap} dropped: question also held out), "
           f"max_completion_length {completion_limit}", flush=True)
 

@@ -52,6 +52,10 @@ def eval_token_limit(tokenizer: Any, splits: dict[str, list[data.Example]], numb
     return checks.check_completion_lengths(tokenizer, everything, numbered, given, flag="--eval_max_new_tokens")
 
 
+def longest_prompt(tokenizer: Any, splits: dict[str, list[data.Example]], numbered: bool) -> int:
+    return max((len(checks.prompt_ids(tokenizer, e, numbered)) for ex in splits.values() for e in ex), default=0)
+
+
 def last_checkpoint(out: Path, resume: bool) -> str | None:
     from transformers.trainer_utils import get_last_checkpoint
 
@@ -94,6 +98,8 @@ def run_sft(
     train, overlap = data.remove_overlap(build_train_examples(data_args), splits)
     max_length = checks.check_sft_lengths(tokenizer, train, numbered, config.max_length, run_args.max_length_margin)
     eval_tokens = eval_token_limit(tokenizer, splits, numbered, eval_args.eval_max_new_tokens)
+    checks.check_positions(model, max_length, "the longest SFT example")
+    checks.check_positions(model, longest_prompt(tokenizer, splits, numbered) + eval_tokens, "held-out generation")
     print(f"[sft] {len(train)} examples ({overlap} dropped: question also held out), max_length {max_length}, "
           f"prompt {'numbered' if numbered else 'plain'}, trace form {data_args.trace_form}", flush=True)
 

@@ -11,6 +11,15 @@ from typing import Any
 TRAIN_KEYS = ("loss", "reward", "rewards/trace_reward/mean")
 
 
+def quiet_progress() -> None:
+    """No per-map and per-shard progress bars: the training log stays readable."""
+    import datasets
+    from transformers.utils import logging as hf_logging
+
+    datasets.disable_progress_bars()
+    hf_logging.disable_progress_bar()
+
+
 def write_json(path: str | Path, data: dict[str, Any]) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,8 @@
-"""Simple algebra ("Let x be ...", `3x - 5 = 16`) turned into plain arithmetic.
+"""Simple algebra ("Let x be ...", `4x - 3 = 25`) turned into plain arithmetic.
 
 A linear equation in one unknown is rewritten as `x = (constant terms) / (coefficients)` built
-from the equation's own numbers, e.g. `x + 2x + 8x = 110` -> `110 / (1 + 2 + 8)` and
-`3x - 5 = 16` -> `(16 + 5) / 3`; the binder then compiles that like any annotation, so every
+from the equation's own numbers, e.g. `x + 2x + 5x = 96` -> `96 / (1 + 2 + 5)` and
+`4x - 3 = 25` -> `(25 + 3) / 4`; the binder then compiles that like any annotation, so every
 number still has to be grounded (the bare `x` contributes a literal 1, which is only grounded
 when the question provides it).
 """

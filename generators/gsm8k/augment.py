@@ -3,7 +3,8 @@
 Only quantities whose role is certain are re-sampled: written in digits (number, money,
 percent), bound to exactly one init of the trace, and unique in the question (a value written
 twice, or also grounding another init, leaves doubt about which number changed, so it stays).
-Constant-table values (7, 12, 60, ...) stay too: the solution may use them as units. A variant
+Constant values (7, 12, 60, and unit constants such as 30 when months are named) stay too:
+the solution may use them as units. A variant
 is kept only when every step stays non-negative, the answer stays positive, every value that
 was whole stays whole, and the solver grades the new trace 1.0 against the new question.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from .convert import question_constants
 from .expr import decimal_text
 
 _NUM_IN_TEXT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
@@ -159,7 +161,7 @@ def augment(problem: dict[str, Any], n: int = 4, seed: int = 0, *, tries: int = 
     original = _run(steps)
     if original is None:
         return []
-    slots = _slots(question, steps, solver.extract_quantities(question), frozenset(solver.CONSTANTS))
+    slots = _slots(question, steps, solver.extract_quantities(question), question_constants(question))
     if not slots:
         return []
     others = {Fraction(q.value) for q in solver.extract_quantities(question)}

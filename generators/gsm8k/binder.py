@@ -5,7 +5,7 @@ A number in an equation becomes, in this order of preference:
 2. an init of a question quantity that grounds it (`extract_quantities`), named from its context;
 3. a named init of an implicit constant (`solver.CONSTANTS`);
 4. optionally, a one-operation derivation from the values above (a step the solution did in
-   its head, e.g. "together they skip 150 a minute" = 70 + 80); every derivation is noted.
+   its head, e.g. "together they pack 90 boxes an hour" = 40 + 50); every derivation is noted.
 Anything else is ungrounded and the equation is dropped; later uses of its result fail too.
 """
 
@@ -190,7 +190,7 @@ class Binder:
         if isinstance(node, Neg):
             raise BindError("negative_literal")
         if node.op == "/" and isinstance(node.right, Num) and isinstance(node.left, BinOp) and node.left.op == "*":
-            last = node.left.right  # `1496*1/22` reads `1496 * (1/22)` when 1/22 is in the question
+            last = node.left.right  # `600*1/12` reads `600 * (1/12)` when 1/12 is in the question
             if isinstance(last, Num) and node.right.value and self._is_fraction(last.value / node.right.value):
                 node = BinOp("*", node.left.left, BinOp("/", last, node.right))
                 return self.compile(node)
@@ -208,7 +208,7 @@ class Binder:
                 raise BindError("negative_literal")
             args = [self.compile(x) for x in plus]
             gid = args[0] if len(args) == 1 else self.graph.compute("add", args)
-            for x in minus:  # `71+-3`, `(-17)+43`: a sum with negative terms is a subtraction
+            for x in minus:  # `52+-4`, `(-9)+30`: a sum with negative terms is a subtraction
                 gid = self.graph.compute("sub", [gid, self.compile(x)])
             return gid
         if node.op == "*":

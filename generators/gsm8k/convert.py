@@ -61,6 +61,17 @@ def _solver() -> Any:
     return solver
 
 
+def question_constants(question: str) -> frozenset[Fraction]:
+    """Values this question may use without stating them: `solver.CONSTANTS` plus the
+    `solver.UNIT_CONSTANTS` whose unit the question names (30 days a month only with months)."""
+    solver = _solver()
+    values = set(solver.CONSTANTS)
+    for pattern, unit_values, _meaning in getattr(solver, "UNIT_CONSTANTS", ()):
+        if re.search(rf"\b(?:{pattern})\b", question, re.IGNORECASE):
+            values.update(Fraction(v) for v in unit_values)
+    return frozenset(values)
+
+
 def _answer_node(binder: Binder, gold: Fraction) -> int | None:
     for stated, gid in reversed(binder.results):
         if stated == gold and binder.graph.nodes[gid].value == gold:
@@ -103,7 +114,7 @@ def _failure(binder: Binder, gold: Fraction, failures: list[BindError], quantiti
 
 
 def _bind_all(question: str, solution: str, quantities: list[QuantityRef], percent_ops: bool, derive: bool):
-    binder = Binder(question, solution, quantities, _solver().CONSTANTS, percent_ops=percent_ops, derive=derive)
+    binder = Binder(question, solution, quantities, question_constants(question), percent_ops=percent_ops, derive=derive)
     events: list[tuple[int, Equation | Solved]] = [(e.start, e) for e in extract_equations(solution)]
     events += [(s.start, s) for s in solved_equations(solution)]
     failures: list[BindError] = []

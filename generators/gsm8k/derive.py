@@ -1,7 +1,7 @@
 """Conservative reconstruction of a number the solution computed without writing the arithmetic.
 
-GSM8K solutions sometimes state a value in prose ("Three hours are 180 minutes", "Together they
-skip 150 times a minute"). Searching every pair of known values for such a number finds the
+GSM8K solutions sometimes state a value in prose ("Two hours are 120 minutes", "Together they
+pack 90 boxes an hour"). Searching every pair of known values for such a number finds the
 right step, but also coincidences (`1 = 3 - 2`, `32 = 20 + 12`), so only three shapes are tried:
 
 * unit conversion: a quantity or result times / divided by an implicit constant (not 2), when the
@@ -12,7 +12,7 @@ right step, but also coincidences (`1 = 3 - 2`, `32 = 20 + 12`), so only three s
 * sum or difference, for targets above 10 only (small numbers are mostly world facts such as
   4 weeks a month or 5 cents a nickel, which no search should invent): the most recent result
   plus / minus a question quantity or an earlier result (no constants), and only when both
-  operands are written in the solution line before the equation (`$2,430 - ($1,250 + $850)`).
+  operands are written in the solution line before the equation (`$900 - ($250 + $350)`).
 """
 
 from __future__ import annotations
@@ -24,12 +24,21 @@ from typing import Any
 
 MIN_TARGET = Fraction(10)
 UNIT_WORDS = {
+    3: r"yard|feet|foot|triplet|tricycle|triangle",
+    4: r"month|week|quarter|gallon|quart|square|rectangle|side",
+    5: r"nickel|weekday|work ?day|school ?day",
     7: r"week|day",
+    10: r"dime|decade|year",
     12: r"dozen|month|year|inch|foot|feet",
+    16: r"pound|ounce|\blbs?\b",
     24: r"day|hour",
+    25: r"quarter|cent",
+    30: r"month|day",
+    36: r"yard|inch",
     52: r"week|year",
     60: r"hour|minute|second",
-    100: r"percent|%|cents?\b|centimet|\bcm\b|\bmeters?\b|\bmetres?\b",
+    100: r"percent|%|cents?\b|centimet|\bcm\b|\bmeters?\b|\bmetres?\b|centur",
+    128: r"gallon|ounce",
     365: r"day|year",
     1000: r"gram|kilo|\bkg\b|met(?:er|re)|lit(?:er|re)|\bml\b|\bkm\b",
 }

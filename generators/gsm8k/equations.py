@@ -1,7 +1,7 @@
 """Pull the worked arithmetic out of a GSM8K solution, in reading order.
 
 Calculator annotations (`<<48/2=24>>`) are the main source. Arithmetic written in the text
-without an annotation (`600/2=300`, `66(2) = 132`) fills gaps; a text equation is kept only
+without an annotation (`500/2=250`, `45(2) = 90`) fills gaps; a text equation is kept only
 when its expression really evaluates to the number written after `=`.
 """
 
@@ -74,7 +74,7 @@ def annotation_equations(solution: str) -> list[Equation]:
 
 def _masked(solution: str) -> str:
     """Annotations with an operator become opaque; degenerate ones (`<<6=6>>`) become blanks so the
-    text arithmetic in front of them (`1.5 / .25 = <<6=6>>6`) still reads as an equation."""
+    text arithmetic in front of them (`2.5 / .5 = <<5=5>>5`) still reads as an equation."""
 
     def repl(m: re.Match[str]) -> str:
         expr_text = m.group(1)

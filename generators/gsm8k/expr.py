@@ -1,6 +1,6 @@
 """Exact arithmetic expressions as GSM8K solutions write them.
 
-Parses calculator annotations (`48/2+3`), text arithmetic (`$4.50 x 3`, `300(.30)`, `20%`) and,
+Parses calculator annotations (`48/2+3`), text arithmetic (`$4.50 x 3`, `250(.40)`, `20%`) and,
 for algebra, linear expressions in one-letter unknowns (`3x + 5`, lower-cased). Values are exact
 Fractions; nothing here rounds.
 """

@@ -1,7 +1,7 @@
 """N-gram overlap between a training set and an evaluation set, numbers normalised.
 
 Every number (digits, money, percents, number words) becomes `<num>` before word n-grams are
-hashed, so a numeric variant of an evaluation problem ("16 eggs" -> "23 eggs") matches as
+hashed, so a numeric variant of an evaluation problem ("14 pears" -> "23 pears") matches as
 well as a verbatim copy. An evaluation item is flagged when at least `threshold` of its
 n-grams occur in one training item.
 """

@@ -101,44 +101,57 @@ def part_name(base: str, text: str, part: Fraction, whole: Fraction) -> str:
     return f"{base}_part"
 
 
+# (value, context pattern or None, name): the first entry whose pattern the context matches wins.
+_CONSTANT_NAMES: tuple[tuple[Fraction, str | None, str], ...] = (
+    (Fraction(1), None, "one"),
+    (Fraction(2), None, "two"),
+    (Fraction(3), r"\byards?", "feet_per_yard"),
+    (Fraction(3), r"\btriplets", "triplets"),
+    (Fraction(3), r"\btricycles?", "wheels_per_tricycle"),
+    (Fraction(3), r"\btriangles?", "sides_per_triangle"),
+    (Fraction(4), r"\bquarters?\b", "quarters_per_dollar"),
+    (Fraction(4), r"\bgallons?|\bquarts?", "quarts_per_gallon"),
+    (Fraction(4), r"\bsquares?|\brectangles?", "sides_per_square"),
+    (Fraction(4), r"\bmonths?", "weeks_per_month"),
+    (Fraction(5), r"\bnickels?", "cents_per_nickel"),
+    (Fraction(5), r"\bweekdays?|\bwork ?days?|\bschool ?days?", "weekdays_per_week"),
+    (Fraction(7), None, "days_per_week"),
+    (Fraction(10), r"\bdimes?", "cents_per_dime"),
+    (Fraction(10), r"\bdecades?", "years_per_decade"),
+    (Fraction(12), r"\binch", "inches_per_foot"),
+    (Fraction(12), r"\bmonths?", "months_per_year"),
+    (Fraction(12), None, "dozen"),
+    (Fraction(16), None, "ounces_per_pound"),
+    (Fraction(24), None, "hours_per_day"),
+    (Fraction(25), None, "cents_per_quarter"),
+    (Fraction(30), None, "days_per_month"),
+    (Fraction(36), None, "inches_per_yard"),
+    (Fraction(52), None, "weeks_per_year"),
+    (Fraction(60), r"\bseconds?\b(?!.*\bhours?\b)", "seconds_per_minute"),
+    (Fraction(60), None, "minutes_per_hour"),
+    (Fraction(100), r"percent|%", "percent"),
+    (Fraction(100), r"\bcentur", "years_per_century"),
+    (Fraction(100), r"\bcents?\b|\bpenn", "cents_per_dollar"),
+    (Fraction(100), None, "percent"),
+    (Fraction(128), None, "ounces_per_gallon"),
+    (Fraction(365), None, "days_per_year"),
+    (Fraction(1000), r"\bgrams?\b|\bkg\b|kilogram", "grams_per_kg"),
+    (Fraction(1000), r"\bml\b|millilit|\blit(?:er|re)", "ml_per_liter"),
+    (Fraction(1000), r"\bmet(?:er|re)s?\b|\bkm\b|kilomet", "meters_per_km"),
+    (Fraction(1000), None, "thousand"),
+    (Fraction(1, 20), None, "dollars_per_nickel"),
+    (Fraction(1, 10), None, "dollars_per_dime"),
+    (Fraction(1, 4), None, "dollars_per_quarter"),
+    (Fraction(1, 100), None, "dollars_per_cent"),
+)
+
+
 def constant_name(value: Fraction, context: str) -> str:
     """Name for an implicit constant; the context (question + solution) picks among meanings."""
-    ctx = context.lower()
-    has = lambda *words: any(re.search(rf"\b{w}", ctx) for w in words)  # noqa: E731
-    if value == 2:
-        return "two"
-    if value == 7:
-        return "days_per_week"
-    if value == 12:
-        if has("inch"):
-            return "inches_per_foot"
-        if has("month"):
-            return "months_per_year"
-        return "dozen"
-    if value == 24:
-        return "hours_per_day"
-    if value == 52:
-        return "weeks_per_year"
-    if value == 60:
-        return "seconds_per_minute" if has("second") and not has("hour") else "minutes_per_hour"
-    if value == 100:
-        if has("cent") and not has("percent") and "%" not in ctx:
-            return "cents_per_dollar"
-        return "percent"
-    if value == 365:
-        return "days_per_year"
-    if value == 1000:
-        if has("gram", "kg", "kilogram"):
-            return "grams_per_kg"
-        if has("ml", "milliliter", "millilitre", "liter", "litre"):
-            return "ml_per_liter"
-        if has("meter", "metre", "km", "kilometer"):
-            return "meters_per_km"
-        return "thousand"
-    if value == 1:
-        return "one"
-    text = str(value).replace("/", "_over_").replace("-", "minus_")
-    return f"const_{text}"
+    for known, pattern, name in _CONSTANT_NAMES:
+        if known == value and (pattern is None or re.search(pattern, context, re.IGNORECASE | re.DOTALL)):
+            return name
+    return "const_" + str(value).replace("/", "_over_").replace("-", "minus_")
 
 
 class NameBook:

@@ -1,0 +1,174 @@
+"""train_sft.py: masking, truncation detection, a tiny end-to-end run, resume, layer freezing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import train_sft
+from agents.default_model import DefaultModelSpec, build_default_model
+from training import checks, data
+from training.args import parse_mix, split_counts
+
+TINY = DefaultModelSpec(
+    vocab_size=400, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+    max_position_embeddings=1024, corpus_size=40,
+)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(build_default_model(TINY, tmp_path_factory.mktemp("models")))
+
+
+def tiny_args(model: str, out: Path, *extra: str) -> list[str]:
+    return [
+        "--model", model, "--output_dir", str(out), "--n_train", "16", "--n_eval", "3",
+        "--heldout_n_during", "2", "--eval_splits", "synthetic,hard", "--per_device_train_batch_size", "8",
+        "--num_train_epochs", "1", "--logging_steps", "1", "--save_steps", "1",
+        *extra,
+    ]
+
+
+def test_loss_is_masked_to_the_assistant_trace(tiny_model: str) -> None:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import SFTTrainer
+
+    from training.args import GSMTraceSFTConfig
+
+    tok = AutoTokenizer.from_pretrained(tiny_model)
+    examples = data.synthetic(4, {"default": 1}, "sft", "ref")
+    rows = [{k: v for k, v in e.sft_row(True).items() if k != "id"} for e in examples]
+    cfg = GSMTraceSFTConfig(output_dir="/tmp/unused-sft-mask", per_device_train_batch_size=4, max_length=None,
+                            train_sampling_strategy="sequential")
+    trainer = SFTTrainer(model=AutoModelForCausalLM.from_pretrained(tiny_model), args=cfg,
+                         train_dataset=data.to_dataset(rows), processing_class=tok)
+    for example, row in zip(examples, trainer.train_dataset, strict=True):
+        prompt_len = len(checks.prompt_ids(tok, example, True))
+        ids, labels = row["input_ids"], row["labels"]
+        assert ids == checks.full_ids(tok, example, True)
+        assert all(label == -100 for label in labels[:prompt_len])  # no loss on system/user turns
+        assert labels[prompt_len:] == ids[prompt_len:]               # full loss on the trace
+        assert tok.decode(ids[prompt_len:]) == example.target + tok.eos_token
+    batch = next(iter(trainer.get_train_dataloader()))
+    kept = batch["labels"] != -100
+    assert kept.any()
+    # every supervised token is a trace token: the count matches the completion lengths exactly
+    assert int(kept.sum()) == sum(checks.completion_length(tok, e, True) for e in examples)
+
+
+def test_truncation_fails_fast_and_names_the_examples(tiny_model: str, tmp_path: Path) -> None:
+    with pytest.raises(checks.TruncationError) as err:
+        train_sft.main(tiny_args(tiny_model, tmp_path / "run", "--max_length", "40"))
+    message = str(err.value)
+    assert "would be truncated" in message and "synthetic-" in message and "--max_length" in message
+    assert not (tmp_path / "run" / "final").exists()
+
+
+def test_completion_limit_check(tiny_model: str) -> None:
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(tiny_model)
+    examples = data.synthetic(6, {"hard": 1}, "rl", "value")
+    longest = max(checks.completion_length(tok, e, False) for e in examples)
+    assert checks.check_completion_lengths(tok, examples, False, longest, flag="--x") == longest
+    with pytest.raises(checks.TruncationError, match="--x"):
+        checks.check_completion_lengths(tok, examples, False, longest - 1, flag="--x")
+    assert checks.check_completion_lengths(tok, examples, False, None, flag="--x") > longest
+
+
+def test_end_to_end_writes_final_model_summary_and_curve(tiny_model: str, tmp_path: Path) -> None:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from trace_env import evaluate
+
+    out = tmp_path / "run"
+    report = train_sft.main(tiny_args(tiny_model, out, "--heldout_every", "1"))
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["splits"] == ["synthetic", "hard"] and summary["n_eval"] == 3
+    for key in ("accuracy_before_rl", "accuracy_after_sft"):
+        assert set(summary[key]) == {"synthetic", "hard"}
+        assert all(0.0 <= v <= 1.0 for v in summary[key].values())
+    assert summary["accuracy_after_rl"] is None and report["global_step"] == 2
+    assert (out / "learning_curve.png").stat().st_size > 1000
+    during = [json.loads(line) for line in (out / "heldout.jsonl").read_text().splitlines()]
+    assert [e["step"] for e in during] == [1, 2] and "heldout/hard/accuracy" in during[0]
+    final = out / "final"
+    AutoModelForCausalLM.from_pretrained(final, use_safetensors=True)
+    assert AutoTokenizer.from_pretrained(final).chat_template
+    assert json.loads((final / "gsmtrace.json").read_text()) == {"numbered": True}
+    evaluate.main(["--agent", "hf", "--model", str(final), "--n", "2", "--out", str(tmp_path / "eval")])
+    assert json.loads((tmp_path / "eval" / "report.json").read_text())["n"] == 2
+
+
+def test_resume_continues_from_the_last_checkpoint(tiny_model: str, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    train_sft.main(tiny_args(tiny_model, out, "--max_steps", "2"))
+    first = json.loads((out / "checkpoint-2" / "trainer_state.json").read_text())["log_history"]
+    train_sft.main(tiny_args(tiny_model, out, "--max_steps", "3"))
+    state = json.loads((out / "checkpoint-3" / "trainer_state.json").read_text())
+    assert state["global_step"] == 3
+    losses = [e for e in state["log_history"] if "loss" in e]
+    # steps 1-2 come from the first run's state (restored), step 3 is new
+    assert [e["step"] for e in losses] == [1, 2, 3]
+    assert losses[:2] == [e for e in first if "loss" in e]
+    before = json.loads((out / "heldout_before.json").read_text())
+    assert set(before) == {"synthetic", "hard"}  # measured once, reused on resume
+
+
+def test_train_last_n_layers_freezes_the_rest(tiny_model: str) -> None:
+    from transformers import AutoModelForCausalLM
+
+    from training.model import train_last_layers
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model)
+    counts = train_last_layers(model, 1)
+    trainable = {n for n, p in model.named_parameters() if p.requires_grad}
+    assert any(n.startswith("model.layers.1.") for n in trainable)
+    assert not any(n.startswith("model.layers.0.") for n in trainable)
+    assert "model.norm.weight" in trainable and any("embed_tokens" in n or "lm_head" in n for n in trainable)
+    assert 0 < counts["trainable"] < counts["total"]
+    with pytest.raises(ValueError):
+        train_last_layers(model, 5)
+
+
+def test_lora_option_trains_adapters_and_saves_a_merged_model(tiny_model: str, tmp_path: Path) -> None:
+    from transformers import AutoModelForCausalLM
+
+    out = tmp_path / "lora"
+    summary = train_sft.main(tiny_args(tiny_model, out, "--use_peft", "--lora_r", "4", "--lora_alpha", "8",
+                                       "--max_steps", "1"))
+    assert summary["parameters"]["trainable"] < summary["parameters"]["total"] / 2
+    model = AutoModelForCausalLM.from_pretrained(out / "final", use_safetensors=True)
+    assert not any("lora" in n for n, _ in model.named_parameters())
+
+
+def test_heldout_splits_are_disjoint_from_training() -> None:
+    train = data.synthetic(60, {"default": 1, "hard": 1}, "sft", "value")
+    splits = data.heldout(["synthetic", "hard"], 40, "value")
+    train_ids = {e.id for e in train}
+    assert not train_ids & {e.id for s in splits.values() for e in s}
+    kept, dropped = data.remove_overlap(train + [splits["hard"][0]], splits)
+    assert dropped >= 1 and splits["hard"][0] not in kept
+
+
+def test_mix_parsing_and_counts() -> None:
+    assert parse_mix("default=0.8,hard=0.2") == {"default": 0.8, "hard": 0.2}
+    assert parse_mix("hard") == {"hard": 1.0}
+    assert split_counts(10, {"a": 0.8, "b": 0.2}) == {"a": 8, "b": 2}
+    assert sum(split_counts(7, {"a": 1, "b": 1, "c": 1}).values()) == 7
+    with pytest.raises(ValueError):
+        parse_mix("a=x")
+    with pytest.raises(ValueError):
+        parse_mix("a=0")
+
+
+def test_help_lists_every_argument_group(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        train_sft.main(["--help"])
+    text = capsys.readouterr().out
+    for flag in ("--model", "--use_peft", "--train_last_n_layers", "--trace_form", "--gsm8k_path", "--n_eval",
+                 "--heldout_every", "--smoke", "--max_length", "--learning_rate", "--resume"):
+        assert flag in text
