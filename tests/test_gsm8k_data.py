@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generators import gsm8k
 from generators.gsm8k import gsm8k_problems, load_gsm8k, parse_gold_answer
 from generators.gsm8k.__main__ import main
 from generators.problem import Problem
@@ -85,6 +86,13 @@ def test_hub_errors_are_clear_and_never_touch_the_network():
         load_gsm8k("hub", "test", hub_loader=unreachable)
     rows = load_gsm8k("openai/gsm8k", "test", hub_loader=lambda split: ROWS[:1])
     assert rows[0]["id"] == "gsm8k-test-0"
+
+
+def test_contract_names_convert_and_leakage():
+    by_row = gsm8k.convert(ROWS[0])
+    assert by_row.ok and by_row == gsm8k.convert(ROWS[0]["question"], ROWS[0]["answer"])
+    assert gsm8k.convert(ROWS[1]).reason == "ungrounded_number"
+    assert gsm8k.leakage([ROWS[0]], [ROWS[0]]).leaked
 
 
 def test_problems_have_the_problem_shape(tmp_path):

@@ -12,8 +12,8 @@ from agents.default_model import DefaultModelSpec, build_default_model
 from training.grpo import GroupMismatchError, grouped_reward
 
 TINY = DefaultModelSpec(
-    vocab_size=400, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
-    max_position_embeddings=1024, corpus_size=40,
+    vocab_size=1024, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+    max_position_embeddings=1024, corpus_size=80,
 )
 
 

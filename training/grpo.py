@@ -77,6 +77,7 @@ def rl_config(config: Any, trainer: str) -> Any:
 
     shared = {f.name for f in fields(RLOOConfig) if f.init}
     values = {f.name: getattr(config, f.name) for f in fields(config) if f.init and f.name in shared}
+    values["generation_batch_size"] = None  # derived again from steps_per_generation
     return RLOOConfig(**values)
 
 

@@ -9,11 +9,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .augment import augment
-from .convert import Conversion, convert_example
-from .leakage import check_leakage, read_questions
+from .conversion import Conversion, convert_example
 from .loader import load_gsm8k
+from .overlap import check_leakage, read_questions
 from .problems import coverage, to_problem
+from .variants import augment
 
 
 def _read_lines(path: Path) -> list[tuple[dict[str, Any] | None, str]]:

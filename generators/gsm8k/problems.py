@@ -8,7 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .convert import Conversion, convert_example
+from .conversion import Conversion, convert_example
 from .loader import load_gsm8k
 
 

@@ -16,7 +16,7 @@ from .graph import PERCENT_OPS, Graph, render
 from .loader import parse_gold_answer
 
 PERCENTAGE_COMPUTE_OPS = frozenset({"add", "sub", "mul", "div"})
-REVIEW = "review"  # status prefix: a trace exists but deciding it needed the gold answer
+REVIEW = "review"  # status prefix: deciding would need the gold answer, so nothing is accepted
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Binding:
 
 @dataclass(frozen=True)
 class Conversion:
-    trace: str | None
+    trace: str | None  # canonical trace text, only when status is "ok"
     status: str  # "ok", or a reason ("ungrounded_number: 5", "review: ...")
     expert: str | None = None
     answer: str | None = None  # canonical gold answer
@@ -113,7 +113,9 @@ def _failure(binder: Binder, gold: Fraction, failures: list[BindError], quantiti
     return "answer_not_reached" if binder.results else "no_equations"
 
 
-def _bind_all(question: str, solution: str, quantities: list[QuantityRef], percent_ops: bool, derive: bool):
+def _bind_all(
+    question: str, solution: str, quantities: list[QuantityRef], percent_ops: bool, derive: bool
+) -> tuple[Binder, list[BindError]]:
     binder = Binder(question, solution, quantities, question_constants(question), percent_ops=percent_ops, derive=derive)
     events: list[tuple[int, Equation | Solved]] = [(e.start, e) for e in extract_equations(solution)]
     events += [(s.start, s) for s in solved_equations(solution)]
@@ -205,8 +207,8 @@ def _convert(question: str, solution: str, percent_ops: bool, derive: bool) -> C
     steps = sum(1 for g in needed if binder.graph.nodes[g].kind != "init")
     if outcome.reward != 1.0:
         status = f"solver_{outcome.category}: {outcome.error or decimal_text(outcome.answer or Fraction(0))}"
-        return Conversion(text, status, expert, answer, data, steps, notes)
+        return Conversion(None, status, expert, answer, None, steps, notes)  # only verified traces leave
     return Conversion(text, "ok", expert, answer, data, steps, notes, _bindings(binder.graph, needed, names, quantities))
 
 
-__all__ = ["Binding", "Conversion", "convert_example"]
+__all__ = ["Binding", "Conversion", "convert_example", "question_constants"]
