@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .jsonl import iter_jsonl
 from .problem import Problem
 
 COLUMNS = ("id", "question", "answer", "expert", "pattern", "trace", "trace_data", "difficulty", "source")
@@ -49,12 +50,11 @@ def to_jsonl(problems: Iterable[Problem | dict[str, Any]], path: str | Path) -> 
 def load_jsonl(path: str | Path) -> list[Problem]:
     """Read problems written by `to_jsonl`."""
     out = []
-    with Path(path).open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                out.append(Problem.from_dict(json.loads(line)))
-            except (ValueError, TypeError) as err:
-                raise ValueError(f"{path}:{lineno}: not a problem record ({err})") from err
+    for lineno, row, reason in iter_jsonl(path):
+        try:
+            if row is None:
+                raise ValueError(reason)
+            out.append(Problem.from_dict(row))
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"{path}:{lineno}: not a problem record ({err})") from err
     return out

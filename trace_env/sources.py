@@ -15,7 +15,6 @@ list/iterable of dicts or `generators.Problem` objects.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
@@ -211,22 +210,15 @@ def load_jsonl(path: str | Path, *, limit: int | None = None) -> list[SourceProb
     file = Path(path)
     if not file.is_file():
         raise SourceError(f"no such JSONL file: {file}")
-    records = []
-    with file.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise SourceError(f"{file}:{lineno}: not valid JSON ({err.msg})") from err
-            if not isinstance(record, dict):
-                raise SourceError(f"{file}:{lineno}: expected a JSON object")
-            if "id" not in record:
-                record = {**record, "id": f"{_stem_prefix(file, record)}-{len(records)}"}
-            records.append(record)
-            if limit is not None and len(records) >= limit:
-                break
+    from generators.jsonl import read_jsonl
+
+    try:
+        rows = read_jsonl(file, limit=limit)
+    except ValueError as err:
+        raise SourceError(str(err)) from err
+    records = [
+        row if "id" in row else {**row, "id": f"{_stem_prefix(file, row)}-{index}"} for index, row in enumerate(rows)
+    ]
     return from_records(records, source="jsonl")
 
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..jsonl import iter_jsonl
 from .conversion import Conversion, convert_example
 from .loader import load_gsm8k
 from .overlap import check_leakage, read_questions
@@ -18,21 +19,8 @@ from .variants import augment
 
 def _read_lines(path: Path) -> list[tuple[dict[str, Any] | None, str]]:
     """Each non-empty line as (row, error); a bad line yields (None, reason) instead of aborting."""
-    out: list[tuple[dict[str, Any] | None, str]] = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                out.append((None, f"bad_input: not JSON ({err.msg})"))
-                continue
-            if not isinstance(row, dict) or not isinstance(row.get("question"), str) or not isinstance(row.get("answer"), str):
-                out.append((None, "bad_input: expected 'question' and 'answer' strings"))
-                continue
-            out.append((row, ""))
-    return out
+    return [(row, "" if row is not None else f"bad_input: {reason}")
+            for _, row, reason in iter_jsonl(path, require=("question", "answer"))]
 
 
 def _print_coverage(conversions: list[Conversion], seconds: float, out: Any = None) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from ..jsonl import read_jsonl
 from .expr import decimal_text
 
 HUB_NAMES = ("hub", "openai/gsm8k", "gsm8k")
@@ -40,19 +40,7 @@ def format_value(value: Fraction) -> str:
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path}:{lineno}: not JSON ({err.msg})") from err
-            if not isinstance(row, dict) or not isinstance(row.get("question"), str) or not isinstance(row.get("answer"), str):
-                raise ValueError(f"{path}:{lineno}: expected an object with 'question' and 'answer' strings")
-            rows.append(row)
-    return rows
+    return read_jsonl(path, require=("question", "answer"))
 
 
 def _split_file(root: Path, split: str) -> Path:

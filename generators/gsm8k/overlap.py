@@ -9,12 +9,13 @@ n-grams occur in one training item.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..jsonl import iter_jsonl
 
 _NUMBER = re.compile(r"[$€£]?\d[\d,]*(?:\.\d+)?%?|[$€£]?\.\d+%?")
 _NUMBER_WORDS = (
@@ -151,16 +152,9 @@ def check_leakage(train: list[Any], evaluation: list[Any], *, n: int = 8, thresh
 def read_questions(path: str | Path) -> list[dict[str, Any]]:
     """JSONL rows with a `question` (GSM8K rows, converted rows or Problem dicts)."""
     rows = []
-    with Path(path).open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path}:{lineno}: not JSON ({err.msg})") from err
-            if not isinstance(row, dict) or not isinstance(row.get("question"), str):
-                raise ValueError(f"{path}:{lineno}: expected an object with a 'question' string")
-            row.setdefault("id", f"line{lineno}")
-            rows.append(row)
+    for lineno, row, reason in iter_jsonl(path, require=("question",)):
+        if row is None:
+            raise ValueError(f"{path}:{lineno}: {reason}")
+        row.setdefault("id", f"line{lineno}")
+        rows.append(row)
     return rows
