@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_MODEL = "default"
-BUILDER_VERSION = 1
+BUILDER_VERSION = 2
 PROMPT_OPTIONS_FILE = "gsmtrace.json"
 
 PAD, END = "<|pad|>", "<|end|>"
@@ -90,50 +90,77 @@ def corpus_texts(spec: DefaultModelSpec) -> list[str]:
             texts.append(prompts.SYSTEM_PROMPT)
             texts.append(prompts.user_content(problem.question, numbered=True))
             texts.append(problem.trace)
-            pointer = to_pointer_trace(problem.trace_data, problem.question, problem.answer)
-            if pointer is not None:
-                texts.append(pointer)
+            for pointer, generic in ((True, False), (True, True), (False, True)):  # every trace form
+                text = rewrite_trace(problem.trace_data, problem.question, problem.answer,
+                                     pointer=pointer, generic_names=generic)
+                if text is not None:
+                    texts.append(text)
     return texts
 
 
-def _pointer_steps(steps: list[dict[str, Any]], values: list[Any]) -> list[dict[str, Any]]:
+NAME_FIELDS = ("var", "from", "to", "base", "rate", "amount")
+
+
+def _rewrite_steps(steps: list[dict[str, Any]], values: list[Any], pointer: bool, generic: bool) -> list[dict[str, Any]]:
     from solver import parse_number
 
+    rename: dict[str, str] = {}
+    used: set[int] = set()
     out = []
     for step in steps:
         step = dict(step)
-        if step.get("op") == "init" and "value" in step:
+        if step.get("op") == "init" and "value" in step and pointer:
             try:
                 value = parse_number(step["value"])
             except (TypeError, ValueError):
                 value = None
-            if value is not None and value in values:
+            matches = [i for i, v in enumerate(values) if v == value]
+            if matches:
+                # A value the question states twice: take the first quantity not yet used, which
+                # follows reading order the way the gold inits do.
+                index = next((i for i in matches if i not in used), matches[0])
+                used.add(index)
                 del step["value"]
-                step["ref"] = values.index(value) + 1  # first quantity in reading order
+                step["ref"] = index + 1
+        if generic and step.get("op") == "init" and "source" not in step and "from" not in step:
+            rename.setdefault(step["var"], f"q{len(rename) + 1}")
+        for key in NAME_FIELDS:
+            if isinstance(step.get(key), str) and step[key] in rename:
+                step[key] = rename[step[key]]
+        if isinstance(step.get("args"), list):
+            step["args"] = [rename.get(a, a) if isinstance(a, str) else a for a in step["args"]]
         out.append(step)
     return out
 
 
-def to_pointer_trace(trace_data: Any, question: str, answer: Any = None) -> str | None:
-    """The gold trace with every init value that is a question quantity replaced by `ref: N`.
+def rewrite_trace(
+    trace_data: Any, question: str, answer: Any = None, *, pointer: bool = True, generic_names: bool = False
+) -> str | None:
+    """A gold trace rewritten for a small model, as canonical text; None if the rewrite is not correct.
 
-    Values that are constants (7 days, 60 minutes) stay literal. Returns None when the result
-    does not grade correct against `answer` (when given), so callers can fall back to values.
+    `pointer`: every init value that is a quantity of the question becomes `ref: N` (constants
+    such as 7 days or 60 minutes stay literal). `generic_names`: variables set from numbers are
+    renamed q1, q2, ... per sub-trace in order of definition, so the model never has to copy
+    names such as `leo.marbles` out of the question (the solver ignores names). The result must
+    still grade correct against `answer` when one is given.
     """
     from solver import extract_quantities, format_trace, grade
 
-    values = [q.value for q in extract_quantities(question)]
-    if isinstance(trace_data, list):
-        data: Any = [{**sub, "trace": _pointer_steps(sub["trace"], values)} for sub in trace_data]
-    else:
-        data = {**trace_data, "trace": _pointer_steps(trace_data["trace"], values)}
+    values = [q.value for q in extract_quantities(question)] if pointer else []
+    subs = trace_data if isinstance(trace_data, list) else [trace_data]
     try:
-        text = format_trace(data)
-    except (TypeError, ValueError, KeyError):
+        rewritten = [{**sub, "trace": _rewrite_steps(sub["trace"], values, pointer, generic_names)} for sub in subs]
+        text = format_trace(rewritten if isinstance(trace_data, list) else rewritten[0])
+    except (TypeError, ValueError, KeyError, AttributeError):
         return None
     if answer is not None and not grade(text, answer, question=question).correct:
         return None
     return text
+
+
+def to_pointer_trace(trace_data: Any, question: str, answer: Any = None) -> str | None:
+    """The gold trace in pointer form (`init {var, ref: N}`); see `rewrite_trace`."""
+    return rewrite_trace(trace_data, question, answer, pointer=True)
 
 
 def train_tokenizer(texts: list[str], vocab_size: int) -> Any:

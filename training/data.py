@@ -64,24 +64,33 @@ class Example:
         }
 
 
-def target_text(trace: str, trace_data: Any, question: str, answer: str, trace_form: str) -> str:
-    """The gold trace in `trace_form` ('ref' falls back to values when a pointer form fails)."""
-    if trace_form == "value":
+def target_text(
+    trace: str, trace_data: Any, question: str, answer: str, trace_form: str, var_names: str = "gold"
+) -> str:
+    """The gold trace in `trace_form` and `var_names` style (falls back to the original when a
+    rewrite does not grade correct, which the rewrite checks)."""
+    if trace_form == "value" and var_names == "gold":
         return trace
-    from agents.default_model import to_pointer_trace
+    from agents.default_model import rewrite_trace
 
-    return to_pointer_trace(trace_data, question, answer) or trace
+    rewritten = rewrite_trace(
+        trace_data, question, answer, pointer=trace_form == "ref", generic_names=var_names == "generic"
+    )
+    return rewritten or trace
 
 
-def from_problem(problem: Any, trace_form: str) -> Example:
+def from_problem(problem: Any, trace_form: str, var_names: str = "gold") -> Example:
     return Example(
         id=problem.id, question=problem.question, answer=str(problem.answer), expert=problem.expert,
-        target=target_text(problem.trace, problem.trace_data, problem.question, str(problem.answer), trace_form),
+        target=target_text(problem.trace, problem.trace_data, problem.question, str(problem.answer), trace_form,
+                           var_names),
         pattern=problem.pattern, source=problem.source, difficulty=dict(problem.difficulty),
     )
 
 
-def synthetic(n: int, mix: dict[str, float], stage: str, trace_form: str, offset: int = 0) -> list[Example]:
+def synthetic(
+    n: int, mix: dict[str, float], stage: str, trace_form: str, offset: int = 0, var_names: str = "gold"
+) -> list[Example]:
     """`n` generator problems for `stage`, split over presets by `mix`, in a fixed interleaved order."""
     import generators
 
@@ -90,7 +99,7 @@ def synthetic(n: int, mix: dict[str, float], stage: str, trace_form: str, offset
     for k, (preset, count) in enumerate(split_counts(n, mix).items()):
         if count:
             probs = generators.generate(count, seed=base + 1000 * k + offset, preset=preset, split=split)
-            groups.append([from_problem(p, trace_form) for p in probs])
+            groups.append([from_problem(p, trace_form, var_names) for p in probs])
     return _interleave(groups)
 
 
