@@ -52,10 +52,10 @@ class DefaultModelSpec:
     """Everything that determines the default model's files (the cache key hashes all of it)."""
 
     vocab_size: int = 2048
-    hidden_size: int = 192
-    intermediate_size: int = 512
+    hidden_size: int = 128
+    intermediate_size: int = 384
     num_hidden_layers: int = 4
-    num_attention_heads: int = 6
+    num_attention_heads: int = 4
     max_position_embeddings: int = 512
     corpus_size: int = 3000       # generator problems whose text trains the tokenizer
     corpus_seed: int = 90_001     # a seed no training or evaluation split uses
@@ -78,7 +78,6 @@ def cache_root() -> Path:
 def corpus_texts(spec: DefaultModelSpec) -> list[str]:
     """The tokenizer's training corpus: prompts and gold traces in both trace forms."""
     import generators
-
     from trace_env import prompts
 
     texts: list[str] = []

@@ -59,7 +59,7 @@ class ModelArguments(ModelConfig):
 class DataArguments:
     """Training data: generator problems, optionally mixed with converted GSM8K traces."""
 
-    n_train: int = field(default=4000, metadata={"help": "SFT examples in all (synthetic + GSM8K)."})
+    n_train: int = field(default=12000, metadata={"help": "SFT examples in all (synthetic + GSM8K)."})
     synthetic_mix: str = field(
         default="default=0.8,hard=0.2",
         metadata={
@@ -84,6 +84,13 @@ class DataArguments:
             "numbered quantities) or 'value' (the number itself)."
         },
     )
+    var_names: str = field(
+        default="generic",
+        metadata={
+            "help": "Variable names in SFT targets: 'generic' (numbers bound to q1, q2, ... so a small model "
+            "never copies names like leo.marbles from the question) or 'gold' (the generator's names)."
+        },
+    )
     data_seed_offset: int = field(
         default=0, metadata={"help": "Added to every split's generator seed, to draw other problem instances."}
     )
@@ -91,6 +98,8 @@ class DataArguments:
     def __post_init__(self) -> None:
         if self.trace_form not in ("ref", "value"):
             raise ValueError(f"--trace_form must be 'ref' or 'value', got {self.trace_form!r}")
+        if self.var_names not in ("generic", "gold"):
+            raise ValueError(f"--var_names must be 'generic' or 'gold', got {self.var_names!r}")
         if not 0.0 <= self.gsm8k_fraction <= 1.0:
             raise ValueError("--gsm8k_fraction must be in [0, 1]")
         if self.n_train < 1:
@@ -148,11 +157,12 @@ class GSMTraceSFTConfig(SFTConfig):
     """TRL SFTConfig with defaults for the embedded default model on CPU."""
 
     output_dir: str | None = field(default="runs/sft", metadata={"help": "Where checkpoints and results go."})
-    learning_rate: float = field(default=2e-3, metadata={"help": "Peak AdamW learning rate."})
-    num_train_epochs: float = field(default=3.0, metadata={"help": "Passes over the SFT data."})
-    per_device_train_batch_size: int = field(default=32, metadata={"help": "Batch size per device."})
+    learning_rate: float = field(default=5e-3, metadata={"help": "Peak AdamW learning rate."})
+    num_train_epochs: float = field(default=2.0, metadata={"help": "Passes over the SFT data."})
+    per_device_train_batch_size: int = field(default=16, metadata={"help": "Batch size per device."})
     lr_scheduler_type: str = field(default="cosine", metadata={"help": "Learning-rate schedule."})
-    warmup_steps: float = field(default=0.05, metadata={"help": "Warm-up steps (a fraction if < 1)."})
+    warmup_steps: float = field(default=0.03, metadata={"help": "Warm-up steps (a fraction if < 1)."})
+    adam_beta2: float = field(default=0.98, metadata={"help": "AdamW beta2."})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
     logging_steps: float = field(default=10, metadata={"help": "Log every N steps."})
     save_strategy: str = field(default="steps", metadata={"help": "Checkpoint strategy."})
@@ -232,9 +242,9 @@ class RLArguments:
         default="default=0.5,hard=0.5",
         metadata={"help": "Generator presets and shares for the RL problems, as 'preset=weight,...'."},
     )
-    sft_epochs: float = field(default=3.0, metadata={"help": "Warm-up SFT epochs."})
-    sft_learning_rate: float = field(default=2e-3, metadata={"help": "Warm-up SFT learning rate."})
-    sft_batch_size: int = field(default=32, metadata={"help": "Warm-up SFT batch size."})
+    sft_epochs: float = field(default=2.0, metadata={"help": "Warm-up SFT epochs."})
+    sft_learning_rate: float = field(default=5e-3, metadata={"help": "Warm-up SFT learning rate."})
+    sft_batch_size: int = field(default=16, metadata={"help": "Warm-up SFT batch size."})
 
     def __post_init__(self) -> None:
         if self.trainer not in ("grpo", "rloo"):
@@ -274,8 +284,8 @@ def config_with(config: Any, **changes: Any) -> Any:
     unknown = set(changes) - names
     if unknown:
         raise ValueError(f"unknown config fields {sorted(unknown)}")
-    if getattr(config, "generation_batch_size", None) and getattr(config, "steps_per_generation", None):
-        if not {"generation_batch_size", "steps_per_generation"} & set(changes):
-            # GRPO's post-init derived one from the other; let it derive again from the new sizes
-            changes["generation_batch_size"] = None
+    derived = getattr(config, "generation_batch_size", None) and getattr(config, "steps_per_generation", None)
+    if derived and not {"generation_batch_size", "steps_per_generation"} & set(changes):
+        # GRPO's post-init derived one from the other; let it derive again from the new sizes
+        changes["generation_batch_size"] = None
     return replace(config, **changes)

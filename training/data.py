@@ -115,7 +115,9 @@ def _interleave(groups: list[list[Example]]) -> list[Example]:
     return out
 
 
-def heldout(names: list[str], n: int, trace_form: str, gsm8k_path: str | None = None) -> dict[str, list[Example]]:
+def heldout(
+    names: list[str], n: int, trace_form: str, gsm8k_path: str | None = None, var_names: str = "gold"
+) -> dict[str, list[Example]]:
     """Held-out splits by name: 'synthetic', any generator preset, or 'gsm8k'."""
     import generators
 
@@ -125,63 +127,57 @@ def heldout(names: list[str], n: int, trace_form: str, gsm8k_path: str | None = 
         if name == "gsm8k":
             if not gsm8k_path:
                 raise ValueError("held-out split 'gsm8k' needs --gsm8k_eval_path")
-            out[name] = gsm8k_examples(gsm8k_path, trace_form, last=n)
+            out[name] = gsm8k_examples(gsm8k_path, trace_form, var_names, last=n)
             continue
         preset = HELDOUT_PRESETS.get(name, name)
         probs = generators.generate(n, seed=base + 1000 * k, preset=preset, split=split)
-        out[name] = [from_problem(p, trace_form) for p in probs]
+        out[name] = [from_problem(p, trace_form, var_names) for p in probs]
     return out
 
 
 def gsm8k_examples(
-    path: str, trace_form: str, *, first: int | None = None, last: int | None = None, skip_last: int = 0
+    path: str, trace_form: str, var_names: str = "gold", *, last: int | None = None, skip_last: int = 0
 ) -> list[Example]:
-    """GSM8K problems from a JSONL file, with converted traces where conversion succeeds.
+    """GSM8K problems from a JSONL file, with gold traces where conversion succeeds.
 
-    Accepts the official layout (`question`, `answer` with `#### N`) and the converter's output
-    (`question`, `answer`, `trace`, `status`). `last=N` takes the file's last N records (the
-    held-out end); `skip_last=N` leaves those out (the training end), so one file can serve both.
+    Accepts the official layout (`question`, `answer` ending in `#### N`, converted here with
+    `generators.gsm8k.convert`) and the converter's output (`question`, `answer`, `trace`,
+    `status`). `last=N` keeps the file's last N records (a held-out end); `skip_last=N` leaves
+    them out (the training end), so one file can serve both without sharing a problem. GSM8K
+    problems carry no expert label (`expert=None`), as in `trace_env.sources`.
     """
     records = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    indexed = list(enumerate(records))
     if skip_last:
-        records = records[: max(0, len(records) - skip_last)]
+        indexed = indexed[: max(0, len(indexed) - skip_last)]
     if last is not None:
-        start = max(0, len(records) - last)
-        indexed = list(enumerate(records))[start:]
-    else:
-        indexed = list(enumerate(records))[: first if first is not None else len(records)]
-    return [_gsm8k_example(i, rec, trace_form) for i, rec in indexed]
+        indexed = indexed[max(0, len(indexed) - last) :]
+    return [_gsm8k_example(i, rec, trace_form, var_names) for i, rec in indexed]
 
 
-def _gsm8k_example(index: int, record: dict[str, Any], trace_form: str) -> Example:
+def _gsm8k_example(index: int, record: dict[str, Any], trace_form: str, var_names: str) -> Example:
+    import yaml
+
     from generators import gsm8k
-    from trace_env.sources import parse_gsm8k_answer
 
     question = str(record["question"])
-    raw_answer = str(record["answer"])
-    answer = parse_gsm8k_answer(raw_answer) if "####" in raw_answer else raw_answer
-    trace = record.get("trace") if "trace" in record else None
-    if "trace" not in record:  # official layout: convert here
-        converted = gsm8k.convert(record)
-        trace = getattr(converted, "trace", None) if getattr(converted, "status", "ok") == "ok" else None
-    expert = _trace_expert(trace) if trace else None
+    trace, trace_data, answer = None, None, str(record.get("answer", ""))
+    if "####" in answer:  # official layout: convert here
+        conv = gsm8k.convert(record)
+        answer = str(gsm8k.parse_gold_answer(record["answer"]))
+        if conv.ok:
+            trace, trace_data, answer = conv.trace, conv.trace_data, str(conv.answer)
+    elif record.get("trace") and record.get("status", "ok") == "ok":  # converter output
+        trace = str(record["trace"])
+        try:
+            trace_data = yaml.safe_load(trace)
+        except yaml.YAMLError:
+            trace_data = None
     target = None
-    if trace:
-        from solver import parse_trace
-
-        parsed = parse_trace(trace)
-        data = parsed.to_data() if parsed is not None and hasattr(parsed, "to_data") else None
-        target = target_text(trace, data, question, answer, trace_form) if data is not None else trace
-    return Example(
-        id=f"gsm8k-{index}", question=question, answer=answer, expert=expert, target=target,
-        pattern=None, source="gsm8k", difficulty={},
-    )
-
-
-def _trace_expert(trace: str) -> str | None:
-    from solver import grade
-
-    return grade(trace, "0").expert
+    if trace is not None:
+        target = target_text(trace, trace_data, question, answer, trace_form, var_names) if trace_data else trace
+    return Example(id=f"gsm8k-{index}", question=question, answer=answer, expert=None, target=target,
+                   pattern="gsm8k", source="gsm8k")
 
 
 def remove_overlap(train: list[Example], splits: dict[str, list[Example]]) -> tuple[list[Example], int]:

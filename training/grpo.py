@@ -14,7 +14,8 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from . import checks, data, heldout, model as model_lib, sft, summary
+from . import checks, data, heldout, sft, summary
+from . import model as model_lib
 from .args import (
     DataArguments,
     EvalArguments,
@@ -111,7 +112,8 @@ def run_grpo(
     numbered = model_lib.resolve_numbered(path, model_args.numbered, data_args.trace_form)
     splits = sft.heldout_splits(eval_args, data_args)
     problems, overlap = data.remove_overlap(
-        data.synthetic(rl_args.n_rl, parse_mix(rl_args.rl_mix), "rl", data_args.trace_form, data_args.data_seed_offset),
+        data.synthetic(rl_args.n_rl, parse_mix(rl_args.rl_mix), "rl", data_args.trace_form,
+                       data_args.data_seed_offset, data_args.var_names),
         splits,
     )
     completion_limit = checks.check_completion_lengths(
@@ -156,7 +158,10 @@ def run_grpo(
     history = list(trainer.state.log_history)
     step = trainer.state.global_step
     completions = step * args.per_device_train_batch_size * args.gradient_accumulation_steps * args.world_size
-    del trainer, model
+    trainer = model = None  # free the training copy before loading the saved one
+    sft.wait_for_everyone()
+    if not sft.is_main_process():  # evaluation and the summary belong to the main process
+        return {"final_model": str(final), "global_step": step}
 
     after = _measure(str(final))
     print(heldout.format_line("after RL", after), flush=True)

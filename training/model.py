@@ -100,6 +100,7 @@ def save_final(trainer: Any, tokenizer: Any, out_dir: str | Path, *, numbered: b
     unwrapped = trainer.accelerator.unwrap_model(model) if hasattr(trainer, "accelerator") else model
     if hasattr(unwrapped, "merge_and_unload"):  # PEFT: ship one self-contained model
         unwrapped = unwrapped.merge_and_unload()
+    unwrapped.config.use_cache = True  # trainers switch the KV cache off; generation wants it back
     if trainer.is_world_process_zero() if hasattr(trainer, "is_world_process_zero") else True:
         out.mkdir(parents=True, exist_ok=True)
         unwrapped.save_pretrained(out, safe_serialization=True)

@@ -12,7 +12,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from . import checks, data, heldout, model as model_lib, summary
+from . import checks, data, heldout, summary
+from . import model as model_lib
 from .args import DataArguments, EvalArguments, ModelArguments, RunArguments, config_with, parse_mix
 
 SMOKE_DATA = {"n_train": 192}
@@ -29,22 +30,34 @@ def apply_smoke(obj: Any, changes: dict[str, Any]) -> Any:
     return obj
 
 
-def build_train_examples(data_args: DataArguments) -> list[data.Example]:
-    """Synthetic problems from the mix, plus converted GSM8K traces when a path is given."""
+def build_train_examples(data_args: DataArguments, skip_last: int = 0) -> list[data.Example]:
+    """Synthetic problems from the mix, plus converted GSM8K traces when a path is given.
+
+    `skip_last` leaves out the GSM8K file's last records (held out when the same file is the
+    GSM8K evaluation source)."""
     n_gsm8k = round(data_args.n_train * data_args.gsm8k_fraction) if data_args.gsm8k_path else 0
     examples: list[data.Example] = []
     if n_gsm8k:
-        gsm = [e for e in data.gsm8k_examples(data_args.gsm8k_path, data_args.trace_form) if e.target]
-        examples.extend(gsm[:n_gsm8k])
+        gsm = data.gsm8k_examples(data_args.gsm8k_path, data_args.trace_form, data_args.var_names,
+                                  skip_last=skip_last)
+        examples.extend([e for e in gsm if e.target][:n_gsm8k])
     n_synthetic = data_args.n_train - len(examples)
     synth = data.synthetic(n_synthetic, parse_mix(data_args.synthetic_mix), "sft", data_args.trace_form,
-                           data_args.data_seed_offset)
+                           data_args.data_seed_offset, data_args.var_names)
     return data._interleave([synth, examples]) if examples else synth
 
 
 def heldout_splits(eval_args: EvalArguments, data_args: DataArguments) -> dict[str, list[data.Example]]:
     names = [n.strip() for n in eval_args.eval_splits.split(",") if n.strip()]
-    return data.heldout(names, eval_args.n_eval, data_args.trace_form, eval_args.gsm8k_eval_path)
+    return data.heldout(names, eval_args.n_eval, data_args.trace_form, eval_args.gsm8k_eval_path,
+                        data_args.var_names)
+
+
+def gsm8k_holdout(data_args: DataArguments, eval_args: EvalArguments) -> int:
+    """Records to keep out of GSM8K training when the same file also serves the 'gsm8k' split."""
+    same = data_args.gsm8k_path and eval_args.gsm8k_eval_path and \
+        Path(data_args.gsm8k_path).resolve() == Path(eval_args.gsm8k_eval_path).resolve()
+    return eval_args.n_eval if same else 0
 
 
 def eval_token_limit(tokenizer: Any, splits: dict[str, list[data.Example]], numbered: bool, given: int | None) -> int:
@@ -62,14 +75,29 @@ def last_checkpoint(out: Path, resume: bool) -> str | None:
     return get_last_checkpoint(str(out)) if resume and out.is_dir() else None
 
 
+def is_main_process() -> bool:
+    from accelerate import PartialState
+
+    return PartialState().is_main_process
+
+
+def wait_for_everyone() -> None:
+    from accelerate import PartialState
+
+    PartialState().wait_for_everyone()
+
+
 def measure_cached(path: Path, resume: bool, compute: Any) -> dict[str, Any]:
-    """A held-out measurement cached in `path` (a resumed run does not measure again)."""
+    """A held-out measurement cached in `path` (a resumed run does not measure again).
+
+    Only the main process measures (multi-GPU runs); the others wait and read its file.
+    """
     cached = summary.read_json(path) if resume else None
-    if cached is not None:
-        return cached
-    result = compute()
-    summary.write_json(path, result)
-    return result
+    if cached is None and is_main_process():
+        cached = compute()
+        summary.write_json(path, cached)
+    wait_for_everyone()
+    return cached if cached is not None else summary.read_json(path) or {}
 
 
 def run_sft(
@@ -95,7 +123,7 @@ def run_sft(
     model, tokenizer, path = model_lib.load(model_args, trust_remote_code=config.trust_remote_code)
     numbered = model_lib.resolve_numbered(path, model_args.numbered, data_args.trace_form)
     splits = heldout_splits(eval_args, data_args)
-    train, overlap = data.remove_overlap(build_train_examples(data_args), splits)
+    train, overlap = data.remove_overlap(build_train_examples(data_args, gsm8k_holdout(data_args, eval_args)), splits)
     max_length = checks.check_sft_lengths(tokenizer, train, numbered, config.max_length, run_args.max_length_margin)
     eval_tokens = eval_token_limit(tokenizer, splits, numbered, eval_args.eval_max_new_tokens)
     checks.check_positions(model, max_length, "the longest SFT example")
@@ -134,7 +162,10 @@ def run_sft(
     final = model_lib.save_final(trainer, tokenizer, out / "final", numbered=numbered)
     history = list(trainer.state.log_history)
     step = trainer.state.global_step
-    del trainer, model
+    trainer = model = None  # free the training copy before loading the saved one
+    wait_for_everyone()
+    if not is_main_process():  # evaluation and the summary belong to the main process
+        return {"final_model": str(final), "global_step": step}
 
     after = _measure(str(final))  # the saved artefact, loaded the way the evaluate CLI loads it
     print(heldout.format_line("after SFT", after), flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import platform
 import time
@@ -40,10 +41,8 @@ def machine() -> dict[str, Any]:
     import torch
 
     info: dict[str, Any] = {"platform": platform.platform(), "cpus": os.cpu_count(), "torch_threads": torch.get_num_threads()}
-    try:
+    with contextlib.suppress(OSError):
         info["load_average"] = os.getloadavg()
-    except OSError:
-        pass
     if torch.cuda.is_available():
         info["gpu"] = torch.cuda.get_device_name(0)
     info["date"] = time.strftime("%Y-%m-%d %H:%M:%S")
