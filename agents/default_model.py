@@ -55,7 +55,7 @@ class DefaultModelSpec:
     hidden_size: int = 128
     intermediate_size: int = 384
     num_hidden_layers: int = 4
-    num_attention_heads: int = 4
+    num_attention_heads: int = 8
     max_position_embeddings: int = 512
     corpus_size: int = 3000       # generator problems whose text trains the tokenizer
     corpus_seed: int = 90_001     # a seed no training or evaluation split uses

@@ -172,3 +172,26 @@ def test_help_lists_every_argument_group(capsys: pytest.CaptureFixture[str]) -> 
     for flag in ("--model", "--use_peft", "--train_last_n_layers", "--trace_form", "--gsm8k_path", "--n_eval",
                  "--heldout_every", "--smoke", "--max_length", "--learning_rate", "--resume"):
         assert flag in text
+
+
+def test_length_grouped_sampler_shuffles_batches_and_covers_every_index() -> None:
+    import random
+
+    from training.sampler import ShuffledLengthGroupedSampler
+
+    rng = random.Random(0)
+    lengths = [rng.randint(10, 300) for _ in range(1000)]
+    sampler = ShuffledLengthGroupedSampler(lengths, batch_size=10, seed=1, mega_batches=5)
+    order = list(sampler)
+    assert sorted(order) == list(range(1000))
+    batches = [order[i : i + 10] for i in range(0, 1000, 10)]
+    # grouped: a batch's lengths come from one sorted mega-batch of 50, so their spread is small
+    spread = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in batches) / len(batches)
+    assert spread < 60
+    # shuffled: batch maxima do not fall in runs of 5 descending batches (HF's longest-first cycle)
+    maxima = [max(lengths[i] for i in b) for b in batches]
+    descending_runs = sum(all(maxima[k + j] >= maxima[k + j + 1] for j in range(4)) for k in range(0, 100, 5))
+    assert descending_runs < 10
+    assert list(sampler) == order  # same epoch, same order (resume-safe)
+    sampler.set_epoch(1)
+    assert list(sampler) != order

@@ -100,6 +100,24 @@ def measure_cached(path: Path, resume: bool, compute: Any) -> dict[str, Any]:
     return cached if cached is not None else summary.read_json(path) or {}
 
 
+def trainer_class() -> type:
+    """SFTTrainer whose 'group_by_length' sampling shuffles the order of the length-grouped batches."""
+    from trl import SFTTrainer
+
+    from .sampler import ShuffledLengthGroupedSampler
+
+    class GSMTraceSFTTrainer(SFTTrainer):
+        def _get_train_sampler(self, train_dataset: Any = None) -> Any:
+            dataset = train_dataset if train_dataset is not None else self.train_dataset
+            if self.args.train_sampling_strategy != "group_by_length" or "input_ids" not in dataset.column_names:
+                return super()._get_train_sampler(train_dataset)
+            batch = self.args.train_batch_size * self.args.gradient_accumulation_steps
+            lengths = [len(ids) for ids in dataset["input_ids"]]
+            return ShuffledLengthGroupedSampler(lengths, batch, seed=self.args.seed)
+
+    return GSMTraceSFTTrainer
+
+
 def run_sft(
     model_args: ModelArguments,
     data_args: DataArguments,
@@ -109,7 +127,6 @@ def run_sft(
 ) -> dict[str, Any]:
     """Train, save OUTPUT_DIR/final, measure held-out accuracy before and after; return the summary."""
     from transformers import set_seed
-    from trl import SFTTrainer
 
     if run_args.smoke:
         apply_smoke(data_args, SMOKE_DATA)
@@ -150,7 +167,7 @@ def run_sft(
         splits, numbered=numbered, every=eval_args.heldout_every, limit=eval_args.heldout_n_during,
         max_new_tokens=eval_tokens, batch_size=eval_args.eval_batch_size, log_path=out / "heldout.jsonl",
     )
-    trainer = SFTTrainer(
+    trainer = trainer_class()(
         model=model, args=config_with(config, max_length=max_length), train_dataset=dataset,
         processing_class=tokenizer, peft_config=peft, callbacks=[callback],
     )
