@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_MODEL = "default"
-BUILDER_VERSION = 2
+BUILDER_VERSION = 3
 PROMPT_OPTIONS_FILE = "gsmtrace.json"
 
 PAD, END = "<|pad|>", "<|end|>"
@@ -100,19 +100,60 @@ def corpus_texts(spec: DefaultModelSpec) -> list[str]:
 NAME_FIELDS = ("var", "from", "to", "base", "rate", "amount")
 
 
-def _rewrite_steps(steps: list[dict[str, Any]], values: list[Any], pointer: bool, generic: bool) -> list[dict[str, Any]]:
+def _number(value: Any) -> Any:
     from solver import parse_number
 
+    try:
+        return parse_number(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _fold_scaled_inits(steps: list[dict[str, Any]], quantities: list[Any]) -> list[dict[str, Any]]:
+    """`init 6` then `mul [x, 12]` becomes one `init` of the quantity "6 dozen" (value 72).
+
+    The prompt lists "6 dozen" as one quantity worth 72, so a pointer to it replaces both steps;
+    otherwise the model would have to copy the bare 6 out of the question, a form it rarely sees.
+    Only folded when the init's variable is used by that one product and nowhere else.
+    """
+    out = list(steps)
+    for i, step in enumerate(steps):
+        value = _number(step.get("value")) if step.get("op") == "init" else None
+        if not value:
+            continue
+        var = step.get("var")
+        for k, q in enumerate(quantities):
+            if q.value == value or value not in q.grounds:
+                continue
+            users = [j for j, s in enumerate(steps) if j != i and var in _mentions(s)]
+            if len(users) != 1:
+                break
+            use = steps[users[0]]
+            args = use.get("args") if use.get("op") == "compute" and use.get("compute_op") == "mul" else None
+            if not isinstance(args, list) or len(args) != 2 or var not in args:
+                break
+            other = _number(args[1 - args.index(var)])
+            if other is None or other * value != q.value:
+                break
+            out[i] = {"op": "init", "var": use["var"], "value": q.value}
+            out[users[0]] = None  # type: ignore[call-overload]
+            break
+    return [s for s in out if s is not None]
+
+
+def _mentions(step: dict[str, Any]) -> set[str]:
+    names = {step[k] for k in NAME_FIELDS if isinstance(step.get(k), str)}
+    return names | {a for a in step.get("args") or [] if isinstance(a, str)}
+
+
+def _rewrite_steps(steps: list[dict[str, Any]], values: list[Any], pointer: bool, generic: bool) -> list[dict[str, Any]]:
     rename: dict[str, str] = {}
     used: set[int] = set()
     out = []
     for step in steps:
         step = dict(step)
         if step.get("op") == "init" and "value" in step and pointer:
-            try:
-                value = parse_number(step["value"])
-            except (TypeError, ValueError):
-                value = None
+            value = _number(step["value"])
             matches = [i for i, v in enumerate(values) if v == value]
             if matches:
                 # A value the question states twice: take the first quantity not yet used, which
@@ -145,10 +186,15 @@ def rewrite_trace(
     """
     from solver import extract_quantities, format_trace, grade
 
-    values = [q.value for q in extract_quantities(question)] if pointer else []
+    quantities = extract_quantities(question) if pointer else []
+    values = [q.value for q in quantities]
     subs = trace_data if isinstance(trace_data, list) else [trace_data]
     try:
-        rewritten = [{**sub, "trace": _rewrite_steps(sub["trace"], values, pointer, generic_names)} for sub in subs]
+        rewritten = [
+            {**sub, "trace": _rewrite_steps(_fold_scaled_inits(sub["trace"], quantities) if pointer else sub["trace"],
+                                            values, pointer, generic_names)}
+            for sub in subs
+        ]
         text = format_trace(rewritten if isinstance(trace_data, list) else rewritten[0])
     except (TypeError, ValueError, KeyError, AttributeError):
         return None

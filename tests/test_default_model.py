@@ -152,3 +152,27 @@ def test_prompt_options_round_trip(tmp_path: Path) -> None:
     (tmp_path / "gsmtrace.json").write_text("not json")
     assert load_prompt_options(tmp_path) == {}
     assert json.loads(json.dumps(load_prompt_options("hub/id"))) == {}
+
+
+def test_pointer_form_folds_a_scaled_quantity_into_one_reference() -> None:
+    from solver import grade
+
+    # "6 dozen" is one quantity worth 72 in the numbered list: the pointer replaces `init 6` + `mul 12`
+    question = "Mei has 6 eggs. She buys 3 dozen more eggs and uses 28 of them. How many eggs does she have now?"
+    data = {"expert": "entity_track", "trace": [
+        {"op": "init", "var": "mei.eggs", "value": 6},
+        {"op": "init", "var": "bought", "value": 3},
+        {"op": "compute", "compute_op": "mul", "args": ["bought", 12], "var": "step1"},
+        {"op": "add_entity", "var": "mei.eggs", "amount": "step1"},
+        {"op": "init", "var": "used", "value": 28},
+        {"op": "consume", "var": "mei.eggs", "amount": "used"},
+        {"op": "query", "var": "mei.eggs"},
+    ]}
+    text = to_pointer_trace(data, question, "14")
+    assert text is not None and "mul" not in text and "value:" not in text
+    assert [line.count("ref:") for line in text.splitlines() if "init" in line] == [1, 1, 1]
+    assert grade(text, "14", expert="entity_track", question=question).correct
+    # the same product also used elsewhere is left alone (folding would change the result)
+    data["trace"].insert(4, {"op": "compute", "compute_op": "add", "args": ["bought", "step1"], "var": "extra"})
+    kept = to_pointer_trace(data, question, "14")
+    assert kept is not None and "mul" in kept

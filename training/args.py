@@ -110,7 +110,7 @@ class DataArguments:
 class EvalArguments:
     """Held-out accuracy: measured before and after training and by a callback during it."""
 
-    n_eval: int = field(default=200, metadata={"help": "Held-out problems per split."})
+    n_eval: int = field(default=500, metadata={"help": "Held-out problems per split."})
     eval_splits: str = field(
         default="synthetic,hard",
         metadata={
@@ -242,7 +242,7 @@ class RLArguments:
         default="default=0.5,hard=0.5",
         metadata={"help": "Generator presets and shares for the RL problems, as 'preset=weight,...'."},
     )
-    sft_epochs: float = field(default=2.0, metadata={"help": "Warm-up SFT epochs."})
+    sft_epochs: float = field(default=2.5, metadata={"help": "Warm-up SFT epochs."})
     sft_learning_rate: float = field(default=5e-3, metadata={"help": "Warm-up SFT learning rate."})
     sft_batch_size: int = field(default=16, metadata={"help": "Warm-up SFT batch size."})
 
