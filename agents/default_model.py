@@ -122,7 +122,7 @@ def _fold_scaled_inits(steps: list[dict[str, Any]], quantities: list[Any]) -> li
         if not value:
             continue
         var = step.get("var")
-        for k, q in enumerate(quantities):
+        for q in quantities:
             if q.value == value or value not in q.grounds:
                 continue
             users = [j for j, s in enumerate(steps) if j != i and var in _mentions(s)]
