@@ -1,7 +1,7 @@
 """Values or pointers: which trace form does the embedded default model learn faster?
 
-    python bench/trace_form.py                       # 400 SFT steps per variant, 200 held-out problems
-    python bench/trace_form.py --steps 800 --variants ref:generic,value:generic
+    python bench/trace_form.py                       # 600 SFT steps per variant, 200 held-out problems
+    python bench/trace_form.py --steps 900 --variants ref:generic,value:generic,value:gold
 
 Each variant is a `train_sft.py` run from the same freshly built default model, on the same
 problems, seed, batch size and learning rate; only how the targets write question numbers
@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--variants", default="ref:generic,value:generic,value:gold",
+    p.add_argument("--variants", default="ref:generic,value:generic",
                    help="comma-separated trace_form:var_names pairs")
-    p.add_argument("--steps", type=int, default=400, help="SFT optimizer steps per variant")
+    p.add_argument("--steps", type=int, default=600, help="SFT optimizer steps per variant")
     p.add_argument("--n-eval", type=int, default=200, help="held-out problems per split")
     p.add_argument("--splits", default="synthetic", help="held-out splits (train_sft --eval_splits)")
     p.add_argument("--workdir", default="/tmp/gsmtrace-bench-trace-form")

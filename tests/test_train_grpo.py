@@ -39,7 +39,11 @@ def test_grpo_from_a_checkpoint_end_to_end(tiny_model: str, tmp_path: Path) -> N
     summary = json.loads((out / "summary.json").read_text())
     assert summary["stage"] == "grpo" and summary["splits"] == ["synthetic", "hard"] and summary["n_eval"] == 2
     assert set(summary["accuracy_before_rl"]) == set(summary["accuracy_after_rl"]) == {"synthetic", "hard"}
-    assert set(summary["rl_change"]) == {"synthetic", "hard"}
+    assert set(summary["rl_change"]) == set(summary["rl_flips"]) == {"synthetic", "hard"}
+    for name, flip in summary["rl_flips"].items():  # paired counts agree with the two accuracies
+        change = (flip["fixed"] - flip["broken"]) / summary["n_eval"]
+        assert change == pytest.approx(summary["rl_change"][name], abs=1e-4)
+        assert len(summary["heldout_after_rl"][name]["correct"]) == summary["n_eval"]
     assert report["global_step"] == 2 and report["completions"] == 8
     assert (out / "learning_curve.png").stat().st_size > 1000
     state = json.loads((out / "checkpoint-2" / "trainer_state.json").read_text())
@@ -97,3 +101,12 @@ def test_help_lists_rl_flags(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bad_trainer_name_is_rejected() -> None:
     with pytest.raises(ValueError, match="--trainer"):
         train_grpo.main(["--trainer", "ppo"])
+
+
+def test_flips_count_problems_fixed_and_broken_pair_by_pair() -> None:
+    from training.heldout import flips
+
+    before = {"a": {"correct": "1100"}, "b": {"correct": "10"}, "c": {"correct": "1"}}
+    after = {"a": {"correct": "1010"}, "b": {"correct": "01"}, "c": {"correct": "11"}}
+    # a: one fixed (index 2), one broken (index 1); c has a different length: not comparable
+    assert flips(before, after) == {"a": {"fixed": 1, "broken": 1}, "b": {"fixed": 1, "broken": 1}}

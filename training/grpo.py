@@ -165,6 +165,9 @@ def run_grpo(
 
     after = _measure(str(final))
     print(heldout.format_line("after RL", after), flush=True)
+    flipped = heldout.flips(before, after)
+    print("[held-out] RL change, problem by problem: " + ", ".join(
+        f"{k} {v['fixed']} fixed / {v['broken']} broken" for k, v in sorted(flipped.items())), flush=True)
     history += [summary.heldout_entry(0, before), summary.heldout_entry(step, after)]
     curve = summary.learning_curve(history, out / "learning_curve.png",
                                    f"{rl_args.trainer.upper()}: {model_args.model_name_or_path}")
@@ -184,6 +187,7 @@ def run_grpo(
         "accuracy_before_rl": acc_before,
         "accuracy_after_rl": acc_after,
         "rl_change": {k: round(acc_after[k] - acc_before[k], 4) for k in acc_after if k in acc_before},
+        "rl_flips": flipped,
         "heldout_before_rl": before,
         "heldout_after_rl": after,
         "max_completion_length": completion_limit,

@@ -45,12 +45,30 @@ def measure(
         if not chosen:
             continue
         started = time.perf_counter()
-        report = evaluate(agent, [e.eval_record() for e in chosen], batch_size=batch_size, progress=False)
+        report = evaluate(agent, [e.eval_record() for e in chosen], batch_size=batch_size, progress=False,
+                          keep_samples=True)
         summary = {k: report[k] for k in KEEP if k in report}
+        # per problem, in split order: lets two measurements be compared pair by pair (see `flips`)
+        summary["correct"] = "".join("1" if r["category"] == "correct" else "0" for r in report["samples"])
         summary["seconds"] = round(time.perf_counter() - started, 2)
         summary["truncated"] = report.get("meta", {}).get("policy_stats", {}).get("truncated")
         results[name] = summary
     return results
+
+
+def flips(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Paired change per split: problems `fixed` (wrong before, correct after) and `broken`.
+
+    Two accuracies on the same few hundred problems differ by a few points by chance; the
+    counts show whether a change is many problems moving or a handful (McNemar's view).
+    """
+    out: dict[str, dict[str, int]] = {}
+    for name in before.keys() & after.keys():
+        a, b = before[name].get("correct"), after[name].get("correct")
+        if a and b and len(a) == len(b):
+            out[name] = {"fixed": sum(x == "0" and y == "1" for x, y in zip(a, b, strict=True)),
+                         "broken": sum(x == "1" and y == "0" for x, y in zip(a, b, strict=True))}
+    return out
 
 
 def accuracies(results: dict[str, dict[str, Any]]) -> dict[str, float]:

@@ -2,9 +2,9 @@
 
 transformers' `LengthGroupedSampler` sorts each mega-batch (50 batches) by length and serves its
 batches longest first, so training cycles every 50 steps from long problems (compositions, long
-chains) to short ones. For the small default model that non-IID order cost about ten points of
-held-out accuracy at equal steps (see BENCHMARKS.md). This sampler keeps the grouping (little
-padding) but shuffles the order of the batches.
+chains) to short ones, a non-IID order that a small model trained from scratch follows (see
+BENCHMARKS.md, "SFT batch order"). This sampler keeps the grouping (little padding) but shuffles
+the order of the batches.
 """
 
 from __future__ import annotations
