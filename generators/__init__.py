@@ -14,13 +14,15 @@ import importlib
 from typing import Any
 
 from . import patterns as _patterns  # noqa: F401  (registers every pattern)
-from .config import LEVELS, PRESETS, ConfigError, Curriculum, Difficulty, GeneratorConfig, make_config
+from .config import LEVELS, PRESETS, Curriculum, Difficulty, GeneratorConfig
+from .configure import make_config
 from .core import GenerationError, generate, generate_one
 from .curriculum import CurriculumSampler
 from .export import load_jsonl, to_dataset, to_jsonl
 from .lengths import LengthReport, TruncationError, check_trace_lengths
+from .names import FAMILIES, ConfigError
 from .problem import Problem
-from .registry import FAMILIES, PATTERNS, PatternSpec
+from .registry import PATTERNS, PatternSpec
 
 __all__ = [
     "FAMILIES", "LEVELS", "PATTERNS", "PRESETS", "ConfigError", "Curriculum", "CurriculumSampler",

@@ -15,10 +15,11 @@ import json
 import sys
 from typing import Any
 
-from .config import PRESETS, ConfigError
+from .config import PRESETS
 from .core import GenerationError, generate
 from .export import to_jsonl
 from .lengths import TruncationError, check_trace_lengths
+from .names import ConfigError
 from .registry import PATTERNS
 from .stats import compute_stats, format_stats
 

@@ -7,8 +7,11 @@ import random
 from fractions import Fraction
 from typing import Any
 
+from solver import format_trace, grade
+
 from .builder import Composition, Reject
-from .config import GeneratorConfig, make_config
+from .config import GeneratorConfig
+from .configure import make_config
 from .context import Ctx, Draft
 from .numbers import canonical_answer, decimal_places, digits_of, is_terminating, plain
 from .problem import Problem
@@ -48,7 +51,7 @@ def generate(n: int, seed: int = 0, *, start: int = 0, preset: str | None = None
 def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> Problem:
     """The item at `index` for `seed` under `cfg` (validated by the caller or here)."""
     if cfg is None:
-        cfg = GeneratorConfig().validated()
+        cfg = make_config()
     diff, level = cfg.difficulty_at(index)
     key = (cfg.split, seed, index)
     spec = choose(_rng(*key, "pattern"), candidate_patterns(cfg, diff))
@@ -141,8 +144,6 @@ def _count_steps(data: dict | list) -> int:
 
 def verify(data: dict | list, answer: Fraction, spec: PatternSpec, question: str, item: str) -> str:
     """Format the gold trace with the solver and grade it; anything but 1.0 raises."""
-    from solver import format_trace, grade
-
     text = format_trace(data)
     outcome = grade(text, answer, expert=spec.expert, question=question)
     if outcome.reward != 1.0:

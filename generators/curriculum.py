@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import LEVELS, GeneratorConfig, make_config
+from .config import LEVELS, GeneratorConfig
+from .configure import make_config
 from .core import generate_one
 from .problem import Problem
 
@@ -27,10 +28,10 @@ class CurriculumSampler:
         self.base = make_config(config=config, **overrides)
         self.index = start
         self.level = level
-        self._config = self.base.at_level(level)
+        self._config = make_config(config=self.base.at_level(level))
 
     def set_level(self, level: int) -> None:
-        self._config = self.base.at_level(level)
+        self._config = make_config(config=self.base.at_level(level))
         self.level = level
 
     def advance(self) -> bool:

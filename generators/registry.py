@@ -6,20 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .names import FAMILIES
+
 if TYPE_CHECKING:
     from .context import Ctx, Draft
-
-FAMILIES = (
-    "entity_track",
-    "arithmetic_sequential",
-    "arithmetic_interleaved",
-    "arithmetic_long",
-    "comparison",
-    "percentage",
-    "rate_equation",
-    "composition_2",
-    "composition_3",
-)
 
 
 @dataclass(frozen=True)

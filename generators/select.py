@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
+from .names import ConfigError
 from .registry import PATTERNS, PatternSpec
 
 if TYPE_CHECKING:
@@ -25,8 +26,6 @@ def allowed_phrasings(spec: PatternSpec, cfg: GeneratorConfig) -> list[int]:
 
 def candidate_patterns(cfg: GeneratorConfig, diff: Difficulty) -> list[tuple[PatternSpec, float]]:
     """(pattern, probability) for every selectable pattern; raises ConfigError if none."""
-    from .config import ConfigError
-
     key = (
         tuple(sorted(cfg.expert_weights.items())), tuple(sorted(cfg.pattern_weights.items())),
         tuple(sorted(cfg.family_weights.items())),
