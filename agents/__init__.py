@@ -1,7 +1,9 @@
 """Plug-in policies: a batch of observations in, a batch of trace texts out.
 
-Agents import their heavy dependencies (torch, transformers) only when constructed, and
-`agents.default_model` is never imported here: it loads on demand (`HFAgent("default")`).
+The `Policy` protocol itself is `trace_env.policy.Policy` (re-exported here). Agents import their
+heavy dependencies (torch, transformers) only when constructed, and `agents.default_model` is
+never imported here: it loads on demand (`HFAgent("default")`). `python -m agents.evaluate` is the
+evaluation command line.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .base import FunctionPolicy, Policy, as_policy
+from trace_env.policy import FunctionPolicy, Policy, as_policy
+
 from .registry import AGENTS, make_agent
 
 __all__ = [

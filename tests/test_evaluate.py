@@ -7,7 +7,8 @@ import json
 import pytest
 
 from agents import OracleAgent, RandomAgent
-from trace_env.evaluate import evaluate, main
+from agents.evaluate import main
+from trace_env.evaluate import evaluate
 from trace_env.report import summarize, wilson
 
 CATEGORIES = {"correct", "wrong_answer", "invalid", "wrong_expert", "unparseable"}

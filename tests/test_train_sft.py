@@ -82,7 +82,7 @@ def test_completion_limit_check(tiny_model: str) -> None:
 def test_end_to_end_writes_final_model_summary_and_curve(tiny_model: str, tmp_path: Path) -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from trace_env import evaluate
+    from agents import evaluate
 
     out = tmp_path / "run"
     report = train_sft.main(tiny_args(tiny_model, out, "--heldout_every", "1"))

@@ -1,24 +1,17 @@
 """Run any policy on any problem source and report accuracy, rates and breakdowns.
 
-Python:
-
-    from trace_env.evaluate import evaluate
+    from trace_env.evaluate import evaluate, write_report
     report = evaluate(policy, problems, batch_size=16)   # -> dict (see docs/evaluation.md)
+    write_report(report, "runs/eval")   # report.json, report.md, report.png, samples.jsonl
 
-Command line:
-
-    python -m trace_env.evaluate --agent random --source synthetic --n 200 --out runs/eval-random
-
-writes `report.json`, `report.md`, `report.png` and `samples.jsonl` (one graded output per problem).
+The command line that builds agents by name sits above this package, in `agents.evaluate`.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
 import subprocess
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
@@ -26,9 +19,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .envs.refine import refinement_observation
 from .envs.spaces import as_text
+from .policy import as_policy
 from .report import build_report
-from .sources import SourceProblem, describe, from_records, load_source
+from .report_files import markdown, write_chart
+from .sources import SourceProblem, from_records, load_source
 
 PACKAGES = ("gsmtrace", "gymnasium", "numpy", "pyyaml", "torch", "transformers", "trl", "datasets")
 
@@ -101,8 +97,8 @@ def evaluate(
 ) -> dict[str, Any]:
     """Grade `policy` on `problems` and return the report dict (see docs/evaluation.md).
 
-    * `policy`: anything with `act(list[str]) -> list[str]` (an `agents` policy) or a bare
-      callable with that signature.
+    * `policy`: a `trace_env.policy.Policy` (anything with `act(list[str]) -> list[str]`, such as
+      an `agents` policy) or a bare callable with that signature.
     * `problems`: dicts, `generators.Problem` or `trace_env.sources.SourceProblem` (or a source
       spec string such as `"synthetic"` or a JSONL path, loaded with `load_source` defaults).
     * Questions go to the policy `batch_size` at a time; every returned text is graded with
@@ -114,9 +110,7 @@ def evaluate(
     * `seed`, `source` and `model` only label `meta`. `keep_samples=True` adds `samples` (one
       record per problem: output, outcome, turn). The progress bar shows after two seconds.
     """
-    from .envs.refine import refinement_observation
-
-    policy = _as_policy(policy)
+    policy = as_policy(policy)
     problems = load_source(problems) if isinstance(problems, str | Path) else from_records(problems)
     if not problems:
         raise ValueError("evaluate() needs at least one problem")
@@ -171,23 +165,6 @@ def evaluate(
     return report
 
 
-class _CallablePolicy:
-    def __init__(self, fn: Any) -> None:
-        self.fn, self.name = fn, getattr(fn, "__name__", "function")
-
-    def act(self, observations: list[str]) -> list[str]:
-        return self.fn(observations)
-
-
-def _as_policy(obj: Any) -> Any:
-    # Duck-typed on purpose: trace_env sits below agents and must not import it.
-    if callable(getattr(obj, "act", None)):
-        return obj
-    if callable(obj):
-        return _CallablePolicy(obj)
-    raise TypeError(f"expected a policy with .act(observations) or a callable, got {type(obj).__name__}")
-
-
 def _progress_bar(total: int, name: str, enabled: bool) -> Any:
     from tqdm.auto import tqdm
 
@@ -196,8 +173,6 @@ def _progress_bar(total: int, name: str, enabled: bool) -> Any:
 
 def write_report(report: Mapping[str, Any], out_dir: str | Path) -> dict[str, Path]:
     """Write report.json (without samples), report.md, report.png and samples.jsonl into `out_dir`."""
-    from .report_files import markdown, write_chart
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     samples = report.get("samples") or []
@@ -213,70 +188,3 @@ def write_report(report: Mapping[str, Any], out_dir: str | Path) -> dict[str, Pa
                 handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
     return paths
 
-
-# ---------------------------------------------------------------------------- CLI
-
-
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m trace_env.evaluate", description=__doc__.split("\n\n")[0])
-    p.add_argument("--agent", required=True, help="oracle | random | hf | openai")
-    p.add_argument("--model", help="hf: hub id, local path or 'default'; openai: the served model name")
-    p.add_argument("--base-url", help="openai: API root, e.g. http://127.0.0.1:8000/v1")
-    p.add_argument("--api-key-env", default="OPENAI_API_KEY", help="openai: env var holding the key")
-    p.add_argument("--source", default="synthetic", help="synthetic | path/to/file.jsonl | hf:openai/gsm8k")
-    p.add_argument("--split", default="test", help="hub split (default test)")
-    p.add_argument("--n", type=int, default=200, help="problems (generated, or a subset of the source)")
-    p.add_argument("--sample", choices=("random", "first"), default="random", help="subset: seeded random or first n")
-    p.add_argument("--seed", type=int, default=0, help="seeds generation, subset choice and the random agent")
-    p.add_argument("--gen-config", default=None, help="synthetic: JSON object of generator options")
-    p.add_argument("--batch-size", type=int, default=16)
-    p.add_argument("--turns", type=int, default=1, help="traces per problem; >1 feeds solver feedback back")
-    p.add_argument("--numbered", action=argparse.BooleanOptionalAction, default=None,
-                   help="list numbered quantities in the prompt (hf default: as saved with the model)")
-    p.add_argument("--max-new-tokens", type=int, default=768)
-    p.add_argument("--temperature", type=float, default=0.0)
-    p.add_argument("--device", default=None, help="hf: cuda / cpu (default: cuda when available)")
-    p.add_argument("--concurrency", type=int, default=8, help="openai: parallel requests")
-    p.add_argument("--out", required=True, help="output directory")
-    p.add_argument("--no-progress", action="store_true")
-    return p.parse_args(argv)
-
-
-def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
-    agent = args.agent.strip().lower()
-    if agent == "hf":
-        return {"numbered": args.numbered, "max_new_tokens": args.max_new_tokens, "batch_size": args.batch_size,
-                "temperature": args.temperature, "device": args.device}
-    if agent == "openai":
-        return {"numbered": bool(args.numbered), "max_tokens": args.max_new_tokens, "temperature": args.temperature,
-                "concurrency": args.concurrency, "api_key_env": args.api_key_env}
-    return {}
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    # The CLI is an entry point on top of the stack, so it may reach up to `agents`;
-    # nothing else in trace_env does.
-    from agents import make_agent
-
-    try:
-        config = json.loads(args.gen_config) if args.gen_config else None
-        problems = load_source(args.source, n=args.n, seed=args.seed, split=args.split, sample=args.sample,
-                               config=config)
-        policy = make_agent(args.agent, problems=problems, model=args.model, base_url=args.base_url,
-                            seed=args.seed, **_agent_options(args))
-    except (ValueError, OSError) as err:  # SourceError is a ValueError; json errors too
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    report = evaluate(policy, problems, batch_size=args.batch_size, turns=args.turns, progress=not args.no_progress,
-                      seed=args.seed, source=describe(args.source), model=args.model, keep_samples=True)
-    paths = write_report(report, args.out)
-    lo, hi = report["ci95"]
-    print(f"{report['meta']['agent']}: accuracy {report['accuracy']:.1%} (95% CI {lo:.1%}-{hi:.1%}), "
-          f"n={report['n']}, parse {report['rates']['parse']:.1%}, valid {report['rates']['valid']:.1%}")
-    print(f"wrote {', '.join(str(p) for p in paths.values())}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

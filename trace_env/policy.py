@@ -1,4 +1,7 @@
-"""The policy protocol every agent implements: a batch of observations in, a batch of texts out."""
+"""The policy protocol: a batch of observations in, a batch of trace texts out.
+
+It lives beside the environments and the evaluator, which drive policies; `agents` implements it.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +35,10 @@ class FunctionPolicy:
 
 
 def as_policy(obj: Any) -> Policy:
-    """A `Policy` from an agent object or a bare callable; a clear TypeError otherwise."""
+    """A `Policy` from an agent object or a bare callable; a clear TypeError otherwise.
+
+    An object with `act` but no `name` is named after its class.
+    """
     if callable(getattr(obj, "act", None)):
         if not hasattr(obj, "name"):
             obj.name = type(obj).__name__

@@ -1,0 +1,83 @@
+"""The evaluation command line: build an agent by name, run it on a problem source, write the report.
+
+    python -m agents.evaluate --agent random --source synthetic --n 200 --out runs/eval-random
+    gsmtrace-evaluate --agent oracle --source synthetic --n 1000 --out runs/eval-oracle
+
+writes `report.json`, `report.md`, `report.png` and `samples.jsonl` (one graded output per
+problem); see docs/evaluation.md. The evaluation itself is `trace_env.evaluate.evaluate`; this
+module sits above it because it builds agents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from trace_env.evaluate import evaluate, write_report
+from trace_env.sources import describe, load_source
+
+from .registry import make_agent
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m agents.evaluate", description=__doc__.split("\n\n")[0])
+    p.add_argument("--agent", required=True, help="a registered agent: oracle | random | hf | openai | ...")
+    p.add_argument("--model", help="hf: hub id, local path or 'default'; openai: the served model name")
+    p.add_argument("--base-url", help="openai: API root, e.g. http://127.0.0.1:8000/v1")
+    p.add_argument("--api-key-env", default="OPENAI_API_KEY", help="openai: env var holding the key")
+    p.add_argument("--source", default="synthetic", help="synthetic | path/to/file.jsonl | hf:openai/gsm8k")
+    p.add_argument("--split", default="test", help="hub split (default test)")
+    p.add_argument("--n", type=int, default=200, help="problems (generated, or a subset of the source)")
+    p.add_argument("--sample", choices=("random", "first"), default="random", help="subset: seeded random or first n")
+    p.add_argument("--seed", type=int, default=0, help="seeds generation, subset choice and the random agent")
+    p.add_argument("--gen-config", default=None, help="synthetic: JSON object of generator options")
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--turns", type=int, default=1, help="traces per problem; >1 feeds solver feedback back")
+    p.add_argument("--numbered", action=argparse.BooleanOptionalAction, default=None,
+                   help="list numbered quantities in the prompt (hf default: as saved with the model)")
+    p.add_argument("--max-new-tokens", type=int, default=768)
+    p.add_argument("--temperature", type=float, default=0.0)
+    p.add_argument("--device", default=None, help="hf: cuda / cpu (default: cuda when available)")
+    p.add_argument("--concurrency", type=int, default=8, help="openai: parallel requests")
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--no-progress", action="store_true")
+    return p.parse_args(argv)
+
+
+def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
+    agent = args.agent.strip().lower()
+    if agent == "hf":
+        return {"numbered": args.numbered, "max_new_tokens": args.max_new_tokens, "batch_size": args.batch_size,
+                "temperature": args.temperature, "device": args.device}
+    if agent == "openai":
+        return {"numbered": bool(args.numbered), "max_tokens": args.max_new_tokens, "temperature": args.temperature,
+                "concurrency": args.concurrency, "api_key_env": args.api_key_env}
+    return {}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        config = json.loads(args.gen_config) if args.gen_config else None
+        problems = load_source(args.source, n=args.n, seed=args.seed, split=args.split, sample=args.sample,
+                               config=config)
+        policy = make_agent(args.agent, problems=problems, model=args.model, base_url=args.base_url,
+                            seed=args.seed, **_agent_options(args))
+    except (ValueError, OSError) as err:  # SourceError is a ValueError; json errors too
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    report = evaluate(policy, problems, batch_size=args.batch_size, turns=args.turns, progress=not args.no_progress,
+                      seed=args.seed, source=describe(args.source), model=args.model, keep_samples=True)
+    paths = write_report(report, args.out)
+    lo, hi = report["ci95"]
+    print(f"{report['meta']['agent']}: accuracy {report['accuracy']:.1%} (95% CI {lo:.1%}-{hi:.1%}), "
+          f"n={report['n']}, parse {report['rates']['parse']:.1%}, valid {report['rates']['valid']:.1%}")
+    print(f"wrote {', '.join(str(p) for p in paths.values())}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
