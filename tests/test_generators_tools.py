@@ -69,7 +69,8 @@ def test_stats(problems, tokenizer_file):
     assert sum(stats["patterns"].values()) == len(problems)
     assert sum(stats["experts"].values()) == len(problems)
     assert stats["trace_chars"]["max"] == max(len(p.trace) for p in problems)
-    assert 0 < stats["trace_tokens"]["min"] <= stats["trace_tokens"]["max"]
+    # 120 hard items span one- to three-expert traces, so their token counts differ.
+    assert 0 < stats["trace_tokens"]["min"] < stats["trace_tokens"]["max"]
     assert stats["answers"]["integer_share"] == 1.0
     json.dumps(stats)
 
