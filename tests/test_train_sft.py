@@ -32,7 +32,7 @@ def tiny_args(model: str, out: Path, *extra: str) -> list[str]:
     ]
 
 
-def test_loss_is_masked_to_the_assistant_trace(tiny_model: str) -> None:
+def test_loss_is_masked_to_the_assistant_trace(tiny_model: str, tmp_path: Path) -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from trl import SFTTrainer
 
@@ -41,8 +41,8 @@ def test_loss_is_masked_to_the_assistant_trace(tiny_model: str) -> None:
     tok = AutoTokenizer.from_pretrained(tiny_model)
     examples = data.synthetic(4, {"default": 1}, "sft", "ref")
     rows = [{k: v for k, v in e.sft_row(True).items() if k != "id"} for e in examples]
-    cfg = GSMTraceSFTConfig(output_dir="/tmp/unused-sft-mask", per_device_train_batch_size=4, max_length=None,
-                            train_sampling_strategy="sequential")
+    cfg = GSMTraceSFTConfig(output_dir=str(tmp_path / "unused-sft-mask"), per_device_train_batch_size=4,
+                            max_length=None, train_sampling_strategy="sequential")
     trainer = SFTTrainer(model=AutoModelForCausalLM.from_pretrained(tiny_model), args=cfg,
                          train_dataset=data.to_dataset(rows), processing_class=tok)
     for example, row in zip(examples, trainer.train_dataset, strict=True):
