@@ -6,7 +6,10 @@
 * ``value: 1,000`` inside a flow mapping would be ``value: 1`` plus a stray key; digit groups are
   joined before parsing (``1,000`` -> ``1000``).
 * Anchors and aliases are refused (alias bombs), and so is nesting deeper than ``MAX_NESTING``
-  (libyaml composes recursively in C), both checked on the event stream before composing.
+  (libyaml composes recursively in C), both checked on the event stream before composing. The
+  project decides every nesting outcome itself, whatever libyaml's own limit is: a document with
+  more collection openers or a deeper line prefix than libyaml could ever be asked to scan is
+  refused by counting characters, and everything else is scanned at a depth libyaml accepts.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import re
 
 import yaml
 
-from .limits import MAX_NESTING
+from .limits import MAX_NESTING, MAX_OPENERS, MAX_PREFIX
 
 _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # no resolvers: all scalars are strings
 
@@ -34,14 +37,21 @@ def _join_groups(text: str) -> str:
 
 
 def _needs_event_scan(text: str) -> bool:
-    """Cheap test: could this text hold aliases, anchors or deep nesting?"""
+    """Cheap test: could this text hold aliases, anchors or deep nesting?
+
+    Raises YamlRejected when the text could nest beyond what libyaml scans (its own limit would
+    decide the outcome otherwise). The bound is safe: flow nesting cannot exceed the number of
+    openers, and block nesting cannot exceed the widest line prefix (plus the top level).
+    """
+    openers = text.count("[") + text.count("{")
+    widest = max((len(line) - len(line.lstrip(" -?:\t")) for line in text.split("\n")), default=0)
+    if openers > MAX_OPENERS or widest > MAX_PREFIX:
+        what = (f"{openers:,} '[' or '{{' characters (limit {MAX_OPENERS})" if openers > MAX_OPENERS
+                else f"a line indented by {widest:,} characters (limit {MAX_PREFIX})")
+        raise YamlRejected(f"YAML nesting could exceed {MAX_NESTING} levels: {what}")
     if "&" in text or "*" in text:
         return True
-    if text.count("[") + text.count("{") > MAX_NESTING:
-        return True
-    # Block nesting needs indentation or "- - -" runs; bound both by the longest line prefix.
-    widest = max((len(line) - len(line.lstrip(" -?:\t")) for line in text.split("\n")), default=0)
-    return widest > MAX_NESTING
+    return openers + widest + 1 > MAX_NESTING
 
 
 def _scan(text: str) -> None:
