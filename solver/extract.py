@@ -1,18 +1,22 @@
 """Find the trace in model output: fenced blocks or bare YAML, prose around it, last one wins.
 
-Candidates, in order of preference:
-1. fenced blocks (```yaml ... ```, ``` ... ```, ~~~ ... ~~~; an unclosed final fence runs to the end);
-2. bare YAML regions: from a line starting with ``expert:``/``trace:``/``- expert:`` up to the
-   first prose line;
-3. the whole text as YAML (e.g. a one-line flow mapping).
+Candidates, in the order they appear in the text:
+* fenced blocks (```yaml ... ```, ``` ... ```, ~~~ ... ~~~; an unclosed final fence runs to the end);
+* bare YAML regions outside fences: from a line starting with ``expert:``/``trace:``/``- expert:``
+  up to the first line that cannot continue the trace: prose, another top-level key
+  (``Answer: 90``), or a document marker (``---``, ``...``).
 Among the candidates that are trace attempts (a mapping with ``expert`` or ``trace``, or a list
-holding one), the last well-formed trace wins; if none is well-formed, the last attempt.
+holding one), the last well-formed trace wins, fenced or bare; if none is well-formed, the last
+attempt. The whole text as YAML (e.g. a one-line flow mapping) is the last resort.
+
+Every stage is linear in the length of the text: candidates do not overlap, each is read once,
+and every pattern is matched at fixed positions.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
 
 import yaml
 
@@ -23,8 +27,9 @@ from .yaml_load import YamlRejected, safe_load
 
 _FENCE_RE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)(?:^[ \t]*\1[ \t]*$|\Z)", re.DOTALL | re.MULTILINE)
 _START_RE = re.compile(r"^[ \t]*(?:-[ \t]+)?(?:expert|trace)[ \t]*:", re.MULTILINE)
-# Lines that can continue a bare YAML region: blank, indented, list items, keys, comments.
-_YAMLISH_RE = re.compile(r"[ \t]*$|[ \t]+\S|-(?:[ \t]|$)|[A-Za-z_][A-Za-z0-9_.]*[ \t]*:(?:[ \t]|$)|#|\.\.\.$|---")
+# Lines that can continue a bare YAML region: blank, indented, list items, the two top-level keys
+# of a trace, comments. Anything else (prose, "Answer: 90", a "---" rule) ends the region.
+_YAMLISH_RE = re.compile(r"[ \t]*$|[ \t]+\S|-(?:[ \t]|$)(?!--)|(?:expert|trace)[ \t]*:(?:[ \t]|$)|#")
 
 
 def _load(block: str) -> tuple[object, str | None]:
@@ -51,9 +56,10 @@ def _load(block: str) -> tuple[object, str | None]:
 _SYNTAX = "the YAML does not parse"
 
 
-def _regions(text: str) -> list[str]:
-    """Bare YAML regions that start with an expert/trace key and stop at the first prose line."""
-    regions: list[str] = []
+def _regions(text: str, skip: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """(offset, block) of each bare YAML region that starts with an expert/trace key and stops at
+    the first line that cannot continue it; regions starting inside a `skip` span are left out."""
+    regions: list[tuple[int, str]] = []
     lines = text.split("\n")
     starts: dict[int, int] = {}
     offset = 0
@@ -63,14 +69,20 @@ def _regions(text: str) -> list[str]:
     covered = -1
     for match in _START_RE.finditer(text):
         first = starts.get(match.start())
-        if first is None or first <= covered:
+        if first is None or first <= covered or _inside(match.start(), skip):
             continue
         last = first + 1
         while last < len(lines) and _YAMLISH_RE.match(lines[last]):
             last += 1
-        regions.append("\n".join(lines[first:last]))
+        regions.append((match.start(), "\n".join(lines[first:last])))
         covered = last - 1
     return regions
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether offset lies in one of the sorted, non-overlapping spans (binary search)."""
+    k = bisect_right(spans, (offset, float("inf"))) - 1
+    return k >= 0 and offset < spans[k][1]
 
 
 def _too_long(text: str) -> Trace | None:
@@ -100,24 +112,24 @@ def find_trace(text: str) -> tuple[Trace | None, str | None]:
             if trace.ok:
                 return trace, None
             reader.seen[stripped] = trace
-    best: Trace | None = None
-    for group in _candidate_groups(text):
-        found = reader.best(group[-MAX_CANDIDATES:])
-        if found is not None and (found.ok or best is None):
-            best = found
-        if best is not None and best.ok:
-            break
+    best = reader.best(_candidates(text))
+    if best is None or not best.ok:
+        whole = reader.best([text])
+        if whole is not None and (whole.ok or best is None):
+            best = whole
     return best, (None if best is not None else reader.problem)
 
 
-def _candidate_groups(text: str) -> Iterator[list[str]]:
-    """Candidate blocks, most specific first; generated lazily so a hit stops the search."""
+def _candidates(text: str) -> list[str]:
+    """Fenced blocks and bare regions outside them, in text order (the last ones of each kind)."""
+    fenced: list[tuple[int, str]] = []
+    spans: list[tuple[int, int]] = []
     if "```" in text or "~~~" in text:
-        yield [m.group(2) for m in _FENCE_RE.finditer(text)]
-    # Bare regions before the whole text: for a plain canonical document the one region is the
-    # whole text, read by the fast path; the whole-text YAML parse is only the last resort.
-    yield _regions(text)
-    yield [text]
+        for m in _FENCE_RE.finditer(text):
+            fenced.append((m.start(), m.group(2)))
+            spans.append((m.start(), m.end()))
+    found = fenced[-MAX_CANDIDATES:] + _regions(text, spans)[-MAX_CANDIDATES:]
+    return [block for _, block in sorted(found, key=lambda item: item[0])]
 
 
 class _Reader:

@@ -11,22 +11,44 @@ import re
 
 # A plain scalar that YAML reads the same in flow context: no indicators, no spaces, no commas.
 _SCALAR = r"(?:[A-Za-z0-9_$.]|-(?=[A-Za-z0-9_$.]))[A-Za-z0-9_$.%/-]*"
-_VALUE = rf"\[(?:{_SCALAR}(?:, {_SCALAR})*)?\]|{_SCALAR}"
-_PAIR = rf"([A-Za-z_]+): ({_VALUE})"
-_PAIR_RE = re.compile(_PAIR)
-_ITEM_RE = re.compile(_SCALAR)
+_SCALAR_RE = re.compile(_SCALAR)
+_KEY_RE = re.compile(r"[A-Za-z_]+(?=: )")
 _EXPERT_RE = re.compile(r"expert: ([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _step(body: str) -> dict | None:
-    pairs = _PAIR_RE.findall(body)
-    # The pairs must make up the whole body, joined by ", " inside braces: rebuild and compare.
-    if not pairs or body != "{" + ", ".join([f"{k}: {v}" for k, v in pairs]) + "}":
+    """Read `{key: value, key: [a, b], ...}` left to right in one pass (linear time: every
+    pattern is matched once at a fixed position, so no run of letters is rescanned)."""
+    if len(body) < 2 or body[0] != "{" or body[-1] != "}":
         return None
+    inner, pos, end = body, 1, len(body) - 1
     step: dict = {}
-    for key, value in pairs:
-        step[key] = _ITEM_RE.findall(value) if value[0] == "[" else value
-    return step
+    while True:
+        key = _KEY_RE.match(inner, pos, end)
+        if key is None:
+            return None
+        pos = key.end() + 2
+        if pos < end and inner[pos] == "[":
+            close = inner.find("]", pos, end)
+            if close < 0:
+                return None
+            content = inner[pos + 1:close]
+            items = content.split(", ") if content else []
+            if any(_SCALAR_RE.fullmatch(item) is None for item in items):
+                return None
+            step[key[0]] = items
+            pos = close + 1
+        else:
+            value = _SCALAR_RE.match(inner, pos, end)
+            if value is None:
+                return None
+            step[key[0]] = value[0]
+            pos = value.end()
+        if pos == end:
+            return step
+        if not inner.startswith(", ", pos) or pos + 2 >= end:
+            return None
+        pos += 2
 
 
 def _steps(lines: list[str], start: int, prefix: str) -> tuple[list[dict], int] | None:

@@ -22,8 +22,12 @@ from .limits import MAX_NESTING, MAX_OPENERS, MAX_PREFIX
 
 _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # no resolvers: all scalars are strings
 
-# Digit groups "1,000" / "$12,500.50" that start a flow item and end it.
+# Digit groups "1,000" / "$12,500.50" standing as one flow item (preceded by a separator, followed
+# by the end of the item).
 _GROUPED_RE = re.compile(r"(?<=[\s\[{,:])(-?\$?\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?=\s*[,\]}\n#]|\s*$)")
+# The same after a mapping key's colon: "value: 1,000".
+_KEYED_GROUP_RE = re.compile(r"(?<=:)([ \t]*)(-?\$?\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?=[ \t]*[,\]}\n#]|[ \t]*$)")
+_FLAT_SEQUENCE_RE = re.compile(r"\[[^\[\]{}\n]*\]")
 
 
 class YamlRejected(Exception):
@@ -31,9 +35,26 @@ class YamlRejected(Exception):
 
 
 def _join_groups(text: str) -> str:
+    """Join digit groups that YAML would split at the comma.
+
+    After a key (``value: 1,000``) the group is one number. Inside a flow sequence the comma is
+    ambiguous: when the sequence separates its items with ", " a bare comma between digits is a
+    digit group (``[a, 1,000]`` is a and 1000); when it does not, every comma separates items
+    (``[3,100]`` is 3 and 100), as YAML reads it.
+    """
     if "," not in text:
         return text
-    return _GROUPED_RE.sub(lambda m: m.group(1).replace(",", ""), text)
+
+    def sequence(match: re.Match[str]) -> str:
+        body = match[0]
+        return _GROUPED_RE.sub(_joined, body) if ", " in body else body
+
+    text = _FLAT_SEQUENCE_RE.sub(sequence, text)
+    return _KEYED_GROUP_RE.sub(lambda m: m[1] + m[2].replace(",", ""), text)
+
+
+def _joined(match: re.Match[str]) -> str:
+    return match[1].replace(",", "")
 
 
 def _needs_event_scan(text: str) -> bool:
