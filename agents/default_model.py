@@ -8,7 +8,8 @@ everything that determines them, so every later step loads them like any hub mod
 builds with the same spec give the same files.
 
 `resolve_model("default")` builds (or finds) it; any other string is returned untouched, so
-`--model` takes a hub id or a local path through the same code path.
+`--model` takes a hub id or a local path through the same code path. Loading any model, this one
+included, is `agents.loading`; the trace forms of the corpus come from `generators.refs`.
 """
 
 from __future__ import annotations
@@ -22,9 +23,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import generators
+from generators.refs import rewrite_trace
+from trace_env import prompts
+
+from .prompt_options import write_prompt_options
+
 DEFAULT_MODEL = "default"
 BUILDER_VERSION = 3
-PROMPT_OPTIONS_FILE = "gsmtrace.json"
 
 PAD, END = "<|pad|>", "<|end|>"
 ROLE_TOKENS = ("<|system|>", "<|user|>", "<|assistant|>")
@@ -77,9 +83,6 @@ def cache_root() -> Path:
 
 def corpus_texts(spec: DefaultModelSpec) -> list[str]:
     """The tokenizer's training corpus: prompts and gold traces in both trace forms."""
-    import generators
-    from trace_env import prompts
-
     texts: list[str] = []
     per_preset = max(1, spec.corpus_size // len(spec.corpus_presets))
     for offset, preset in enumerate(spec.corpus_presets):
@@ -95,117 +98,6 @@ def corpus_texts(spec: DefaultModelSpec) -> list[str]:
                 if text is not None:
                     texts.append(text)
     return texts
-
-
-NAME_FIELDS = ("var", "from", "to", "base", "rate", "amount")
-
-
-def _number(value: Any) -> Any:
-    from solver import parse_number
-
-    try:
-        return parse_number(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _fold_scaled_inits(steps: list[dict[str, Any]], quantities: list[Any]) -> list[dict[str, Any]]:
-    """`init 6` then `mul [x, 12]` becomes one `init` of the quantity "6 dozen" (value 72).
-
-    The prompt lists "6 dozen" as one quantity worth 72, so a pointer to it replaces both steps;
-    otherwise the model would have to copy the bare 6 out of the question, a form it rarely sees.
-    Only folded when the init's variable is used by that one product and nowhere else.
-    """
-    out = list(steps)
-    for i, step in enumerate(steps):
-        value = _number(step.get("value")) if step.get("op") == "init" else None
-        if not value:
-            continue
-        var = step.get("var")
-        for q in quantities:
-            if q.value == value or value not in q.grounds:
-                continue
-            users = [j for j, s in enumerate(steps) if j != i and var in _mentions(s)]
-            if len(users) != 1:
-                break
-            use = steps[users[0]]
-            args = use.get("args") if use.get("op") == "compute" and use.get("compute_op") == "mul" else None
-            if not isinstance(args, list) or len(args) != 2 or var not in args:
-                break
-            other = _number(args[1 - args.index(var)])
-            if other is None or other * value != q.value:
-                break
-            out[i] = {"op": "init", "var": use["var"], "value": q.value}
-            out[users[0]] = None  # type: ignore[call-overload]
-            break
-    return [s for s in out if s is not None]
-
-
-def _mentions(step: dict[str, Any]) -> set[str]:
-    names = {step[k] for k in NAME_FIELDS if isinstance(step.get(k), str)}
-    return names | {a for a in step.get("args") or [] if isinstance(a, str)}
-
-
-def _rewrite_steps(steps: list[dict[str, Any]], values: list[Any], pointer: bool, generic: bool) -> list[dict[str, Any]]:
-    rename: dict[str, str] = {}
-    used: set[int] = set()
-    out = []
-    for step in steps:
-        step = dict(step)
-        if step.get("op") == "init" and "value" in step and pointer:
-            value = _number(step["value"])
-            matches = [i for i, v in enumerate(values) if v == value]
-            if matches:
-                # A value the question states twice: take the first quantity not yet used, which
-                # follows reading order the way the gold inits do.
-                index = next((i for i in matches if i not in used), matches[0])
-                used.add(index)
-                del step["value"]
-                step["ref"] = index + 1
-        if generic and step.get("op") == "init" and "source" not in step and "from" not in step:
-            rename.setdefault(step["var"], f"q{len(rename) + 1}")
-        for key in NAME_FIELDS:
-            if isinstance(step.get(key), str) and step[key] in rename:
-                step[key] = rename[step[key]]
-        if isinstance(step.get("args"), list):
-            step["args"] = [rename.get(a, a) if isinstance(a, str) else a for a in step["args"]]
-        out.append(step)
-    return out
-
-
-def rewrite_trace(
-    trace_data: Any, question: str, answer: Any = None, *, pointer: bool = True, generic_names: bool = False
-) -> str | None:
-    """A gold trace rewritten for a small model, as canonical text; None if the rewrite is not correct.
-
-    `pointer`: every init value that is a quantity of the question becomes `ref: N` (constants
-    such as 7 days or 60 minutes stay literal). `generic_names`: variables set from numbers are
-    renamed q1, q2, ... per sub-trace in order of definition, so the model never has to copy
-    names such as `leo.marbles` out of the question (the solver ignores names). The result must
-    still grade correct against `answer` when one is given.
-    """
-    from solver import extract_quantities, format_trace, grade
-
-    quantities = extract_quantities(question) if pointer else []
-    values = [q.value for q in quantities]
-    subs = trace_data if isinstance(trace_data, list) else [trace_data]
-    try:
-        rewritten = [
-            {**sub, "trace": _rewrite_steps(_fold_scaled_inits(sub["trace"], quantities) if pointer else sub["trace"],
-                                            values, pointer, generic_names)}
-            for sub in subs
-        ]
-        text = format_trace(rewritten if isinstance(trace_data, list) else rewritten[0])
-    except (TypeError, ValueError, KeyError, AttributeError):
-        return None
-    if answer is not None and not grade(text, answer, question=question).correct:
-        return None
-    return text
-
-
-def to_pointer_trace(trace_data: Any, question: str, answer: Any = None) -> str | None:
-    """The gold trace in pointer form (`init {var, ref: N}`); see `rewrite_trace`."""
-    return rewrite_trace(trace_data, question, answer, pointer=True)
 
 
 def train_tokenizer(texts: list[str], vocab_size: int) -> Any:
@@ -268,23 +160,6 @@ def build_model(spec: DefaultModelSpec, tokenizer: Any) -> Any:
     return model
 
 
-def write_prompt_options(path: str | Path, *, numbered: bool) -> None:
-    """Record how this model expects its prompt, so evaluation builds the same one."""
-    Path(path, PROMPT_OPTIONS_FILE).write_text(json.dumps({"numbered": bool(numbered)}, indent=2) + "\n")
-
-
-def load_prompt_options(path: str | Path) -> dict[str, Any]:
-    """Prompt options saved next to a model ({} for a hub id or a model without the file)."""
-    file = Path(str(path), PROMPT_OPTIONS_FILE)
-    if not file.is_file():
-        return {}
-    try:
-        data = json.loads(file.read_text())
-    except (OSError, ValueError):
-        return {}
-    return {"numbered": bool(data.get("numbered", False))} if isinstance(data, dict) else {}
-
-
 def build_default_model(
     spec: DefaultModelSpec | None = None, cache_dir: str | Path | None = None, *, force: bool = False
 ) -> Path:
@@ -323,17 +198,3 @@ def resolve_model(name_or_path: str, cache_dir: str | Path | None = None, **spec
         spec = DefaultModelSpec(**spec_overrides) if spec_overrides else None
         return str(build_default_model(spec, cache_dir))
     return name_or_path
-
-
-def load_model_and_tokenizer(name_or_path: str, *, trust_remote_code: bool = False, **load_kwargs: Any):
-    """Load any causal LM the standard way (safetensors only, no remote code unless asked)."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    path = resolve_model(name_or_path)
-    tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
-    model = AutoModelForCausalLM.from_pretrained(
-        path, use_safetensors=True, trust_remote_code=trust_remote_code, **load_kwargs
-    )
-    if tokenizer.pad_token is None:  # many hub tokenizers ship none; generation and batching need one
-        tokenizer.pad_token = tokenizer.eos_token
-    return model, tokenizer

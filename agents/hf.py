@@ -7,6 +7,10 @@ from typing import Any
 
 from trace_env.prompts import render_prompt
 
+from .default_model import resolve_model
+from .loading import load_model, load_tokenizer
+from .prompt_options import load_prompt_options
+
 
 class HFAgent:
     """A causal language model from the hub or a local directory (or already-loaded objects).
@@ -16,8 +20,8 @@ class HFAgent:
       When `numbered` is None it follows the `gsmtrace.json` saved next to the model, if any.
     * Generation is batched with left padding, greedy by default (`temperature=0`).
     * Weights load from safetensors only and remote code is off unless `trust_remote_code=True`.
-    * `model="default"` builds/loads the project's embedded default model
-      (`agents.default_model`, imported only then).
+    * `model="default"` builds (once, then reuses) the project's embedded default model
+      (`agents.default_model`); loading goes through `agents.loading`.
     * `stats()` counts generations that hit `max_new_tokens` without an end token: truncated
       traces fail silently otherwise (the seed experiment lost 17 runs to that).
 
@@ -50,11 +54,16 @@ class HFAgent:
         if isinstance(model, Path):
             model = str(model)
         if isinstance(model, str):
-            path = _resolve(model)
+            path = resolve_model(model)  # "default" builds the embedded model on first use
             if numbered is None:
-                numbered = _saved_numbered(path)
+                numbered = bool(load_prompt_options(path).get("numbered", False))
             self.model_id = model
-            self.model = _load_model(path, device, dtype, trust_remote_code)
+            device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+            if dtype == "auto":
+                torch_dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
+            else:
+                torch_dtype = getattr(torch, dtype)
+            self.model = load_model(path, trust_remote_code=trust_remote_code, dtype=torch_dtype).to(device)
             tokenizer = path if tokenizer is None else tokenizer
         else:
             if tokenizer is None:
@@ -62,7 +71,8 @@ class HFAgent:
             self.model_id = getattr(getattr(model, "config", None), "_name_or_path", type(model).__name__)
             self.model = model
         # A tokenizer may be given as an id/path or as a loaded object, with either kind of model.
-        self.tokenizer = _load_tokenizer(str(tokenizer), trust_remote_code) if isinstance(tokenizer, str | Path) else tokenizer
+        self.tokenizer = (load_tokenizer(str(tokenizer), trust_remote_code=trust_remote_code)
+                          if isinstance(tokenizer, str | Path) else tokenizer)
         self.numbered = bool(numbered)
         self.name = name or f"hf:{self.model_id}"
         if chat_template is not None:
@@ -127,43 +137,6 @@ class HFAgent:
             "max_new_tokens": self.max_new_tokens,
             "numbered": self.numbered,
         }
-
-
-def _resolve(model: str) -> str:
-    if model != "default":
-        return model
-    from agents.default_model import resolve_model  # builds the embedded model on first use
-
-    return resolve_model(model)
-
-
-def _saved_numbered(path: str) -> bool:
-    try:
-        from agents.default_model import load_prompt_options
-    except ImportError:
-        return False
-    return bool(load_prompt_options(path).get("numbered", False))
-
-
-def _load_tokenizer(name: Any, trust_remote_code: bool) -> Any:
-    from transformers import AutoTokenizer
-
-    return AutoTokenizer.from_pretrained(name, trust_remote_code=trust_remote_code)
-
-
-def _load_model(path: str, device: str | None, dtype: str, trust_remote_code: bool) -> Any:
-    import torch
-    from transformers import AutoModelForCausalLM
-
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    if dtype == "auto":
-        torch_dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
-    else:
-        torch_dtype = getattr(torch, dtype)
-    model = AutoModelForCausalLM.from_pretrained(
-        path, dtype=torch_dtype, use_safetensors=True, trust_remote_code=trust_remote_code
-    )
-    return model.to(device)
 
 
 def _stop_ids(model: Any, tokenizer: Any) -> set[int]:

@@ -15,7 +15,7 @@ from .configure import make_config
 from .context import Ctx, Draft
 from .numbers import canonical_answer, decimal_places, digits_of, is_terminating, plain
 from .problem import Problem
-from .refs import with_refs
+from .refs import rewrite_data
 from .registry import PatternSpec
 from .render import add_distractors, fill
 from .select import allowed_phrasings, candidate_patterns, choose
@@ -66,8 +66,8 @@ def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> P
         names = [n for n in ctx.names if n in question]
         question = add_distractors(question, extra, _rng(*key, "distractor-text"), names, used)
     data = draft.trace.data()
-    if cfg.refs:
-        data = with_refs(data, question)
+    if cfg.refs:  # the pointer form, or the value form where pointers would not grade correct
+        data = rewrite_data(data, question, answer_value) or data
     problem_id = f"synthetic-{seed}-{index}" if cfg.split == "train" else f"synthetic-{cfg.split}-{seed}-{index}"
     trace_text = verify(data, answer_value, spec, question, problem_id)
     steps = _count_steps(data)

@@ -1,17 +1,21 @@
-"""Match trace inits to question quantities in reading order (and rewrite them as `ref: N`).
+"""Trace inits against question quantities: the reading-order check and the pointer form.
 
 Every phrasing mentions its quantities in the order the gold trace initialises them, so within
-each sub-trace the value inits can be matched, left to right, to question quantities at
-increasing positions. `match_inits` does that matching; `with_refs` uses it to turn
-`{init, value}` into `{init, ref: N}` for the numbered-quantities prompt.
+each sub-trace the value inits match question quantities at increasing positions; `match_inits`
+checks that. `rewrite_trace` / `rewrite_data` turn a gold trace into the form a small model is
+trained to write: question numbers as pointers (`init {var, ref: N}`) and, optionally, generic
+variable names. `GeneratorConfig(refs=True)` and the training targets both use this one rewrite.
 """
 
 from __future__ import annotations
 
-import copy
 from fractions import Fraction
+from typing import Any
 
-from solver import extract_quantities
+from solver import extract_quantities, format_trace, grade, parse_number
+
+# Step fields that hold a variable name (renamed by `generic_names`).
+NAME_FIELDS = ("var", "from", "to", "base", "rate", "amount")
 
 
 class ReadingOrderError(ValueError):
@@ -44,20 +48,110 @@ def match_inits(data: dict | list, question: str) -> list[list[int]]:
     return out
 
 
-def with_refs(data: dict | list, question: str) -> dict | list:
-    """A copy of the trace whose value inits point at question quantities (`ref: N`, 1-based).
+def _number(value: Any) -> Fraction | None:
+    try:
+        return parse_number(value)
+    except (TypeError, ValueError):
+        return None
 
-    Inits whose quantity has a different value than the init (e.g. `3` from "3 dozen", which
-    reads as 36) keep their literal value.
+
+def _mentions(step: dict[str, Any]) -> set[str]:
+    names = {step[k] for k in NAME_FIELDS if isinstance(step.get(k), str)}
+    return names | {a for a in step.get("args") or [] if isinstance(a, str)}
+
+
+def _fold_scaled_inits(steps: list[dict[str, Any]], quantities: list[Any]) -> list[dict[str, Any]]:
+    """`init 6` then `mul [x, 12]` becomes one `init` of the quantity "6 dozen" (value 72).
+
+    The prompt lists "6 dozen" as one quantity worth 72, so a pointer to it replaces both steps;
+    otherwise the model would have to copy the bare 6 out of the question, a form it rarely sees.
+    Only folded when the init's variable is used by that one product and nowhere else.
     """
-    quantities = extract_quantities(question)
-    matches = match_inits(data, question)
-    new = copy.deepcopy(data)
-    parts = new if isinstance(new, list) else [new]
-    for part, found in zip(parts, matches, strict=True):
-        inits = [s for s in part["trace"] if s["op"] == "init" and "value" in s]
-        for step, j in zip(inits, found, strict=True):
-            if quantities[j].value == Fraction(str(step["value"])):
+    out: list[dict[str, Any] | None] = list(steps)
+    for i, step in enumerate(steps):
+        value = _number(step.get("value")) if step.get("op") == "init" else None
+        if not value:
+            continue
+        var = step.get("var")
+        for q in quantities:
+            if q.value == value or value not in q.grounds:
+                continue
+            users = [j for j, s in enumerate(steps) if j != i and var in _mentions(s)]
+            if len(users) != 1:
+                break
+            use = steps[users[0]]
+            args = use.get("args") if use.get("op") == "compute" and use.get("compute_op") == "mul" else None
+            if not isinstance(args, list) or len(args) != 2 or var not in args:
+                break
+            other = _number(args[1 - args.index(var)])
+            if other is None or other * value != q.value:
+                break
+            out[i] = {"op": "init", "var": use["var"], "value": q.value}
+            out[users[0]] = None
+            break
+    return [s for s in out if s is not None]
+
+
+def _rewrite_steps(steps: list[dict[str, Any]], values: list[Fraction], pointer: bool, generic: bool) -> list[dict[str, Any]]:
+    rename: dict[str, str] = {}
+    used: set[int] = set()
+    out = []
+    for step in steps:
+        step = dict(step)
+        if step.get("op") == "init" and "value" in step and pointer:
+            value = _number(step["value"])
+            matches = [i for i, v in enumerate(values) if v == value]
+            if matches:
+                # A value the question states twice: take the first quantity not yet used, which
+                # follows reading order the way the gold inits do.
+                index = next((i for i in matches if i not in used), matches[0])
+                used.add(index)
                 del step["value"]
-                step["ref"] = j + 1
-    return new
+                step["ref"] = index + 1
+        if generic and step.get("op") == "init" and "source" not in step and "from" not in step:
+            rename.setdefault(step["var"], f"q{len(rename) + 1}")
+        for key in NAME_FIELDS:
+            if isinstance(step.get(key), str) and step[key] in rename:
+                step[key] = rename[step[key]]
+        if isinstance(step.get("args"), list):
+            step["args"] = [rename.get(a, a) if isinstance(a, str) else a for a in step["args"]]
+        out.append(step)
+    return out
+
+
+def rewrite_data(
+    trace_data: Any, question: str, answer: Any = None, *, pointer: bool = True, generic_names: bool = False
+) -> dict | list | None:
+    """A gold trace rewritten for a small model, as plain data; None if the rewrite is not correct.
+
+    `pointer`: every init value that is a quantity of the question becomes `ref: N` (constants
+    such as 7 days or 60 minutes stay literal); an init scaled by one product into a quantity
+    ("3 dozen") folds into a pointer to that quantity. `generic_names`: variables set from numbers
+    are renamed q1, q2, ... per sub-trace in order of definition, so the model never has to copy
+    names such as `leo.marbles` out of the question (the solver ignores names). The result must
+    still grade correct against `answer` when one is given.
+    """
+    quantities = extract_quantities(question) if pointer else []
+    values = [q.value for q in quantities]
+    subs = trace_data if isinstance(trace_data, list) else [trace_data]
+    try:
+        rewritten = [
+            {**sub, "trace": _rewrite_steps(_fold_scaled_inits(sub["trace"], quantities) if pointer else sub["trace"],
+                                            values, pointer, generic_names)}
+            for sub in subs
+        ]
+        data = rewritten if isinstance(trace_data, list) else rewritten[0]
+        text = format_trace(data)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return None
+    if answer is not None and not grade(text, answer, question=question).correct:
+        return None
+    return data
+
+
+def rewrite_trace(
+    trace_data: Any, question: str, answer: Any = None, *, pointer: bool = True, generic_names: bool = False
+) -> str | None:
+    """`rewrite_data` as canonical trace text (`solver.format_trace`); None when that is None."""
+    data = rewrite_data(trace_data, question, answer, pointer=pointer, generic_names=generic_names)
+    return None if data is None else format_trace(data)

@@ -1,4 +1,4 @@
-"""The embedded default model: HF layout, determinism, cache, chat template, pointer form."""
+"""The embedded default model: HF layout, determinism, cache, chat template; prompt options and loading."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from agents.default_model import (
     DEFAULT_MODEL,
     DefaultModelSpec,
     build_default_model,
-    load_prompt_options,
     resolve_model,
-    to_pointer_trace,
-    write_prompt_options,
 )
+from agents.loading import load_model_and_tokenizer
+from agents.prompt_options import load_prompt_options, write_prompt_options
 
 TINY = DefaultModelSpec(
     vocab_size=400, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
@@ -124,27 +123,6 @@ def test_template_rejects_unknown_roles(tokenizer) -> None:
     assert "generation" in CHAT_TEMPLATE
 
 
-def test_pointer_form_replaces_question_numbers_and_keeps_constants() -> None:
-    from solver import grade
-
-    question = "A baker makes 14 loaves a day for 3 weeks. He sells 250 loaves. How many are left?"
-    data = {"expert": "arithmetic", "trace": [
-        {"op": "init", "var": "loaves", "value": 14},
-        {"op": "init", "var": "weeks", "value": 3},
-        {"op": "init", "var": "days", "value": 7},
-        {"op": "compute", "compute_op": "mul", "args": ["loaves", "weeks", "days"], "var": "step1"},
-        {"op": "init", "var": "sold", "value": 250},
-        {"op": "compute", "compute_op": "sub", "args": ["step1", "sold"], "var": "result"},
-        {"op": "query", "var": "result"},
-    ]}
-    text = to_pointer_trace(data, question, "44")
-    assert text is not None
-    assert "ref: 1" in text and "ref: 2" in text and "ref: 3" in text
-    assert "value: 7" in text  # a constant, not a quantity of the question
-    assert grade(text, "44", expert="arithmetic", question=question).correct
-    assert to_pointer_trace(data, question, "45") is None  # a wrong answer is refused, not returned
-
-
 def test_prompt_options_round_trip(tmp_path: Path) -> None:
     assert load_prompt_options(tmp_path) == {}
     write_prompt_options(tmp_path, numbered=False)
@@ -154,25 +132,7 @@ def test_prompt_options_round_trip(tmp_path: Path) -> None:
     assert json.loads(json.dumps(load_prompt_options("hub/id"))) == {}
 
 
-def test_pointer_form_folds_a_scaled_quantity_into_one_reference() -> None:
-    from solver import grade
-
-    # "6 dozen" is one quantity worth 72 in the numbered list: the pointer replaces `init 6` + `mul 12`
-    question = "Mei has 6 eggs. She buys 3 dozen more eggs and uses 28 of them. How many eggs does she have now?"
-    data = {"expert": "entity_track", "trace": [
-        {"op": "init", "var": "mei.eggs", "value": 6},
-        {"op": "init", "var": "bought", "value": 3},
-        {"op": "compute", "compute_op": "mul", "args": ["bought", 12], "var": "step1"},
-        {"op": "add_entity", "var": "mei.eggs", "amount": "step1"},
-        {"op": "init", "var": "used", "value": 28},
-        {"op": "consume", "var": "mei.eggs", "amount": "used"},
-        {"op": "query", "var": "mei.eggs"},
-    ]}
-    text = to_pointer_trace(data, question, "14")
-    assert text is not None and "mul" not in text and "value:" not in text
-    assert [line.count("ref:") for line in text.splitlines() if "init" in line] == [1, 1, 1]
-    assert grade(text, "14", expert="entity_track", question=question).correct
-    # the same product also used elsewhere is left alone (folding would change the result)
-    data["trace"].insert(4, {"op": "compute", "compute_op": "add", "args": ["bought", "step1"], "var": "extra"})
-    kept = to_pointer_trace(data, question, "14")
-    assert kept is not None and "mul" in kept
+def test_loading_gives_the_built_model_with_its_pad_token(built: Path) -> None:
+    model, tokenizer = load_model_and_tokenizer(str(built))
+    assert model.config.hidden_size == TINY.hidden_size and model.config.num_hidden_layers == TINY.num_hidden_layers
+    assert tokenizer.pad_token == "<|pad|>" and len(tokenizer) == model.config.vocab_size

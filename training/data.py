@@ -71,7 +71,7 @@ def target_text(
     rewrite does not grade correct, which the rewrite checks)."""
     if trace_form == "value" and var_names == "gold":
         return trace
-    from agents.default_model import rewrite_trace
+    from generators.refs import rewrite_trace
 
     rewritten = rewrite_trace(
         trace_data, question, answer, pointer=trace_form == "ref", generic_names=var_names == "generic"

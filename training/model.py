@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agents.default_model import load_model_and_tokenizer, load_prompt_options, resolve_model
+from agents.default_model import resolve_model
+from agents.loading import load_model_and_tokenizer
+from agents.prompt_options import load_prompt_options
 
 
 def resolve_numbered(model_path: str, numbered: bool | None, trace_form: str) -> bool:
@@ -93,7 +95,7 @@ def peft_config(model_args: Any) -> Any:
 
 def save_final(trainer: Any, tokenizer: Any, out_dir: str | Path, *, numbered: bool) -> Path:
     """Save a plain HF model (LoRA merged into the weights) plus tokenizer and prompt options."""
-    from agents.default_model import write_prompt_options
+    from agents.prompt_options import write_prompt_options
 
     out = Path(out_dir)
     model = trainer.model
