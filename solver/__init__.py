@@ -8,7 +8,7 @@ from .execute import Execution, execute
 from .experts import COMPOSITION, EXPERTS, ExpertSpec
 from .extract import parse_trace
 from .formatting import format_trace
-from .grade import REWARDS, Outcome, grade
+from .grade import GRADER_ERROR, REWARDS, GraderError, Outcome, grade
 from .numbers import format_number, parse_number
 from .quantities import Quantity, extract_quantities, grounded_values
 from .schema import Step, SubTrace, Trace
@@ -18,6 +18,8 @@ __all__ = [
     "CONSTANTS",
     "UNIT_CONSTANTS",
     "EXPERTS",
+    "GRADER_ERROR",
+    "GraderError",
     "REWARDS",
     "Execution",
     "ExpertSpec",

@@ -20,6 +20,7 @@ from bisect import bisect_right
 
 import yaml
 
+from .experts import COMPOSITION
 from .fastpath import fast_load
 from .limits import MAX_CANDIDATES, MAX_DOC_CHARS, MAX_TEXT_CHARS
 from .schema import Trace, build_trace, is_attempt
@@ -85,11 +86,22 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
     return k >= 0 and offset < spans[k][1]
 
 
+# The expert a refused document names, read without loading it: the last `expert: NAME` line.
+_EXPERT_LINE_RE = re.compile(r"^[ \t]*(-[ \t]+)?expert[ \t]*:[ \t]*['\"]?([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+
+
+def _refused(block: str, reason: str) -> Trace:
+    """A trace attempt that cannot be loaded (too long, aliases, nesting): invalid, and its expert
+    is read from its `expert:` lines so that the expert check applies as to any other attempt."""
+    lines = _EXPERT_LINE_RE.findall(block)
+    expert = None if not lines else (COMPOSITION if lines[-1][0] else lines[-1][1])
+    return Trace(expert, expert == COMPOSITION, (), reason, readable=False)
+
+
 def _too_long(text: str) -> Trace | None:
-    if "expert" in text or "trace:" in text:
-        message = f"output is {len(text)} characters, over the limit of {MAX_TEXT_CHARS}"
-        return Trace(None, False, (), message, readable=False)
-    return None
+    if _START_RE.search(text) is None:
+        return None
+    return _refused(text, f"output is {len(text)} characters, over the limit of {MAX_TEXT_CHARS}")
 
 
 def parse_trace(text: str) -> Trace | None:
@@ -166,6 +178,6 @@ class _Reader:
                 if looks_like_trace and self.problem is None:
                     self.problem = reason
             elif reason != "empty" and looks_like_trace:
-                return Trace(None, False, (), reason, readable=False)
+                return _refused(block, reason)
             return None
         return build_trace(data) if is_attempt(data) else None

@@ -1,11 +1,16 @@
 """The graded reward: one ladder for single and composed traces.
 
 0.0 no parseable trace; 0.3 the expert differs from the problem's label (only when a label is
-given; checked before validity); 0.5 invalid trace; 0.7 runs to a wrong answer; 1.0 correct.
+given; checked before validity, for every attempt, including ones refused for their size or
+aliases); 0.5 invalid trace; 0.7 runs to a wrong answer; 1.0 correct.
+
+A fault of the grader itself is not the policy's: it becomes the category ``grader_error`` with
+no reward (``None``), is logged with its traceback, and ``Outcome.checked()`` raises it.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -20,13 +25,21 @@ REWARDS: dict[str, float] = {
     "wrong_expert": 0.3,
     "unparseable": 0.0,
 }
+GRADER_ERROR = "grader_error"  # a bug in the grader: no reward, logged, raised by Outcome.checked()
 REL_TOL = Fraction(1, 10**6)  # for non-integer gold answers only; integer answers compare exactly
+
+
+_log = logging.getLogger(__name__)
+
+
+class GraderError(RuntimeError):
+    """The grader failed on an input: a bug in GSMTrace, never scored as the policy's fault."""
 
 
 @dataclass(frozen=True)
 class Outcome:
-    reward: float
-    category: str  # "correct" | "wrong_answer" | "invalid" | "wrong_expert" | "unparseable"
+    reward: float | None  # None only for GRADER_ERROR
+    category: str  # "correct" | "wrong_answer" | "invalid" | "wrong_expert" | "unparseable" | "grader_error"
     answer: Fraction | None = None  # computed value (None unless executed)
     error: str | None = None
     step: int | None = None  # 0-based failing step within the failing sub-trace
@@ -35,7 +48,13 @@ class Outcome:
 
     @property
     def parsed(self) -> bool:
-        return self.category != "unparseable"
+        return self.category not in ("unparseable", GRADER_ERROR)
+
+    def checked(self) -> Outcome:
+        """This outcome, or GraderError when the grader itself failed."""
+        if self.category == GRADER_ERROR:
+            raise GraderError(self.error)
+        return self
 
     @property
     def valid(self) -> bool:
@@ -85,25 +104,27 @@ def _matches(value: Fraction, gold: Fraction) -> bool:
 
 
 def _outcome(category: str, **fields: object) -> Outcome:
-    return Outcome(REWARDS[category], category, **fields)  # type: ignore[arg-type]
+    return Outcome(REWARDS.get(category), category, **fields)  # type: ignore[arg-type]
 
 
 def grade(text: str, answer: object, expert: str | None = None, question: str | None = None) -> Outcome:
     """Grade one model output against the gold answer (and optional expert label and question).
 
-    Never raises: anything unexpected is reported in ``Outcome.error``.
+    ``expert`` None or "" means the problem has no label (no expert check). Never raises: a fault
+    of the grader becomes a ``grader_error`` outcome with no reward, logged with its traceback.
     """
     try:
-        return _grade(text, answer, expert, question)
-    except Exception as err:  # a bug must not take down a training run; report it instead
-        return _outcome("unparseable", error=f"internal error: {type(err).__name__}: {err}")
+        return _grade(text, answer, expert or None, question)
+    except Exception as err:  # a bug must not take down a training run, nor be scored as the policy's
+        _log.exception("grader fault on a %d-character output", len(text) if isinstance(text, str) else -1)
+        return _outcome(GRADER_ERROR, error=f"grader fault (not the policy's): {type(err).__name__}: {err}")
 
 
 def _grade(text: str, answer: object, expert: str | None, question: str | None) -> Outcome:
     trace, problem = find_trace(text) if isinstance(text, str) else (None, None)
     if trace is None:
         return _outcome("unparseable", error="no YAML trace found" + (f" ({problem})" if problem else ""))
-    if expert is not None and trace.readable and trace.expert != expert:
+    if expert is not None and trace.expert != expert:
         return _outcome("wrong_expert", expert=trace.expert,
                         error=f"expert {trace.expert!r} does not match the problem's expert")
     run = execute(trace, question if isinstance(question, str) else None)

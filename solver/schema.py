@@ -33,8 +33,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "consume": ("var", "amount"),
     "add_entity": ("var", "amount"),
 }
+# init takes exactly one of value / source / from / ref (checked in _init); every other field is required.
 REQUIRED: dict[str, frozenset[str]] = {
-    op: frozenset(f for f in fields if f not in ("value", "source", "from", "ref")) for op, fields in FIELDS.items()
+    op: frozenset(f for f in fields if op != "init" or f == "var") for op, fields in FIELDS.items()
 }
 ALLOWED: dict[str, frozenset[str]] = {op: frozenset(("op", *fields)) for op, fields in FIELDS.items()}
 
