@@ -1,22 +1,25 @@
 """Plug-in policies: a batch of observations in, a batch of trace texts out.
 
-The `Policy` protocol itself is `trace_env.policy.Policy` (re-exported here). Agents import their
-heavy dependencies (torch, transformers) only when constructed, and `agents.default_model` is
-never imported here: it loads on demand (`HFAgent("default")`). `python -m agents.evaluate` is the
-evaluation command line.
+The `Policy` protocol itself is `trace_env.policy.Policy` (re-exported here). Agents are built by
+name through the registry (`make_agent`, `register`), which is also how a plug-in policy makes
+itself available to `python -m agents.evaluate`. Heavy dependencies (torch, transformers) load
+only when an agent that needs them is constructed.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from trace_env.policy import FunctionPolicy, Policy, as_policy
 
-from .registry import AGENTS, make_agent
+from .hf import HFAgent
+from .openai_chat import OpenAIChatAgent
+from .oracle import OracleAgent
+from .random_agent import RandomAgent
+from .registry import AGENTS, AgentContext, AgentFactory, make_agent, register
 
 __all__ = [
     "AGENTS",
+    "AgentContext",
+    "AgentFactory",
     "FunctionPolicy",
     "HFAgent",
     "OpenAIChatAgent",
@@ -25,17 +28,5 @@ __all__ = [
     "RandomAgent",
     "as_policy",
     "make_agent",
+    "register",
 ]
-
-_LAZY = {
-    "OracleAgent": ".oracle",
-    "RandomAgent": ".random_agent",
-    "HFAgent": ".hf",
-    "OpenAIChatAgent": ".openai_chat",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

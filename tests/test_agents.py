@@ -8,7 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from agents import OpenAIChatAgent, OracleAgent, Policy, RandomAgent, as_policy, make_agent
+from agents import AGENTS, OpenAIChatAgent, OracleAgent, Policy, RandomAgent, as_policy, make_agent, register
+from agents.evaluate import main as evaluate_main
 from agents.openai_chat import ChatEndpointError
 from trace_env.envs import refinement_observation
 from trace_env.prompts import SYSTEM_PROMPT
@@ -65,6 +66,52 @@ def test_make_agent_errors():
         make_agent("hf")
     with pytest.raises(ValueError, match="--base-url"):
         make_agent("openai", model="m")
+
+
+class _CountingAgent:
+    """A plug-in policy: answers every observation with the same trace and counts its calls."""
+
+    name = "counting"
+
+    def __init__(self, trace: str) -> None:
+        self.trace, self.calls = trace, 0
+
+    def act(self, observations: list[str]) -> list[str]:
+        self.calls += 1
+        return [self.trace] * len(observations)
+
+
+@pytest.fixture
+def plugin():
+    built: list[_CountingAgent] = []
+
+    def factory(context, **options):
+        built.append(_CountingAgent(trace=options.get("trace", TRACE)))
+        built[-1].seen_problems = context.problems
+        return built[-1]
+
+    register("Counting-Plugin", factory)
+    yield built
+    AGENTS.pop("counting-plugin")
+
+
+def test_a_registered_plug_in_is_built_by_name(plugin):
+    agent = make_agent("counting-plugin", problems=PROBLEMS, trace="x")
+    assert agent is plugin[0] and agent.trace == "x" and agent.seen_problems is PROBLEMS
+    assert make_agent(" COUNTING-plugin ").act(["a", "b"]) == [TRACE, TRACE]  # names are case-insensitive
+    with pytest.raises(ValueError, match="already registered"):
+        register("counting-plugin", lambda context, **options: None)
+    assert "counting-plugin" in str(pytest.raises(ValueError, make_agent, "nope").value)
+
+
+def test_the_cli_finds_a_plug_in_by_name(plugin, tmp_path):
+    data = tmp_path / "coins.jsonl"
+    data.write_text(json.dumps(PROBLEMS[0]) + "\n")
+    out = tmp_path / "eval"
+    assert evaluate_main(["--agent", "counting-plugin", "--source", str(data), "--out", str(out), "--no-progress"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert plugin[0].calls == 1 and report["meta"]["agent"] == "counting"
+    assert report["accuracy"] == 1.0  # its fixed trace is the gold trace of the one problem
 
 
 class _ChatHandler(BaseHTTPRequestHandler):
