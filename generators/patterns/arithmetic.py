@@ -12,6 +12,7 @@ from ..context import Ctx, Draft
 from ..lexicon import CLUBS, COLLECTIBLES, FRUITS, GOODS, GROUPS, SHOPS
 from ..registry import pattern
 from ._common import count_for, need, things, unit_price, who
+from ._shapes import chain, inits
 
 SEQ = "arithmetic_sequential"
 
@@ -31,10 +32,7 @@ def ar_shopping_total(g: Ctx) -> Draft:
     p1, p2 = unit_price(g, t1), unit_price(g, t2)
     n1, n2 = count_for(g, p1, 2, 9), count_for(g, p2, 2, 9)
     tr = g.trace("arithmetic")
-    tr.init("count1", n1)
-    tr.init("price1", p1)
-    tr.init("count2", n2)
-    tr.init("price2", p2)
+    inits(tr, ("count1", n1), ("price1", p1), ("count2", n2), ("price2", p2))
     s1 = tr.compute("mul", ["count1", "price1"])
     s2 = tr.compute("mul", ["count2", "price2"])
     tr.finish("add", [s1, s2])
@@ -57,9 +55,7 @@ def ar_change_due(g: Ctx) -> Draft:
     cost = n * price
     paid = next(b for b in (10, 20, 50, 100, 200, 500, 1000, 5000, 10000, 50000, 100000) if b > cost)
     tr = g.trace("arithmetic")
-    tr.init("count", n)
-    tr.init("price", price)
-    tr.init("paid", paid)
+    inits(tr, ("count", n), ("price", price), ("paid", paid))
     step = tr.compute("mul", ["count", "price"])
     tr.finish("sub", ["paid", step])
     return Draft(tr, {**who(p), **things(t), "n": g.n(n), "price": g.money(price), "paid": g.money(paid)})
@@ -77,8 +73,7 @@ def ar_boxes_needed(g: Ctx) -> Draft:
     n = g.big(30, 400)
     need(n % per_box != 0, "division is exact; rounding up would be moot")
     tr = g.trace("arithmetic")
-    tr.init(t.var, n)
-    tr.init("per_box", per_box)
+    inits(tr, (t.var, n), ("per_box", per_box))
     step = tr.compute("div", [t.var, "per_box"])
     tr.finish("ceil", [step])
     return Draft(tr, {**who(p), **things(t), "n": g.n(n), "per_box": g.n(per_box)})
@@ -99,9 +94,7 @@ def ar_share_equally(g: Ctx) -> Draft:
     total = g.multiple(k, 10, 120)
     a = g.int(1, total - 1)
     tr = g.trace("arithmetic")
-    tr.init(t1.var, a)
-    tr.init(t2.var, total - a)
-    tr.init("people", k)
+    inits(tr, (t1.var, a), (t2.var, total - a), ("people", k))
     step = tr.compute("add", [t1.var, t2.var])
     tr.finish("div", [step, "people"])
     return Draft(tr, {**who(p), "items1": t1.plural, "items2": t2.plural, "a": g.n(a), "b": g.n(total - a),
@@ -123,10 +116,7 @@ def ar_average(g: Ctx) -> Draft:
     s1, s2, s3 = mean + d1, mean - d2, mean - d1 + d2
     need(len({s1, s2, s3}) == 3, "scores should differ")
     tr = g.trace("arithmetic")
-    tr.init("score1", s1)
-    tr.init("score2", s2)
-    tr.init("score3", s3)
-    tr.init("tests", k)
+    inits(tr, ("score1", s1), ("score2", s2), ("score3", s3), ("tests", k))
     step = tr.compute("add", ["score1", "score2", "score3"])
     tr.finish("div", [step, "tests"])
     return Draft(tr, {**who(p), "s1": g.n(s1), "s2": g.n(s2), "s3": g.n(s3), "k": g.n(k)})
@@ -142,8 +132,7 @@ def ar_fraction_left(g: Ctx) -> Draft:
     frac = g.pick([Fraction(1, 2), Fraction(1, 3), Fraction(1, 4), Fraction(2, 5), Fraction(3, 4), Fraction(2, 3)])
     money = g.multiple(frac.denominator, 20, 600)
     tr = g.trace("arithmetic")
-    tr.init("money", money)
-    tr.init("fraction", frac)
+    inits(tr, ("money", money), ("fraction", frac))
     step = tr.compute("mul", ["money", "fraction"])
     tr.finish("sub", ["money", step])
     return Draft(tr, {**who(p), "money": g.money(money), "frac": g.frac(frac), "club": g.pick(CLUBS)})
@@ -160,10 +149,8 @@ def ar_dozen_cost(g: Ctx) -> Draft:
     price, dozens = g.big(2, 12), g.int(2, 10)
     n = dozens * 12
     tr = g.trace("arithmetic")
-    tr.init("price", price)
-    tr.init("count", n)
-    step = tr.compute("div", ["count", 12])
-    tr.finish("mul", [step, "price"])
+    inits(tr, ("price", price), ("count", n))
+    chain(tr, "count", ("div", 12), ("mul", "price"))
     return Draft(tr, {**who(p), "price": g.money(price), "n": g.n(n)})
 
 
@@ -180,10 +167,8 @@ def ar_cents_to_dollars(g: Ctx) -> Draft:
     n = unit * g.int(1, max(1, 40 // unit)) if g.exact else g.int(2, 40)
     need(n >= 2, "too few")
     tr = g.trace("arithmetic")
-    tr.init("cents", cents)
-    tr.init("count", n)
-    step = tr.compute("mul", ["cents", "count"])
-    tr.finish("div", [step, 100])
+    inits(tr, ("cents", cents), ("count", n))
+    chain(tr, "cents", ("mul", "count"), ("div", 100))
     return Draft(tr, {**who(p), **things(t), "cents": g.n(cents), "n": g.n(n), "shop": g.pick(SHOPS)})
 
 
@@ -199,8 +184,7 @@ def ar_leftover_groups(g: Ctx) -> Draft:
     n = g.big(20, 300)
     need(n % k != 0, "no remainder")
     tr = g.trace("arithmetic")
-    tr.init(m.var, n)
-    tr.init("group_size", k)
+    inits(tr, (m.var, n), ("group_size", k))
     tr.finish("mod", [m.var, "group_size"])
     return Draft(tr, {"members": m.plural, "n": g.n(n), "k": g.n(k), "club": club})
 

@@ -6,6 +6,7 @@ from ..context import Ctx, Draft
 from ..lexicon import GOODS
 from ..registry import pattern
 from ._common import count_for, need, unit_price, who
+from ._shapes import chain, inits
 
 LONG = "arithmetic_long"
 
@@ -50,8 +51,7 @@ def al_savings_growth(g: Ctx) -> Draft:
     k = max(5, min(10, g.int(*g.diff.chain_length) + 2))
     first, more = g.big(5, 60), g.int(2, 15)
     tr = g.trace("arithmetic")
-    tr.init("first", first)
-    tr.init("more", more)
+    inits(tr, ("first", first), ("more", more))
     terms = ["first"]
     for _ in range(k - 1):
         terms.append(tr.compute("add", [terms[-1], "more"]))
@@ -91,11 +91,7 @@ def al_harvest_sales(g: Ctx) -> Draft:
     need(0 < bad < total, "nothing thrown away or nothing left")
     price = g.big(2, 9)
     tr = g.trace("arithmetic")
-    tr.init(outer, a)
-    step = tr.compute("mul", [outer, tr.init(unit, b)])
-    step = tr.compute("mul", [step, tr.init(f"{item}_each", c)])
-    good = tr.compute("sub", [step, tr.init("bad", bad)])
-    packs = tr.compute("div", [good, tr.init("per_pack", per)])
-    tr.finish("mul", [packs, tr.init("price", price)])
+    chain(tr, (outer, a), ("mul", (unit, b)), ("mul", (f"{item}_each", c)), ("sub", ("bad", bad)),
+          ("div", ("per_pack", per)), ("mul", ("price", price)))
     return Draft(tr, {"a": g.n(a), "b": g.n(b), "c": g.n(c), "bad": g.n(bad), "per": g.n(per),
                       "price": g.money(price)})

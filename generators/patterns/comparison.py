@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..builder import TraceBuilder
 from ..context import Ctx, Draft
 from ..lexicon import COLLECTIBLES
 from ..registry import pattern
 from ._common import need, things
+from ._shapes import chain, inits
 
 CMP = "comparison"
 
@@ -20,6 +22,11 @@ def _pair(g: Ctx) -> tuple[dict[str, str], str, str, object]:
     a, b = g.people(2)
     t = g.thing(COLLECTIBLES)
     return {"a": a.name, "b": b.name, **things(t)}, f"{a.var}.{t.var}", f"{b.var}.{t.var}", t
+
+
+def more_than_total(tr: TraceBuilder, nb: str, x: int, more: int) -> Fraction:
+    """B has x, A has `more` more than B: how many together (B's amount, then A's, then the sum)."""
+    return chain(tr, (nb, x), ("add", ("more", more)), ("add", nb))
 
 
 def _times(g: Ctx, f: int) -> str:
@@ -37,9 +44,7 @@ def cmp_times_more(g: Ctx) -> Draft:
     slots, _, nb, _ = _pair(g)
     x, f = g.big(3, 40), g.int(2, 6)
     tr = g.trace("comparison")
-    tr.init(nb, x)
-    step = tr.compute("mul", [nb, tr.init("factor", f)])
-    tr.finish("sub", [step, nb])
+    chain(tr, (nb, x), ("mul", ("factor", f)), ("sub", nb))
     return Draft(tr, {**slots, "x": g.n(x), "times": _times(g, f)})
 
 
@@ -56,9 +61,7 @@ def cmp_sum_difference(g: Ctx) -> Draft:
     small, more = g.big(3, 60), g.big(2, 30)
     total = 2 * small + more
     tr = g.trace("comparison")
-    tr.init("total", total)
-    step = tr.compute("add", ["total", tr.init("more", more)])
-    tr.finish("div", [step, 2])
+    chain(tr, ("total", total), ("add", ("more", more)), ("div", 2))
     return Draft(tr, {**slots, "total": g.n(total), "more": g.n(more)})
 
 
@@ -71,9 +74,7 @@ def cmp_more_total(g: Ctx) -> Draft:
     slots, _, nb, _ = _pair(g)
     x, more = g.big(3, 60), g.big(2, 30)
     tr = g.trace("comparison")
-    tr.init(nb, x)
-    step = tr.compute("add", [nb, tr.init("more", more)])
-    tr.finish("add", [step, nb])
+    more_than_total(tr, nb, x, more)
     return Draft(tr, {**slots, "x": g.n(x), "more": g.n(more)})
 
 
@@ -87,9 +88,7 @@ def cmp_fewer_total(g: Ctx) -> Draft:
     x = g.big(10, 80)
     fewer = g.int(1, x - 1)
     tr = g.trace("comparison")
-    tr.init(nb, x)
-    step = tr.compute("sub", [nb, tr.init("fewer", fewer)])
-    tr.finish("add", [step, nb])
+    chain(tr, (nb, x), ("sub", ("fewer", fewer)), ("add", nb))
     return Draft(tr, {**slots, "x": g.n(x), "fewer": g.n(fewer)})
 
 
@@ -123,9 +122,7 @@ def cmp_range(g: Ctx) -> Draft:
     x, y, z = (g.int(*lo_hi) for _ in range(3))
     need(len({x, y, z}) == 3, "values should differ")
     tr = g.trace("comparison")
-    tr.init(a.var, x)
-    tr.init(b.var, y)
-    tr.init(c.var, z)
+    inits(tr, (a.var, x), (b.var, y), (c.var, z))
     hi = tr.compute("max", [a.var, b.var, c.var])
     lo = tr.compute("min", [a.var, b.var, c.var])
     tr.finish("sub", [hi, lo])
@@ -164,7 +161,6 @@ def cmp_how_many_times(g: Ctx) -> Draft:
     y, f = g.big(2, 30), g.int(2, 9)
     x = y * f
     tr = g.trace("comparison")
-    tr.init(na, x)
-    tr.init(nb, y)
+    inits(tr, (na, x), (nb, y))
     tr.finish("div", [na, nb])
     return Draft(tr, {**slots, "x": g.n(x), "y": g.n(y)})

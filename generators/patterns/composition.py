@@ -14,9 +14,19 @@ from ..context import Ctx, Draft
 from ..lexicon import CLUBS, COLLECTIBLES, GOODS, JOBS
 from ..registry import pattern
 from ._common import need, things, who
+from ._shapes import after, chain, percent_result
+from .comparison import more_than_total
 from .percentage import _base_for, _pct
 
 C2, C3 = "composition_2", "composition_3"
+
+
+def together_percent(nb: str, x: int, more: int, rate: Fraction) -> Composition:
+    """B has x, A has `more` more (comparison: their total), then rate% of that (percentage)."""
+    c = Composition()
+    more_than_total(c.sub("comparison"), nb, x, more)
+    percent_result(after(c, "percentage"), "percent_of", "prev", "rate", rate)
+    return c
 
 
 @pattern("comp_sale_quantity", "composition", C2, [
@@ -31,12 +41,8 @@ def comp_sale_quantity(g: Ctx) -> Draft:
     price = _base_for(g, rate, max(4, t.lo * 2), t.hi * 3)
     n = g.int(2, 9)
     c = Composition()
-    s1 = c.sub("percentage")
-    s1.init("price", price)
-    s1.query(s1.percent("percent_off", "price", s1.init("rate", rate), var="result"))
-    s2 = c.sub("arithmetic")
-    c.link(s2)
-    s2.finish("mul", ["prev", s2.init("count", n)])
+    percent_result(c.sub("percentage"), "percent_off", ("price", price), "rate", rate)
+    chain(after(c, "arithmetic"), "prev", ("mul", ("count", n)))
     return Draft(c, {**who(p), **things(t), "price": g.money(price), "rate": _pct(g, rate), "n": g.n(n),
                      "shop": g.pick(("store", "shop", "market"))})
 
@@ -58,14 +64,10 @@ def comp_flip_profit(g: Ctx) -> Draft:
     repairs = g.big(50, 2000, mult=10)
     need(repairs < gain, "the repairs must cost less than the gain")
     c = Composition()
-    s1 = c.sub("percentage")
-    s1.init("price", price)
-    s1.query(s1.percent("percent_increase", "price", s1.init("rate", rate), var="result"))
-    s2 = c.sub("arithmetic")
-    c.link(s2)
+    percent_result(c.sub("percentage"), "percent_increase", ("price", price), "rate", rate)
+    s2 = after(c, "arithmetic")
     s2.init("price", price)
-    step = s2.compute("sub", ["prev", "price"])
-    s2.finish("sub", [step, s2.init("repairs", repairs)])
+    chain(s2, "prev", ("sub", "price"), ("sub", ("repairs", repairs)))
     return Draft(c, {**who(p), "thing": thing, "price": g.money(price), "repairs": g.money(repairs),
                      "rate": _pct(g, rate)})
 
@@ -86,12 +88,8 @@ def comp_wage_tax(g: Ctx) -> Draft:
     h = den * g.int(1, max(1, 40 // den)) if g.exact else g.int(4, 40)
     need(h >= 2, "works too little")
     c = Composition()
-    s1 = c.sub("rate_equation")
-    s1.init("wage", wage)
-    s1.finish("mul", ["wage", s1.init("hours", h)])
-    s2 = c.sub("percentage")
-    c.link(s2)
-    s2.query(s2.percent("percent_off", "prev", s2.init("tax", rate), var="result"))
+    chain(c.sub("rate_equation"), ("wage", wage), ("mul", ("hours", h)))
+    percent_result(after(c, "percentage"), "percent_off", "prev", "tax", rate)
     return Draft(c, {**who(p), "wage": g.money(wage), "h": g.n(h), "rate": _pct(g, rate), "job": g.pick(JOBS)})
 
 
@@ -112,15 +110,7 @@ def comp_together_percent(g: Ctx) -> Draft:
     more = g.big(2, 30)
     if g.exact:  # nudge `more` so that the total is a multiple of den
         more += (-(2 * x + more)) % den
-    nb = f"{b.var}.{t.var}"
-    c = Composition()
-    s1 = c.sub("comparison")
-    s1.init(nb, x)
-    step = s1.compute("add", [nb, s1.init("more", more)])
-    s1.finish("add", [step, nb])
-    s2 = c.sub("percentage")
-    c.link(s2)
-    s2.query(s2.percent("percent_of", "prev", s2.init("rate", rate), var="result"))
+    c = together_percent(f"{b.var}.{t.var}", x, more, rate)
     return Draft(c, {"a": a.name, "b": b.name, **things(t), "x": g.n(x), "more": g.n(more), "rate": _pct(g, rate)})
 
 
@@ -145,9 +135,7 @@ def comp_leftover_percent(g: Ctx) -> Draft:
     s1.consume(t.var, s1.init("given", given))
     s1.consume(t.var, s1.init("lost", lost))
     s1.query(t.var)
-    s2 = c.sub("percentage")
-    c.link(s2)
-    s2.query(s2.percent("percent_of", "prev", s2.init("rate", rate), var="result"))
+    percent_result(after(c, "percentage"), "percent_of", "prev", "rate", rate)
     return Draft(c, {**who(p), "friend": q.name, **things(t), "n": g.n(n), "given": g.n(given), "lost": g.n(lost),
                      "rate": _pct(g, rate)})
 
@@ -165,12 +153,8 @@ def comp_distance_compare(g: Ctx) -> Draft:
     s, h = g.int(8, 70), g.int(2, 8)
     d = g.int(max(1, s * h // 4), s * h - 1)
     c = Composition()
-    s1 = c.sub("rate_equation")
-    s1.init("speed", s)
-    s1.finish("mul", ["speed", s1.init("hours", h)])
-    s2 = c.sub("comparison")
-    c.link(s2)
-    s2.finish("sub", ["prev", s2.init("other", d)])
+    chain(c.sub("rate_equation"), ("speed", s), ("mul", ("hours", h)))
+    chain(after(c, "comparison"), "prev", ("sub", ("other", d)))
     return Draft(c, {"a": a.name, "b": b.name, "s": g.n(s), "h": g.n(h), "d": g.dec(d)})
 
 
@@ -189,10 +173,6 @@ def comp_percent_share(g: Ctx) -> Draft:
     step = 100 * k // math.gcd(int(rate), 100 * k)  # money * rate / 100 is then a multiple of k
     money = g.multiple(step, 50, 2000)
     c = Composition()
-    s1 = c.sub("percentage")
-    s1.init("money", money)
-    s1.query(s1.percent("percent_of", "money", s1.init("rate", rate), var="result"))
-    s2 = c.sub("arithmetic")
-    c.link(s2)
-    s2.finish("div", ["prev", s2.init("groups", k)])
+    percent_result(c.sub("percentage"), "percent_of", ("money", money), "rate", rate)
+    chain(after(c, "arithmetic"), "prev", ("div", ("groups", k)))
     return Draft(c, {**who(p), "club": g.pick(CLUBS), "money": g.money(money), "rate": _pct(g, rate), "k": g.n(k)})

@@ -9,7 +9,8 @@ from ..context import Ctx, Draft
 from ..lexicon import COLLECTIBLES, GOODS
 from ..registry import pattern
 from ._common import count_for, need, things, unit_price, who
-from .composition import C3
+from ._shapes import after, chain, percent_result
+from .composition import C3, together_percent
 from .percentage import _pct
 
 
@@ -31,15 +32,9 @@ def comp3_wage_tax_goal(g: Ctx) -> Draft:
     take_home = wage * h * (1 - rate / 100)
     goal = int(take_home) + g.big(20, 600, mult=10)
     c = Composition()
-    s1 = c.sub("rate_equation")
-    s1.init("wage", wage)
-    s1.finish("mul", ["wage", s1.init("hours", h)])
-    s2 = c.sub("percentage")
-    c.link(s2)
-    s2.query(s2.percent("percent_off", "prev", s2.init("tax", rate), var="result"))
-    s3 = c.sub("arithmetic")
-    c.link(s3)
-    s3.finish("sub", [s3.init("goal", goal), "prev"])
+    chain(c.sub("rate_equation"), ("wage", wage), ("mul", ("hours", h)))
+    percent_result(after(c, "percentage"), "percent_off", "prev", "tax", rate)
+    chain(after(c, "arithmetic"), ("goal", goal), ("sub", "prev"))
     return Draft(c, {**who(p), "wage": g.money(wage), "h": g.n(h), "rate": _pct(g, rate), "goal": g.money(goal)})
 
 
@@ -62,12 +57,8 @@ def comp3_games_total(g: Ctx) -> Draft:
     c_ = den * g.int(1, max(1, 30 // den))
     need(c_ >= 2, "too few points")
     c = Composition()
-    s1 = c.sub("arithmetic")
-    s1.init("groups", b)
-    s1.finish("mul", ["groups", s1.init("each", c_)])
-    s2 = c.sub("percentage")
-    c.link(s2)
-    s2.query(s2.percent("percent_increase", "prev", s2.init("rate", rate), var="result"))
+    chain(c.sub("arithmetic"), ("groups", b), ("mul", ("each", c_)))
+    percent_result(after(c, "percentage"), "percent_increase", "prev", "rate", rate)
     s3 = c.sub("arithmetic")
     s3.init("first", a)
     c.link(s3, 1)
@@ -96,18 +87,8 @@ def comp3_compare_donate_share(g: Ctx) -> Draft:
     need(total >= 12 and total % 1 == 0, "total too small")
     x = g.int(5, int(total - 2) // 2)
     more = int(total) - 2 * x
-    nb = f"{b.var}.{t.var}"
-    c = Composition()
-    s1 = c.sub("comparison")
-    s1.init(nb, x)
-    step = s1.compute("add", [nb, s1.init("more", more)])
-    s1.finish("add", [step, nb])
-    s2 = c.sub("percentage")
-    c.link(s2)
-    s2.query(s2.percent("percent_of", "prev", s2.init("rate", rate), var="result"))
-    s3 = c.sub("arithmetic")
-    c.link(s3)
-    s3.finish("div", ["prev", s3.init("groups", k)])
+    c = together_percent(f"{b.var}.{t.var}", x, more, rate)
+    chain(after(c, "arithmetic"), "prev", ("div", ("groups", k)))
     return Draft(c, {"a": a.name, "b": b.name, **things(t), "x": g.n(x), "more": g.n(more), "rate": _pct(g, rate),
                      "k": g.n(k)})
 
@@ -130,14 +111,8 @@ def comp3_discount_change(g: Ctx) -> Draft:
     sale = bill * (1 - rate / 100)
     paid = next(x for x in (20, 50, 100, 200, 500, 1000, 5000, 10000, 50000, 100000) if x > sale)
     c = Composition()
-    s1 = c.sub("arithmetic")
-    s1.init("count", n)
-    s1.finish("mul", ["count", s1.init("price", price)])
-    s2 = c.sub("percentage")
-    c.link(s2)
-    s2.query(s2.percent("percent_off", "prev", s2.init("rate", rate), var="result"))
-    s3 = c.sub("arithmetic")
-    c.link(s3)
-    s3.finish("sub", [s3.init("paid", paid), "prev"])
+    chain(c.sub("arithmetic"), ("count", n), ("mul", ("price", price)))
+    percent_result(after(c, "percentage"), "percent_off", "prev", "rate", rate)
+    chain(after(c, "arithmetic"), ("paid", paid), ("sub", "prev"))
     return Draft(c, {**who(p), **things(t), "n": g.n(n), "price": g.money(price), "rate": _pct(g, rate),
                      "paid": g.money(paid)})

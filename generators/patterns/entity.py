@@ -8,6 +8,7 @@ from ..context import Ctx, Draft
 from ..lexicon import BAKED, COLLECTIBLES, FOODS
 from ..registry import pattern
 from ._common import count_for, need, things, unit_price, who
+from ._shapes import inits
 
 
 @pattern("et_sell_leftovers", "entity_track", "entity_track", [
@@ -52,8 +53,7 @@ def et_give_then_lose(g: Ctx) -> Draft:
     lost = g.int(1, min(20, y + gift - 1))
     na, nb = f"{a.var}.{t.var}", f"{b.var}.{t.var}"
     tr = g.trace("entity_track")
-    tr.init(na, x)
-    tr.init(nb, y)
+    inits(tr, (na, x), (nb, y))
     tr.transfer(na, nb, tr.init("gift", gift))
     tr.consume(nb, tr.init("lost", lost))
     tr.query(nb)
@@ -77,8 +77,7 @@ def et_transfer_difference(g: Ctx) -> Draft:
     x = y + 2 * gift + g.big(1, 40)
     na, nb = f"{a.var}.{t.var}", f"{b.var}.{t.var}"
     tr = g.trace("entity_track")
-    tr.init(na, x)
-    tr.init(nb, y)
+    inits(tr, (na, x), (nb, y))
     tr.transfer(na, nb, tr.init("gift", gift))
     tr.finish("sub", [na, nb])
     return Draft(tr, {"a": a.name, "b": b.name, **things(t), "x": g.n(x), "y": g.n(y), "gift": g.n(gift)})
@@ -100,8 +99,7 @@ def et_buy_packs(g: Ctx) -> Draft:
     n, packs, per_pack = g.big(5, 80), g.int(2, 9), g.int(3, 12)
     given = g.int(2, min(40, n + packs * per_pack - 1))
     tr = g.trace("entity_track")
-    tr.init(t.var, n)
-    tr.init("packs", packs)
+    inits(tr, (t.var, n), ("packs", packs))
     tr.add_entity(t.var, tr.compute("mul", ["packs", tr.init("per_pack", per_pack)]))
     tr.consume(t.var, tr.init("given", given))
     tr.query(t.var)
@@ -122,9 +120,7 @@ def et_weekly_use(g: Ctx) -> Draft:
     per_day, weeks = g.int(1, 6), g.int(2, 4)
     n = per_day * weeks * 7 + g.big(1, 40)
     tr = g.trace("entity_track")
-    tr.init(t.var, n)
-    tr.init("per_day", per_day)
-    tr.init("weeks", weeks)
+    inits(tr, (t.var, n), ("per_day", per_day), ("weeks", weeks))
     step = tr.compute("mul", ["per_day", 7])
     tr.consume(t.var, tr.compute("mul", [step, "weeks"]))
     tr.query(t.var)
@@ -144,8 +140,7 @@ def et_dozens_bought(g: Ctx) -> Draft:
     n, dozens = g.int(2, 20), g.int(2, 8)
     used = g.int(3, n + dozens * 12 - 1)
     tr = g.trace("entity_track")
-    tr.init("eggs", n)
-    tr.init("dozens", dozens)
+    inits(tr, ("eggs", n), ("dozens", dozens))
     tr.add_entity("eggs", tr.compute("mul", ["dozens", 12]))
     tr.consume("eggs", tr.init("used", used))
     tr.query("eggs")
@@ -168,8 +163,7 @@ def et_give_half(g: Ctx) -> Draft:
     y = g.big(2, 50)
     na, nb = f"{a.var}.{t.var}", f"{b.var}.{t.var}"
     tr = g.trace("entity_track")
-    tr.init(na, x)
-    tr.init(nb, y)
+    inits(tr, (na, x), (nb, y))
     tr.transfer(na, nb, tr.compute("mul", [na, tr.init("fraction", frac)]))
     tr.query(nb)
     need(x * frac > 0, "empty gift")

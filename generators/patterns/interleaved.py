@@ -12,6 +12,7 @@ from ..context import Ctx, Draft
 from ..lexicon import ANIMALS, BAKED, GOODS
 from ..registry import pattern
 from ._common import count_for, need, unit_price, who
+from ._shapes import chain
 
 INT = "arithmetic_interleaved"
 
@@ -31,9 +32,7 @@ def ai_nested_groups(g: Ctx) -> Draft:
     outer, middle, inner = _NESTS[g.phrasing % len(_NESTS)]
     a, b, c = g.int(2, 12), g.int(2, 15), g.big(3, 40)
     tr = g.trace("arithmetic")
-    tr.init(outer, a)
-    step = tr.compute("mul", [outer, tr.init(middle, b)])
-    tr.finish("mul", [step, tr.init(inner, c)])
+    chain(tr, (outer, a), ("mul", (middle, b)), ("mul", (inner, c)))
     return Draft(tr, {"a": g.n(a), "b": g.n(b), "c": g.n(c)})
 
 
@@ -125,9 +124,7 @@ def ai_pack_leftovers(g: Ctx) -> Draft:
     eaten = g.int(1, 12)
     n = per_bag * bags + eaten
     tr = g.trace("arithmetic")
-    tr.init(t.var, n)
-    rest = tr.compute("sub", [t.var, tr.init("eaten", eaten)])
-    tr.finish("div", [rest, tr.init("per_bag", per_bag)])
+    chain(tr, (t.var, n), ("sub", ("eaten", eaten)), ("div", ("per_bag", per_bag)))
     return Draft(tr, {**who(p), "items": t.plural, "n": g.n(n), "eaten": g.n(eaten), "per_bag": g.n(per_bag)})
 
 
@@ -143,9 +140,7 @@ def ai_add_then_multiply(g: Ctx) -> Draft:
     p = g.person()
     a, b, k = g.int(2, 15), g.int(2, 15), g.big(3, 40)
     tr = g.trace("arithmetic")
-    tr.init("first", a)
-    per_group = tr.compute("add", ["first", tr.init("second", b)])
-    tr.finish("mul", [per_group, tr.init("groups", k)])
+    chain(tr, ("first", a), ("add", ("second", b)), ("mul", ("groups", k)))
     return Draft(tr, {**who(p), "a": g.n(a), "b": g.n(b), "k": g.n(k)})
 
 
@@ -161,10 +156,7 @@ def ai_broken_jars(g: Ctx) -> Draft:
     a, b, c = g.int(2, 12), g.int(2, 10), g.int(2, 24)
     broken = g.int(2, min(60, a * b * c - 1))
     tr = g.trace("arithmetic")
-    tr.init("crates", a)
-    step = tr.compute("mul", ["crates", tr.init("boxes", b)])
-    total = tr.compute("mul", [step, tr.init("per_box", c)])
-    tr.finish("sub", [total, tr.init("broken", broken)])
+    chain(tr, ("crates", a), ("mul", ("boxes", b)), ("mul", ("per_box", c)), ("sub", ("broken", broken)))
     return Draft(tr, {"a": g.n(a), "b": g.n(b), "c": g.n(c), "broken": g.n(broken)})
 
 
@@ -184,7 +176,5 @@ def ai_decimal_weight(g: Ctx) -> Draft:
     need(total >= 3, "too little")
     used = g.int(2, int(total) - 1)
     tr = g.trace("arithmetic")
-    tr.init("size", w)
-    total_var = tr.compute("mul", ["size", tr.init("count", bags)])
-    tr.finish("sub", [total_var, tr.init("used", used)])
+    chain(tr, ("size", w), ("mul", ("count", bags)), ("sub", ("used", used)))
     return Draft(tr, {**who(p), "w": g.dec(w), "bags": g.n(bags), "used": g.n(used)})

@@ -13,6 +13,7 @@ from ..context import Ctx, Draft
 from ..lexicon import FRUITS, GOODS, GROUPS
 from ..registry import pattern
 from ._common import need, who
+from ._shapes import inits, percent_result
 
 PCT = "percentage"
 _RATES = (5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 70, 75, 80, 90)
@@ -42,10 +43,18 @@ def _pct(g: Ctx, rate: Fraction) -> str:
 
 def _basic(g: Ctx, op: str, base_name: str, base: int, rate: Fraction) -> Draft:
     tr = g.trace("percentage")
-    tr.init(base_name, base)
-    tr.init("rate", rate)
-    tr.query(tr.percent(op, base_name, "rate", var="result"))
+    percent_result(tr, op, (base_name, base), "rate", rate)
     return Draft(tr, {})
+
+
+def _price_change(g: Ctx, op: str, lo: int, hi: int) -> Draft:
+    """A good's price and a rate between lo% and hi%, with `op` applied to the price."""
+    p, t = g.person(), g.thing(GOODS)
+    rate = _rate(g, lo, hi)
+    price = _base_for(g, rate, max(4, t.lo * 2), t.hi * 3)
+    d = _basic(g, op, "price", price, rate)
+    d.slots = {**who(p), "item": t.singular, "price": g.money(price), "rate": _pct(g, rate)}
+    return d
 
 
 @pattern("pct_of", PCT, PCT, [
@@ -71,12 +80,7 @@ def pct_of(g: Ctx) -> Draft:
     "{name} wants a {item} priced at {price}. With a coupon for {rate} off, how much will {he} pay?",
 ], "a price after a percent discount", decimals=True)
 def pct_off(g: Ctx) -> Draft:
-    p, t = g.person(), g.thing(GOODS)
-    rate = _rate(g, 5, 75)
-    price = _base_for(g, rate, max(4, t.lo * 2), t.hi * 3)
-    d = _basic(g, "percent_off", "price", price, rate)
-    d.slots = {**who(p), "item": t.singular, "price": g.money(price), "rate": _pct(g, rate)}
-    return d
+    return _price_change(g, "percent_off", 5, 75)
 
 
 @pattern("pct_increase", PCT, PCT, [
@@ -86,12 +90,7 @@ def pct_off(g: Ctx) -> Draft:
     "does it sell for now?",
 ], "a price after a percent increase", decimals=True)
 def pct_increase(g: Ctx) -> Draft:
-    p, t = g.person(), g.thing(GOODS)
-    rate = _rate(g, 5, 50)
-    price = _base_for(g, rate, max(4, t.lo * 2), t.hi * 3)
-    d = _basic(g, "percent_increase", "price", price, rate)
-    d.slots = {**who(p), "item": t.singular, "price": g.money(price), "rate": _pct(g, rate)}
-    return d
+    return _price_change(g, "percent_increase", 5, 50)
 
 
 @pattern("pct_remaining", PCT, PCT, [
@@ -132,12 +131,7 @@ def pct_tip_total(g: Ctx) -> Draft:
     "save on one {item}?",
 ], "the size of a percent discount", decimals=True)
 def pct_discount_amount(g: Ctx) -> Draft:
-    p, t = g.person(), g.thing(GOODS)
-    rate = _rate(g, 5, 75)
-    price = _base_for(g, rate, max(4, t.lo * 2), t.hi * 3)
-    d = _basic(g, "percent_of", "price", price, rate)
-    d.slots = {**who(p), "item": t.singular, "price": g.money(price), "rate": _pct(g, rate)}
-    return d
+    return _price_change(g, "percent_of", 5, 75)
 
 
 @pattern("pct_what_percent", PCT, PCT, [
@@ -196,9 +190,7 @@ def pct_commission(g: Ctx) -> Draft:
     rate = Fraction(g.pick([2, 4, 5, 8, 10, 12, 15, 20]))
     sales = _base_for(g, rate, 200, 5000)
     tr = g.trace("percentage")
-    tr.init("base", base)
-    tr.init("rate", rate)
-    tr.init("sales", sales)
+    inits(tr, ("base", base), ("rate", rate), ("sales", sales))
     step = tr.percent("percent_of", "sales", "rate")
     tr.finish("add", ["base", step])
     return Draft(tr, {**who(p), "base": g.money(base), "rate": _pct(g, rate), "sales": g.money(sales)})

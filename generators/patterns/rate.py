@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..builder import TraceBuilder
 from ..context import Ctx, Draft
 from ..lexicon import DISTANCE_UNITS, JOBS, MACHINES, TRAVELLERS
 from ..registry import pattern
 from ._common import need, who
+from ._shapes import chain, inits
 
 RATE = "rate_equation"
+
+
+def _over_units(g: Ctx, rate: tuple[str, int], span: tuple[str, int], per_unit: int) -> TraceBuilder:
+    """A rate per small unit over a span of large units: rate * per_unit * span, with the
+    per_unit conversion (7 days a week, 60 minutes an hour, ...) left implicit in the question."""
+    tr = g.trace("rate_equation")
+    inits(tr, rate, span)
+    chain(tr, rate[0], ("mul", per_unit), ("mul", span[0]))
+    return tr
 
 
 @pattern("rate_total", RATE, RATE, [
@@ -22,8 +33,7 @@ def rate_total(g: Ctx) -> Draft:
     machine, product = g.pick(MACHINES)
     r, h = g.big(5, 120), g.int(2, 12)
     tr = g.trace("rate_equation")
-    tr.init("rate", r)
-    tr.finish("mul", ["rate", tr.init("hours", h)])
+    chain(tr, ("rate", r), ("mul", ("hours", h)))
     return Draft(tr, {"machine": machine, "product": product, "r": g.n(r), "h": g.n(h)})
 
 
@@ -42,8 +52,7 @@ def rate_distance(g: Ctx) -> Draft:
         h = h + Fraction(g.pick([1, 1, 3]), 4) if s % 4 == 0 else h + Fraction(1, 2)
     need(not g.exact or (s * h).denominator == 1, "distance must be whole")
     tr = g.trace("rate_equation")
-    tr.init("speed", s)
-    tr.finish("mul", ["speed", tr.init("hours", h)])
+    chain(tr, ("speed", s), ("mul", ("hours", h)))
     return Draft(tr, {**who(p), "vehicle": vehicle, "verb": verb, "unit": unit, "s": g.n(s), "h": g.dec(h)})
 
 
@@ -60,8 +69,7 @@ def rate_time(g: Ctx) -> Draft:
     s, h = g.int(10, 80), g.int(2, 12)
     d = s * h
     tr = g.trace("rate_equation")
-    tr.init("distance", d)
-    tr.finish("div", ["distance", tr.init("speed", s)])
+    chain(tr, ("distance", d), ("div", ("speed", s)))
     return Draft(tr, {**who(p), "vehicle": vehicle, "verb": verb, "unit": unit, "unit_one": unit[:-1],
                       "d": g.dec(d), "s": g.n(s)})
 
@@ -97,9 +105,7 @@ def rate_combined(g: Ctx) -> Draft:
     p, q = g.people(2)
     r1, r2, t = g.big(3, 60), g.big(3, 60), g.int(2, 30)
     tr = g.trace("rate_equation")
-    tr.init("rate1", r1)
-    both = tr.compute("add", ["rate1", tr.init("rate2", r2)])
-    tr.finish("mul", [both, tr.init("minutes", t)])
+    chain(tr, ("rate1", r1), ("add", ("rate2", r2)), ("mul", ("minutes", t)))
     return Draft(tr, {**who(p), "friend": q.name, "r1": g.n(r1), "r2": g.n(r2), "t": g.n(t)})
 
 
@@ -111,11 +117,7 @@ def rate_combined(g: Ctx) -> Draft:
 def rate_weeks(g: Ctx) -> Draft:
     p = g.person()
     r, w = g.big(2, 60), g.int(2, 8)
-    tr = g.trace("rate_equation")
-    tr.init("per_day", r)
-    tr.init("weeks", w)
-    step = tr.compute("mul", ["per_day", 7])
-    tr.finish("mul", [step, "weeks"])
+    tr = _over_units(g, ("per_day", r), ("weeks", w), 7)
     return Draft(tr, {**who(p), "r": g.n(r), "w": g.n(w)})
 
 
@@ -127,11 +129,7 @@ def rate_weeks(g: Ctx) -> Draft:
 def rate_minutes_hours(g: Ctx) -> Draft:
     p = g.person()
     r, h = g.big(3, 90), g.int(2, 8)
-    tr = g.trace("rate_equation")
-    tr.init("per_minute", r)
-    tr.init("hours", h)
-    step = tr.compute("mul", ["per_minute", 60])
-    tr.finish("mul", [step, "hours"])
+    tr = _over_units(g, ("per_minute", r), ("hours", h), 60)
     return Draft(tr, {**who(p), "r": g.n(r), "h": g.n(h)})
 
 
@@ -147,9 +145,7 @@ def rate_work_left(g: Ctx) -> Draft:
     r, d = g.big(3, 40), g.int(2, 10)
     total = r * d + g.big(5, 200)
     tr = g.trace("rate_equation")
-    tr.init("total", total)
-    tr.init("rate", r)
-    tr.init("time", d)
+    inits(tr, ("total", total), ("rate", r), ("time", d))
     done = tr.compute("mul", ["rate", "time"])
     tr.finish("sub", ["total", done])
     return Draft(tr, {**who(p), "total": g.dec(total), "r": g.n(r), "d": g.n(d)})
@@ -169,9 +165,7 @@ def rate_fill_time(g: Ctx) -> Draft:
     have = g.big(5, 300)
     cap = have + r * t
     tr = g.trace("rate_equation")
-    tr.init("capacity", cap)
-    missing = tr.compute("sub", ["capacity", tr.init("current", have)])
-    tr.finish("div", [missing, tr.init("rate", r)])
+    chain(tr, ("capacity", cap), ("sub", ("current", have)), ("div", ("rate", r)))
     return Draft(tr, {**who(p), "cap": g.dec(cap), "have": g.dec(have), "r": g.n(r)})
 
 
@@ -189,9 +183,7 @@ def rate_wage_days(g: Ctx) -> Draft:
     h, d = g.int(2, 8), g.int(2, 7)
     need(not g.exact or (wage * h).denominator == 1, "daily pay must be whole")
     tr = g.trace("rate_equation")
-    tr.init("wage", wage)
-    daily = tr.compute("mul", ["wage", tr.init("hours", h)])
-    tr.finish("mul", [daily, tr.init("days", d)])
+    chain(tr, ("wage", wage), ("mul", ("hours", h)), ("mul", ("days", d)))
     return Draft(tr, {**who(p), "wage": g.money(wage), "job": g.pick(JOBS), "h": g.n(h), "d": g.n(d)})
 
 
@@ -203,11 +195,7 @@ def rate_wage_days(g: Ctx) -> Draft:
 def rate_months_years(g: Ctx) -> Draft:
     p = g.person()
     r, y = g.big(10, 90), g.int(2, 6)
-    tr = g.trace("rate_equation")
-    tr.init("per_month", r)
-    tr.init("years", y)
-    step = tr.compute("mul", ["per_month", 12])
-    tr.finish("mul", [step, "years"])
+    tr = _over_units(g, ("per_month", r), ("years", y), 12)
     return Draft(tr, {**who(p), "r": g.money(r), "y": g.n(y)})
 
 
@@ -218,9 +206,5 @@ def rate_months_years(g: Ctx) -> Draft:
 ], "an hourly rate over whole days (24 hours a day is implicit)", gaps=("constants",))
 def rate_hours_days(g: Ctx) -> Draft:
     r, d = g.big(3, 80), g.int(2, 7)
-    tr = g.trace("rate_equation")
-    tr.init("per_hour", r)
-    tr.init("days", d)
-    step = tr.compute("mul", ["per_hour", 24])
-    tr.finish("mul", [step, "days"])
+    tr = _over_units(g, ("per_hour", r), ("days", d), 24)
     return Draft(tr, {"r": g.n(r), "d": g.n(d)})
