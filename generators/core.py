@@ -7,7 +7,7 @@ import random
 from fractions import Fraction
 from typing import Any
 
-from solver import format_trace, grade
+from solver import execute, format_trace, grade
 
 from .builder import Composition, Reject
 from .config import GeneratorConfig
@@ -108,6 +108,11 @@ def _check_answer(draft: Draft, cfg: GeneratorConfig) -> None:
         raise Reject("answer is not whole")
     if not is_terminating(ans) or decimal_places(ans) > 2:
         raise Reject("answer needs more than two decimal places")
+    # Degenerate draws (gives 9, then loses 9) leave a given number as the answer: the solver's
+    # provenance rule refuses such traces, so draw other numbers.
+    run = execute(draft.trace.data())
+    if not run.ok:
+        raise Reject(f"degenerate draw: {run.error}")
 
 
 def _distractor_count(cfg: GeneratorConfig, rng: random.Random) -> int:

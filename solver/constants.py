@@ -1,9 +1,11 @@
-"""Numbers a trace may use without finding them in the question (unit conversions and the like).
+"""Numbers a trace may use without finding them in the question: conversion factors and counts.
 
-Two tables. ``CONSTANTS`` holds facts every problem may lean on. ``UNIT_CONSTANTS`` holds unit
-facts that count only when the question names the unit: "5 cents a nickel" is grounded in a
-question about nickels, not in one about apples. Keeping the second table conditional keeps the
-grounding rule tight while covering the implicit knowledge real GSM8K solutions use.
+Every constant needs a cue. ``CONSTANTS`` are the common factors, each with the words that must
+appear in the question before it counts as grounded (60 needs minutes, hours or seconds; 7 needs
+a week or a day). 1 and 2 are the counting numbers (oneself, a pair, halving) and need no cue.
+``UNIT_CONSTANTS`` are rarer unit facts, grounded only when the question names the unit: "5 cents
+a nickel" is grounded in a question about nickels, not in one about apples. Without cues a
+constant table makes every number reachable (``add [30, 60]`` in a question with no hours in it).
 """
 
 from __future__ import annotations
@@ -27,6 +29,24 @@ CONSTANTS: dict[Fraction, str] = {
 
 CONSTANT_VALUES: frozenset[Fraction] = frozenset(CONSTANTS)
 
+# The words that let each constant in; None: always allowed. Matched as whole words, any case
+# (a digit may run into a unit: "250ml").
+CONSTANT_CUES: dict[Fraction, str | None] = {
+    Fraction(1): None,
+    Fraction(2): None,
+    Fraction(7): r"weeks?|weekly|fortnights?|days?|daily|monday|tuesday|wednesday|thursday|friday|saturday|sunday",
+    Fraction(12): r"dozens?|months?|monthly|years?|yearly|annual(?:ly)?|inch(?:es)?|foot|feet|ft",
+    Fraction(24): r"days?|daily|hours?|hourly|overnight",
+    Fraction(52): r"weeks?|weekly|years?|yearly|annual(?:ly)?",
+    Fraction(60): r"minutes?|mins?|hours?|hourly|hrs?|seconds?|secs?|mph",
+    Fraction(100): r"percent(?:age)?s?|per cent|%|cents?|penn(?:y|ies)|centimet(?:er|re)s?|cm|met(?:er|re)s?|"
+                   r"dollars?|\$|hundreds?|centur(?:y|ies)",
+    Fraction(365): r"years?|yearly|annual(?:ly)?|days?",
+    Fraction(1000): r"grams?|kilograms?|kgs?|kilomet(?:er|re)s?|km|met(?:er|re)s?|millilit(?:er|re)s?|ml|"
+                    r"lit(?:er|re)s?|thousand(?:th)?s?|milligrams?|mg",
+}
+assert set(CONSTANT_CUES) == CONSTANT_VALUES
+
 # (word pattern, values, meaning): the values ground a trace only when the question matches.
 UNIT_CONSTANTS: tuple[tuple[str, tuple[Fraction, ...], str], ...] = (
     (r"months?", (Fraction(30), Fraction(4)), "days per month, weeks per month"),
@@ -46,7 +66,13 @@ UNIT_CONSTANTS: tuple[tuple[str, tuple[Fraction, ...], str], ...] = (
     (r"squares?|rectangles?", (Fraction(4),), "sides of a square or rectangle"),
 )
 
-_UNIT_PATTERNS = tuple((re.compile(rf"\b(?:{p})\b", re.IGNORECASE), v) for p, v, _ in UNIT_CONSTANTS)
+
+def _word(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z])", re.IGNORECASE)
+
+
+_UNIT_PATTERNS = tuple((_word(p), v) for p, v, _ in UNIT_CONSTANTS)
+_CUE_PATTERNS = tuple((v, None if cue is None else _word(cue)) for v, cue in CONSTANT_CUES.items())
 
 
 @lru_cache(maxsize=4096)
@@ -57,3 +83,11 @@ def unit_constants(question: str) -> frozenset[Fraction]:
         if pattern.search(question):
             found.update(values)
     return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def question_constants(question: str) -> frozenset[Fraction]:
+    """The constants this question may use: ``CONSTANTS`` whose cue it names, 1 and 2, and the
+    ``UNIT_CONSTANTS`` whose unit it names."""
+    cued = {v for v, cue in _CUE_PATTERNS if cue is None or cue.search(question)}
+    return frozenset(cued) | unit_constants(question)

@@ -1,4 +1,9 @@
-"""Run a trace exactly: single assignment, grounding, anti-short-circuit, limits.
+"""Run a trace exactly: single assignment, grounding, provenance, limits.
+
+Every value carries its provenance (``solver.provenance``): the queried value must not merely pass
+a given number along, and the answer must depend on the question. Constants need their cue in the
+question, may not be negative, add/sub/min/max need an operand from the question, and each
+constant is used at most ``MAX_CONSTANT_USES`` times.
 
 Nothing here raises for a bad trace: every problem becomes ``Execution.error`` with the failing
 step and sub-trace.
@@ -8,10 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
+from . import provenance as prov
+from .constants import CONSTANT_VALUES, CONSTANTS, question_constants
+from .limits import MAX_CONSTANT_USES
 from .numbers import Number, format_number
 from .ops import check, compute, percent
-from .quantities import _extract, grounded_values
+from .quantities import _extract, question_grounds
 from .schema import Operand, Step, SubTrace, Trace, TraceError, build_trace, where
 
 
@@ -28,38 +37,83 @@ class Execution:
         return self.error is None
 
 
-class _Context:
-    """What a sub-trace can see: grounding set, question quantities, earlier results."""
+class _Value(NamedTuple):
+    """A value in a trace: exact number, provenance signature, and the table constant it is
+    (None unless the value is a constant literal passed along unchanged)."""
 
-    __slots__ = ("grounded", "quantities", "results", "index", "composed")
+    number: Number
+    sig: prov.Sig
+    constant: Fraction | None = None
+
+
+_COUNTING_OPS = frozenset({"add", "sub", "min", "max"})
+
+
+class _Context:
+    """What a sub-trace can see: grounding, question quantities, earlier results, provenance."""
+
+    __slots__ = ("question", "grounds", "constants", "quantities", "results", "index", "composed", "given",
+                 "constant_uses")
 
     def __init__(self, question: str | None, composed: bool) -> None:
-        self.grounded = grounded_values(question) if question is not None else None
+        self.question = question
+        self.grounds = question_grounds(question) if question is not None else None
+        self.constants = question_constants(question) if question is not None else frozenset()
         self.quantities = _extract(question) if question is not None else None
-        self.results: list[Number] = []
+        self.results: list[_Value] = []
         self.index = 0
         self.composed = composed
+        self.given: set[prov.Sig] = set()  # signatures of given numbers and earlier results
+        self.constant_uses: dict[Fraction, int] = {}
 
-    def literal(self, value: Number, what: str) -> Number:
-        grounded = self.grounded
-        if grounded is not None and value not in grounded and -value not in grounded:
+    def given_value(self, value: Number) -> _Value:
+        """A number of the question (or any literal, when grading without a question)."""
+        magnitude = abs(value)
+        sig = prov.quantity(self.question, magnitude)
+        self.given.add(sig)
+        return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig)
+
+    def literal(self, value: Number, what: str) -> _Value:
+        grounds = self.grounds
+        if grounds is None or value in grounds or -value in grounds:
+            return self.given_value(value)
+        if value in self.constants:
+            return _Value(check(value), prov.constant(value), Fraction(value))
+        if value in CONSTANT_VALUES or -value in CONSTANT_VALUES:
+            meaning = CONSTANTS[abs(Fraction(value))]
             raise TraceError(
-                f"{what} {format_number(Fraction(value))} does not appear in the question and is not a "
-                "known constant; use only numbers from the question (or ref: N)"
+                f"{what} {format_number(Fraction(value))} is not in the question; as a constant ({meaning}) "
+                "it needs the question to name its unit, and it is never negative"
             )
-        return check(value)
+        raise TraceError(
+            f"{what} {format_number(Fraction(value))} does not appear in the question and is not a "
+            "known constant; use only numbers from the question (or ref: N)"
+        )
+
+    def use(self, value: _Value) -> None:
+        """Count a use of a table constant: a handful per trace converts units; more spells numbers."""
+        if value.constant is None:
+            return
+        uses = self.constant_uses[value.constant] = self.constant_uses.get(value.constant, 0) + 1
+        if uses > MAX_CONSTANT_USES:
+            raise TraceError(
+                f"the constant {format_number(value.constant)} is used more than {MAX_CONSTANT_USES} times; "
+                "constants convert units, they do not build numbers"
+            )
 
 
-def _fetch(env: dict[str, Number], computed: dict[str, bool], ctx: _Context, operand: Operand,
-           what: str) -> tuple[Number, bool]:
+def _fetch(env: dict[str, _Value], ctx: _Context, operand: Operand, what: str) -> _Value:
     if type(operand) is str:
         if operand not in env:
             raise TraceError(f"{what} {operand!r} is not defined")
-        return env[operand], computed[operand]
-    return ctx.literal(operand, what), False
+        value = env[operand]
+    else:
+        value = ctx.literal(operand, what)
+    ctx.use(value)
+    return value
 
 
-def _source(step: Step, ctx: _Context) -> Number:
+def _source(step: Step, ctx: _Context) -> _Value:
     source = step.source or ""
     if not ctx.composed:
         raise TraceError(f"source {source} only works in a composed trace (a list of sub-traces)")
@@ -73,7 +127,7 @@ def _source(step: Step, ctx: _Context) -> Number:
     return ctx.results[n - 1]
 
 
-def _init(step: Step, ctx: _Context) -> Number:
+def _init(step: Step, ctx: _Context) -> _Value:
     if step.value is not None:
         return ctx.literal(step.value, "value")
     if step.ref is not None:
@@ -81,89 +135,133 @@ def _init(step: Step, ctx: _Context) -> Number:
             raise TraceError("ref needs the question (grade or execute with question=...)")
         if step.ref > len(ctx.quantities):
             raise TraceError(f"ref {step.ref}, but the question has only {len(ctx.quantities)} quantities")
-        return check(ctx.quantities[step.ref - 1].value)
+        return ctx.given_value(ctx.quantities[step.ref - 1].value)
     return _source(step, ctx)
 
 
-def _define(env: dict[str, Number], name: str) -> None:
+def _define(env: dict[str, _Value], name: str) -> None:
     if name in env:
         raise TraceError(f"variable {name!r} is already defined; variables are single-assignment")
 
 
-def _entity(step: Step, env: dict[str, Number], computed: dict[str, bool], ctx: _Context) -> None:
-    amount, amount_computed = _fetch(env, computed, ctx, step.amount, "amount")  # type: ignore[arg-type]
-    if amount < 0:
-        raise TraceError(f"amount must not be negative, got {format_number(Fraction(amount))}")
+def _compute(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
+    cop = step.compute_op or ""
+    args = [_fetch(env, ctx, a, "arg") for a in step.args]
+    if cop in _COUNTING_OPS and ctx.grounds is not None and not any(prov.depends_on_question(a.sig) for a in args):
+        raise TraceError(f"{cop} of constants alone: at least one operand must come from the question")
+    result, through = compute(cop, [a.number for a in args])
+    sigs = [a.sig for a in args]
+    if through is not None:  # add [x, 0], mul [x, 2, 1/2], min/max, floor of a whole number, ...
+        sig = sigs[through]
+    elif cop == "add":
+        sig = prov.add(sigs)
+    elif cop == "mul":
+        sig = prov.mul(sigs)
+    elif cop == "sub":
+        sig = prov.sub(*sigs)
+    elif cop == "div":
+        sig = prov.div(*sigs)
+    elif cop == "pow" and not prov.depends_on_question(sigs[1]):
+        sig = prov.power(sigs[0], args[1].number)  # type: ignore[arg-type]  # a whole number: checked by pow
+    else:
+        sig = prov.opaque(cop, *sigs)
+    return _Value(check(result), sig)
+
+
+_HUNDREDTH = Fraction(1, 100)
+
+
+def _percent(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
+    base = _fetch(env, ctx, step.base, "base")  # type: ignore[arg-type]
+    rate = _fetch(env, ctx, step.rate, "rate")  # type: ignore[arg-type]
+    result, through = percent(step.op, base.number, rate.number)
+    if through is not None:  # rate 100 (or base 100) of percent_of, rate 0 of the others
+        return _Value(check(result), (base, rate)[through].sig)
+    share = rate.sig
+    if step.op == "percent_off":
+        share = prov.sub(prov.constant(100), rate.sig)
+    elif step.op == "percent_increase":
+        share = prov.add([prov.constant(100), rate.sig])
+    return _Value(check(result), prov.scale(prov.mul([base.sig, share]), _HUNDREDTH))
+
+
+def _entity(step: Step, env: dict[str, _Value], ctx: _Context) -> None:
+    amount = _fetch(env, ctx, step.amount, "amount")  # type: ignore[arg-type]
+    if amount.number < 0:
+        raise TraceError(f"amount must not be negative, got {format_number(Fraction(amount.number))}")
     if step.op == "transfer":
         giver, taker = step.giver or "", step.taker or ""
         if giver == taker:
             raise TraceError(f"transfer from {giver!r} to itself")
         if giver not in env:
             raise TraceError(f"transfer from {giver!r}, which is not defined")
-        left = check(env[giver] - amount)
-        if left < 0:
-            raise TraceError(f"{giver!r} has {format_number(Fraction(env[giver]))}, cannot give {format_number(Fraction(amount))}")
-        env[giver] = left
-        computed[giver] = computed[giver] or amount != 0
-        _receive(env, computed, taker, amount, amount_computed)
+        env[giver] = _take(env[giver], amount, giver, "give")
+        _receive(env, taker, amount)
     elif step.op == "consume":
         name = step.var or ""
         if name not in env:
             raise TraceError(f"consume from {name!r}, which is not defined")
-        left = check(env[name] - amount)
-        if left < 0:
-            raise TraceError(f"{name!r} has {format_number(Fraction(env[name]))}, cannot consume {format_number(Fraction(amount))}")
-        env[name] = left
-        computed[name] = computed[name] or amount != 0
+        env[name] = _take(env[name], amount, name, "consume")
     else:
-        _receive(env, computed, step.var or "", amount, amount_computed)
+        _receive(env, step.var or "", amount)
 
 
-def _receive(env: dict[str, Number], computed: dict[str, bool], name: str, amount: Number, amount_computed: bool) -> None:
-    """An entity gains `amount`; a new entity starts from 0, so it just holds the amount."""
-    if name in env:
-        env[name] = check(env[name] + amount)
-        computed[name] = computed[name] or amount != 0
-    else:
-        env[name] = amount
-        computed[name] = amount_computed
+def _take(holder: _Value, amount: _Value, name: str, verb: str) -> _Value:
+    left = check(holder.number - amount.number)
+    if left < 0:
+        raise TraceError(f"{name!r} has {format_number(Fraction(holder.number))}, cannot {verb} "
+                         f"{format_number(Fraction(amount.number))}")
+    return holder if amount.number == 0 else _Value(left, prov.sub(holder.sig, amount.sig))
 
 
-def _run_subtrace(sub: SubTrace, ctx: _Context) -> Number:
-    env: dict[str, Number] = {}
-    computed: dict[str, bool] = {}
+def _receive(env: dict[str, _Value], name: str, amount: _Value) -> None:
+    """An entity gains `amount`. A new entity, or one that holds 0, just holds the amount."""
+    held = env.get(name)
+    if held is None or held.number == 0:
+        env[name] = _Value(amount.number, amount.sig, amount.constant)
+    elif amount.number != 0:
+        env[name] = _Value(check(held.number + amount.number), prov.add([held.sig, amount.sig]))
+
+
+def _query(env: dict[str, _Value], ctx: _Context, name: str, last: bool) -> _Value:
+    if name not in env:
+        raise TraceError(f"{name!r} is not defined")
+    value = env[name]
+    if value.sig in ctx.given:
+        raise TraceError(
+            f"{name!r} is not computed: it holds a number given in the problem (or passes one along "
+            "through steps that cancel out, like add x 0, mul x 1, or add 7 then sub 7); the answer "
+            "must come from computation"
+        )
+    if last and not prov.depends_on_question(value.sig):
+        raise TraceError(
+            f"{name!r} does not depend on any quantity of the question: it is built from constants alone "
+            "(or the question's numbers cancel out); the answer must be computed from the question"
+        )
+    return value
+
+
+def _run_subtrace(sub: SubTrace, ctx: _Context, last: bool) -> _Value:
+    env: dict[str, _Value] = {}
     for i, step in enumerate(sub.steps):
         try:
             op = step.op
             if op == "init":
                 _define(env, step.var)  # type: ignore[arg-type]
-                env[step.var] = _init(step, ctx)  # type: ignore[index]
-                computed[step.var] = False  # type: ignore[index]
+                value = _init(step, ctx)
+                if step.source is not None:
+                    ctx.given.add(value.sig)
+                env[step.var] = value  # type: ignore[index]
             elif op == "compute":
                 _define(env, step.var)  # type: ignore[arg-type]
-                fetched = [_fetch(env, computed, ctx, a, "arg") for a in step.args]
-                result, through = compute(step.compute_op or "", [v for v, _ in fetched])
-                env[step.var] = check(result)  # type: ignore[index]
-                computed[step.var] = True if through is None else fetched[through][1]  # type: ignore[index]
+                env[step.var] = _compute(step, env, ctx)  # type: ignore[index]
             elif op == "query":
-                name = step.var or ""
-                if name not in env:
-                    raise TraceError(f"{name!r} is not defined")
-                if not computed[name]:
-                    raise TraceError(
-                        f"{name!r} is not computed: it holds a number given in the problem (or passes one "
-                        "along through identity steps like add x 0 or mul x 1); the answer must come from computation"
-                    )
-                return env[name]
+                return _query(env, ctx, step.var or "", last)
             elif op.startswith("percent_"):
                 _define(env, step.var)  # type: ignore[arg-type]
-                base = _fetch(env, computed, ctx, step.base, "base")  # type: ignore[arg-type]
-                rate = _fetch(env, computed, ctx, step.rate, "rate")  # type: ignore[arg-type]
-                result, through = percent(op, base[0], rate[0])
-                env[step.var] = check(result)  # type: ignore[index]
-                computed[step.var] = True if through is None else (base, rate)[through][1]  # type: ignore[index]
+                env[step.var] = _percent(step, env, ctx)  # type: ignore[index]
             else:
-                _entity(step, env, computed, ctx)
+                _entity(step, env, ctx)
         except TraceError as err:
             raise _Located(i, str(err), op) from None
     raise _Located(None, "trace has no query step")
@@ -190,13 +288,14 @@ def execute(trace: Trace | dict | list | str, question: str | None = None) -> Ex
     if trace.error is not None:
         return Execution(None, trace.error, trace.step, trace.subtrace)
     ctx = _Context(question, trace.composed)
+    last = len(trace.subtraces) - 1
     for k, sub in enumerate(trace.subtraces):
         ctx.index = k
         try:
-            ctx.results.append(_run_subtrace(sub, ctx))
+            ctx.results.append(_run_subtrace(sub, ctx, k == last))
         except _Located as err:
             sub_index = k if trace.composed else None
             return Execution(None, where(err.step, sub_index, err.op) + str(err), err.step, sub_index,
-                             tuple(Fraction(r) for r in ctx.results))
-    results = tuple(Fraction(r) for r in ctx.results)
+                             tuple(Fraction(r.number) for r in ctx.results))
+    results = tuple(Fraction(r.number) for r in ctx.results)
     return Execution(results[-1], results=results)

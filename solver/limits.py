@@ -20,3 +20,4 @@ MAX_ABS = 10**18  # |value| of any number the trace introduces or computes
 MAX_DENOMINATOR = 10**12  # denominators beyond this mean the trace is not doing school maths
 MAX_EXPONENT = 64  # |exponent| of pow
 MAX_QUESTION_CHARS = 20_000  # longer questions are only scanned up to this length
+MAX_CONSTANT_USES = 4  # uses of one table constant (7, 60, ...) in one trace: conversions, not spelling numbers

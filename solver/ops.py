@@ -1,8 +1,9 @@
 """Exact arithmetic for compute and percent steps, with limits and identity detection.
 
 Each function returns ``(result, passthrough)``. ``passthrough`` is the index of the operand the
-result merely passes along (``add [x, 0]``, ``mul [x, 1]``, ``floor`` of an integer, ...), or None
-when the step really computed something. The executor uses it for the anti-short-circuit rule.
+result merely passes along, judged by the combined effect of the other operands (``add [x, 0]``,
+``add [x, 1, -1]``, ``mul [x, 2, 1/2]``, ``floor`` of an integer, ...), or None when the step
+really computed something. The executor lets such a result keep that operand's provenance.
 """
 
 from __future__ import annotations
@@ -44,12 +45,23 @@ def _is_int(value: Number) -> bool:
     return type(value) is int
 
 
-def _single_other(values: list[Number], neutral: Number) -> int | None:
-    """Index of the one operand that is not `neutral` (or 0 when all are); None if several."""
-    others = [i for i, v in enumerate(values) if v != neutral]
-    if len(others) > 1:
-        return None
-    return others[0] if others else 0
+def _summand_passed(values: list[Number]) -> int | None:
+    """Index of an operand the sum merely passes along: the others sum to 0 (``add [x, 1, -1]``)."""
+    total = sum(values)
+    return next((i for i, v in enumerate(values) if v == total), None)
+
+
+def _factor_passed(values: list[Number]) -> int | None:
+    """Index of an operand the product merely passes along: the others multiply to 1
+    (``mul [x, 2, 1/2]``)."""
+    product = math.prod(values)
+    zeros = [i for i, v in enumerate(values) if v == 0]
+    if not zeros:
+        return next((i for i, v in enumerate(values) if v == product), None)
+    if len(zeros) == 1:  # 0 passes along only when the others multiply to 1
+        i = zeros[0]
+        return i if math.prod(values[:i] + values[i + 1:]) == 1 else None
+    return None
 
 
 def _div(a: Number, b: Number) -> Number:
@@ -85,9 +97,9 @@ def _pow(base: Number, exp: Number) -> Number:
 def compute(cop: str, values: list[Number]) -> Result:
     """Apply compute op `cop` to operand values (arity already checked by the schema)."""
     if cop == "add":
-        return sum(values), _single_other(values, 0)
+        return sum(values), _summand_passed(values)
     if cop == "mul":
-        return math.prod(values), _single_other(values, 1)
+        return math.prod(values), _factor_passed(values)
     if cop in ("min", "max"):
         # The result is one of the operands: it passes that operand along (so `max [x, 2]` cannot
         # turn a given number into a computed one).

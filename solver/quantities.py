@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-from .constants import CONSTANT_VALUES, unit_constants
+from .constants import question_constants
 from .limits import MAX_QUESTION_CHARS
 from .number_words import Span, word_spans
 from .numbers import Number, normalize
@@ -106,10 +106,15 @@ def extract_quantities(question: str) -> list[Quantity]:
 
 
 @lru_cache(maxsize=4096)
-def grounded_values(question: str) -> frozenset[Fraction]:
-    """All values a trace may introduce for this question: the quantities' grounds, CONSTANTS and
-    the UNIT_CONSTANTS whose unit the question names."""
-    values: set[Fraction] = set(CONSTANT_VALUES) | unit_constants(question)
+def question_grounds(question: str) -> frozenset[Fraction]:
+    """The values the question's own quantities ground (no constants)."""
+    values: set[Fraction] = set()
     for q in _extract(question):
         values |= q.grounds
     return frozenset(values)
+
+
+def grounded_values(question: str) -> frozenset[Fraction]:
+    """All values a trace may introduce for this question: the quantities' grounds and the
+    constants whose cue the question names (``solver.constants.question_constants``)."""
+    return question_grounds(question) | question_constants(question)

@@ -62,9 +62,9 @@ def test_exact_fractions_never_floats():
                    "{op: compute, compute_op: add, args: [x, y], var: r}", "{op: query, var: r}")
     assert result == F(3, 10)
     third = value("arithmetic", "{op: init, var: x, value: 1}", "{op: init, var: y, value: 3}",
-                  "{op: compute, compute_op: div, args: [x, y], var: t}",
-                  "{op: compute, compute_op: mul, args: [t, y], var: r}", "{op: query, var: r}")
-    assert third == 1
+                  "{op: init, var: z, value: 6}", "{op: compute, compute_op: div, args: [x, y], var: t}",
+                  "{op: compute, compute_op: mul, args: [t, z], var: r}", "{op: query, var: r}")
+    assert third == 2
 
 
 @pytest.mark.parametrize(

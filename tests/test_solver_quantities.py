@@ -76,11 +76,14 @@ def test_dates_and_lists_split_cleanly():
         F(3), F(2021), F(1), F(2), F(3)]
 
 
-def test_grounded_values_include_constants():
+def test_grounded_values_include_only_cued_constants():
     values = grounded_values("Sam has 5 apples.")
     assert F(5) in values
-    assert set(CONSTANTS) <= values
-    assert F(6) not in values
+    assert values == {F(5), F(1), F(2)}  # 1 and 2 count; every other constant needs its cue
+    timed = grounded_values("Sam walks 5 miles an hour for 3 days.")
+    assert {F(5), F(3), F(60), F(24), F(7), F(365)} <= timed
+    assert F(1000) not in timed and F(12) not in timed
+    assert F(1000) in grounded_values("The bottle holds 250ml.")  # a unit run into its digits
 
 
 def test_constants_table():

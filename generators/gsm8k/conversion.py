@@ -62,14 +62,11 @@ def _solver() -> Any:
 
 
 def question_constants(question: str) -> frozenset[Fraction]:
-    """Values this question may use without stating them: `solver.CONSTANTS` plus the
-    `solver.UNIT_CONSTANTS` whose unit the question names (30 days a month only with months)."""
-    solver = _solver()
-    values = set(solver.CONSTANTS)
-    for pattern, unit_values, _meaning in getattr(solver, "UNIT_CONSTANTS", ()):
-        if re.search(rf"\b(?:{pattern})\b", question, re.IGNORECASE):
-            values.update(Fraction(v) for v in unit_values)
-    return frozenset(values)
+    """Values this question may use without stating them: the solver's constants whose cue or
+    unit the question names (``solver.constants.question_constants``)."""
+    from solver.constants import question_constants as cued
+
+    return cued(question)
 
 
 def _answer_node(binder: Binder, gold: Fraction) -> int | None:
