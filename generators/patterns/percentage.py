@@ -145,7 +145,6 @@ def pct_what_percent(g: Ctx) -> Draft:
     share = g.pick([Fraction(k, 20) for k in range(1, 20)])
     part = total * share
     need(part.denominator == 1, "part must be whole")
-    need(total != 100, "a part of 100 is already its own percent (the steps would cancel out)")
     tr = g.trace("percentage")
     tr.init("part", part)
     step = tr.compute("div", ["part", tr.init("total", total)])
