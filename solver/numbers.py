@@ -8,6 +8,7 @@ arithmetic. ``parse_number`` accepts what people and models write ("1,000", "$80
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -80,9 +81,10 @@ def parse_number(x: object) -> Fraction:
         raise ValueError(f"{x!r} is a boolean, not a number")
     if isinstance(x, Fraction):
         return x
-    if isinstance(x, int):
-        return Fraction(x)
-    if isinstance(x, float):
+    if isinstance(x, numbers.Integral):  # int, numpy.int64, ...
+        return Fraction(int(x))
+    if isinstance(x, numbers.Real) and not isinstance(x, numbers.Rational):  # float, numpy.float64, ...
+        x = float(x)
         if not math.isfinite(x):
             raise ValueError(f"{x!r} is not a finite number")
         return Fraction(repr(x))  # the decimal the float prints as, not its binary expansion

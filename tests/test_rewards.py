@@ -1,11 +1,19 @@
 """trace_env.rewards.trace_reward under the TRL 1.x reward-function contract."""
 
 import importlib
+import logging
 import types
+import warnings
+from fractions import Fraction
 
+import numpy as np
+import pandas as pd
 import pytest
 
+import trace_env.rewards as rewards_module
 from trace_env.rewards import completion_text, trace_reward
+
+solver_grade_module = importlib.import_module("solver.grade")  # the attribute solver.grade is the function
 
 QUESTION = "A shop sells 6 boxes with 7 cups in each box. How many cups does it sell?"
 GOOD = "\n".join([
@@ -52,21 +60,87 @@ def test_log_metric_reports_rates():
     trace_reward(["p"] * 4, [GOOD, GOOD, UNGROUNDED, "junk"], answer=["42", "1", "48", "42"],
                  question=[QUESTION] * 4, log_metric=lambda k, v: logged.__setitem__(k, v),
                  log_extra=lambda k, v: extra.__setitem__(k, v), trainer_state=object(), completion_ids=[[1]] * 4)
-    assert logged == {"trace/parse_rate": 0.75, "trace/valid_rate": 0.5, "trace/correct_rate": 0.25}
+    assert logged == {"trace/parse_rate": 0.75, "trace/valid_rate": 0.5, "trace/correct_rate": 0.25,
+                      "trace/grader_error_rate": 0.0}
     assert extra == {"trace_category": ["correct", "wrong_answer", "invalid", "unparseable"]}
 
 
-def test_never_raises():
+def test_model_text_fails_quietly_and_logging_faults_only_warn():
     def boom(*_args):
         raise RuntimeError("logger down")
 
     with pytest.warns(RuntimeWarning):
-        assert trace_reward(["p"], [GOOD]) == [0.7]  # no answer column: a warning, not a crash
-    with pytest.warns(RuntimeWarning):
         assert trace_reward(["p"], [GOOD], answer=["42"], log_metric=boom, log_extra=boom) == [1.0]
-    assert trace_reward(["p"] * 3, [None, 42, {"weird": 1}], answer=["1"]) == [0.0, 0.0, 0.0]
-    assert trace_reward([], [], answer=[]) == []
-    assert trace_reward(["p"], [GOOD], answer="42", question=7) == [1.0]
+    assert trace_reward(["p"] * 3, [None, 42, {"weird": 1}], answer=["1"] * 3, question=[QUESTION] * 3) == [0.0] * 3
+    assert trace_reward([], [], answer=[], question=[]) == []
+
+
+def test_missing_columns_warn_once_each(monkeypatch):
+    monkeypatch.setattr(rewards_module, "_warned", set())
+    with pytest.warns(RuntimeWarning, match="no 'answer' column"):
+        assert trace_reward(["p"], [GOOD], question=[QUESTION]) == [0.7]
+    with pytest.warns(RuntimeWarning, match="grounding is off"):
+        assert trace_reward(["p"], [UNGROUNDED], answer=["48"]) == [1.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the second time: silent
+        assert trace_reward(["p"], [UNGROUNDED], answer=["48"]) == [1.0]
+
+
+@pytest.mark.parametrize("column", [
+    np.array([QUESTION, QUESTION], dtype=object), np.array([QUESTION, QUESTION]), (QUESTION, QUESTION),
+    pd.Series([QUESTION, QUESTION]), QUESTION,
+])
+def test_question_column_types_keep_grounding_on(column):
+    # The ungrounded trace must be caught whatever container the question column arrives in.
+    assert trace_reward(["p", "p"], [UNGROUNDED, GOOD], answer=["48", "42"], question=column) == [0.5, 1.0]
+
+
+@pytest.mark.parametrize("answers", [
+    [np.int64(42)] * 2, np.array([42, 42]), np.array([42.0, 42.0]), [np.float64(42.0)] * 2, 42, np.int64(42),
+    pd.Series([42, 42]), ("42", "42"), [Fraction(42), 42.0],
+])
+def test_answer_column_types_reach_full_credit(answers):
+    assert trace_reward(["p", "p"], [GOOD, GOOD], answer=answers, question=[QUESTION] * 2) == [1.0, 1.0]
+
+
+def test_expert_column_types():
+    experts = pd.Series(["arithmetic", None], dtype=object)
+    assert trace_reward(["p", "p"], [GOOD, GOOD], answer=[42, 42], question=[QUESTION] * 2,
+                        expert=experts) == [1.0, 1.0]
+    assert trace_reward(["p", "p"], [GOOD, GOOD], answer=[42, 42], question=[QUESTION] * 2,
+                        expert=np.array(["comparison", "arithmetic"])) == [0.3, 1.0]
+    assert trace_reward(["p"], [GOOD], answer=[42], question=[QUESTION], expert=[float("nan")]) == [1.0]
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({"answer": ["42"], "question": [QUESTION] * 3}, "'answer' has 1 entries for 3"),
+    ({"answer": ["42"] * 3, "question": [QUESTION]}, "'question' has 1 entries for 3"),
+    ({"answer": ["42"] * 3, "question": [QUESTION, None, QUESTION]}, "question 1 is NoneType"),
+    ({"answer": ["42"] * 3, "question": 7}, "question 0 is int"),
+    ({"answer": ["42", "n/a", "42"], "question": [QUESTION] * 3}, "gold answer 1 is unusable"),
+    ({"answer": [None] * 3, "question": [QUESTION] * 3}, "gold answer 0 is unusable"),
+    ({"answer": ["42"] * 3, "question": [QUESTION] * 3, "expert": [1, 2, 3]}, "expert 0 is int"),
+    ({"answer": {"a": 1}, "question": [QUESTION] * 3}, "mapping"),
+])
+def test_unusable_columns_raise(kwargs, error):
+    with pytest.raises((ValueError, TypeError), match=error):
+        trace_reward(["p"] * 3, [GOOD] * 3, **kwargs)
+
+
+def test_grader_fault_is_none_and_logged_not_the_policys(monkeypatch, caplog):
+    real = solver_grade_module._grade
+
+    def faulty(text, *args):
+        if "boxes" in text:
+            raise KeyError("a grader bug")
+        return real(text, *args)
+
+    monkeypatch.setattr(solver_grade_module, "_grade", faulty)
+    with caplog.at_level(logging.ERROR):
+        rewards = trace_reward(["p", "p"], [GOOD, "expert: arithmetic\ntrace:\n- {op: query, var: x}"],
+                               answer=[42, 42], question=[QUESTION] * 2)
+    assert rewards == [None, 0.5]
+    assert "grader fault" in caplog.text and "KeyError" in caplog.text
 
 
 def test_resolves_like_trl_cli_dotted_path():

@@ -1,24 +1,36 @@
 """The GSMTrace reward as a TRL reward function.
 
-``trace_reward(prompts, completions, **kwargs) -> list[float]`` follows the TRL 1.x contract used
-by GRPOTrainer and RLOOTrainer: dataset columns arrive as keyword lists (one entry per
-completion), plus ``trainer_state``, ``log_metric`` and ``log_extra``. It reads the ``answer``
-column and the optional ``expert`` and ``question`` columns, accepts plain-text or chat-message
-completions, logs parse / valid / correct rates through ``log_metric`` when given, and never
-raises. Works as ``trl grpo --reward_funcs trace_env.rewards.trace_reward``.
+``trace_reward(prompts, completions, **kwargs) -> list[float | None]`` follows the TRL 1.x
+contract used by GRPOTrainer and RLOOTrainer: dataset columns arrive as keyword arguments (one
+entry per completion), plus ``trainer_state``, ``log_metric`` and ``log_extra``. It reads the
+``answer`` column and the optional ``expert`` and ``question`` columns, accepts plain-text or
+chat-message completions, and logs parse / valid / correct rates through ``log_metric`` when
+given. Works as ``trl grpo --reward_funcs trace_env.rewards.trace_reward``.
+
+Columns may be lists, tuples, numpy arrays or pandas Series; a scalar is broadcast to the batch.
+Only the model's text fails quietly (an unreadable completion scores 0.0). A column that cannot be
+used raises: a length that differs from the batch, a question that is not text (grading without
+it would turn grounding off), a gold answer that is not a number. A missing ``answer`` or
+``question`` column warns once. A fault of the grader itself gives that completion ``None``,
+which TRL treats as unscorable (no advantage), and is logged; it is never scored as the policy's.
 
 Depends only on ``solver`` and the standard library.
 """
 
 from __future__ import annotations
 
+import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from solver import Outcome, grade
+from solver import GRADER_ERROR, Outcome, grade
+from solver.numbers import parse_number
 
 __all__ = ["completion_text", "grade_completions", "trace_reward"]
+
+_log = logging.getLogger(__name__)
+_warned: set[str] = set()
 
 
 def completion_text(completion: Any) -> str:
@@ -42,44 +54,87 @@ def _content(message: dict) -> str:
     return ""
 
 
-def _column(kwargs: dict[str, Any], name: str, n: int) -> list[Any]:
+def _warn_once(key: str, message: str) -> None:
+    if key not in _warned:
+        _warned.add(key)
+        warnings.warn(message, RuntimeWarning, stacklevel=4)
+
+
+def _column(kwargs: dict[str, Any], name: str, n: int) -> list[Any] | None:
+    """The column as a list of n entries (a scalar is broadcast); None when it is absent."""
     values = kwargs.get(name)
-    if values is None or isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        return [values] * n if isinstance(values, str) else [None] * n
-    values = list(values)
-    return values + [None] * (n - len(values)) if len(values) < n else values[:n]
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable) or getattr(values, "ndim", 1) == 0:
+        return [values.item() if hasattr(values, "item") else values] * n
+    if isinstance(values, Mapping):
+        raise TypeError(f"trace_reward: column {name!r} is a mapping; pass one entry per completion")
+    values = values.tolist() if hasattr(values, "tolist") else list(values)
+    if len(values) != n:
+        raise ValueError(f"trace_reward: column {name!r} has {len(values)} entries for {n} completions")
+    return values
+
+
+def _questions(kwargs: dict[str, Any], n: int) -> list[str | None]:
+    questions = _column(kwargs, "question", n)
+    if questions is None:
+        _warn_once("question", "trace_reward: the dataset has no 'question' column, so grounding is off: "
+                               "traces may use any number")
+        return [None] * n
+    for i, question in enumerate(questions):
+        if not isinstance(question, str):
+            raise TypeError(f"trace_reward: question {i} is {type(question).__name__} {question!r:.40}, not text; "
+                            "grading without it would turn grounding off")
+    return questions
+
+
+def _answers(kwargs: dict[str, Any], n: int) -> list[Any]:
+    answers = _column(kwargs, "answer", n)
+    if answers is None:
+        _warn_once("answer", "trace_reward: the dataset has no 'answer' column; no completion can score above 0.7")
+        return [None] * n
+    for i, answer in enumerate(answers):
+        try:
+            parse_number(answer)
+        except ValueError as err:
+            raise ValueError(f"trace_reward: gold answer {i} is unusable: {err}") from None
+    return answers
+
+
+def _experts(kwargs: dict[str, Any], n: int) -> list[str | None]:
+    experts = _column(kwargs, "expert", n) or [None] * n
+    labels: list[str | None] = []
+    for i, expert in enumerate(experts):
+        if isinstance(expert, str) or expert is None:
+            labels.append(expert or None)
+        elif isinstance(expert, float) and expert != expert:  # pandas' missing value (NaN)
+            labels.append(None)
+        else:
+            raise TypeError(f"trace_reward: expert {i} is {type(expert).__name__} {expert!r:.40}, not a label")
+    return labels
 
 
 def grade_completions(completions: Sequence[Any], **kwargs: Any) -> list[Outcome]:
     """Grade a batch of completions against the ``answer`` / ``expert`` / ``question`` columns."""
     n = len(completions)
-    answers = _column(kwargs, "answer", n)
-    experts = _column(kwargs, "expert", n)
-    questions = _column(kwargs, "question", n)
-    if kwargs.get("answer") is None:
-        warnings.warn("trace_reward: the dataset has no 'answer' column; no completion can score above 0.7",
-                      RuntimeWarning, stacklevel=3)
-    outcomes = []
-    for completion, answer, expert, question in zip(completions, answers, experts, questions, strict=True):
-        label = expert if isinstance(expert, str) and expert else None
-        outcomes.append(grade(completion_text(completion), answer, label, question if isinstance(question, str) else None))
-    return outcomes
+    answers, experts, questions = _answers(kwargs, n), _experts(kwargs, n), _questions(kwargs, n)
+    return [grade(completion_text(c), a, e, q) for c, a, e, q in zip(completions, answers, experts, questions, strict=True)]
 
 
 def trace_reward(prompts: Sequence[Any] | None = None, completions: Sequence[Any] | None = None,
-                 **kwargs: Any) -> list[float]:
-    """TRL reward function: one reward in {0.0, 0.3, 0.5, 0.7, 1.0} per completion."""
-    completions = list(completions or [])
-    try:
-        outcomes = grade_completions(completions, **kwargs)
-    except Exception as err:  # never take a training run down; an all-zero batch is visible in the logs
-        warnings.warn(f"trace_reward failed: {type(err).__name__}: {err}", RuntimeWarning, stacklevel=2)
-        return [0.0] * len(completions)
-    _log(outcomes, kwargs)
+                 **kwargs: Any) -> list[float | None]:
+    """TRL reward function: one reward in {0.0, 0.3, 0.5, 0.7, 1.0} per completion (None for a
+    completion the grader itself failed on)."""
+    outcomes = grade_completions(list(completions or []), **kwargs)
+    faults = [o for o in outcomes if o.category == GRADER_ERROR]
+    if faults:
+        _log.error("trace_reward: the grader failed on %d of %d completions (scored None, not the policy's "
+                   "fault): %s", len(faults), len(outcomes), faults[0].error)
+    _log_rates(outcomes, kwargs)
     return [o.reward for o in outcomes]
 
 
-def _log(outcomes: list[Outcome], kwargs: dict[str, Any]) -> None:
+def _log_rates(outcomes: list[Outcome], kwargs: dict[str, Any]) -> None:
     if not outcomes:
         return
     n = len(outcomes)
@@ -89,6 +144,7 @@ def _log(outcomes: list[Outcome], kwargs: dict[str, Any]) -> None:
             log_metric("trace/parse_rate", sum(o.parsed for o in outcomes) / n)
             log_metric("trace/valid_rate", sum(o.valid for o in outcomes) / n)
             log_metric("trace/correct_rate", sum(o.correct for o in outcomes) / n)
+            log_metric("trace/grader_error_rate", sum(o.category == GRADER_ERROR for o in outcomes) / n)
         except Exception as err:  # logging must not cost a reward
             warnings.warn(f"trace_reward: log_metric failed: {err}", RuntimeWarning, stacklevel=3)
     log_extra = kwargs.get("log_extra")

@@ -60,10 +60,12 @@ class SourceProblem:
         return int(steps) if isinstance(steps, int | float) and not isinstance(steps, bool) else None
 
     def grade(self, text: str):
-        """Grade a trace against this problem (question passed, so grounding applies)."""
+        """Grade a trace against this problem (question passed, so grounding applies).
+
+        A fault of the grader itself raises ``solver.GraderError``: never scored as the policy's."""
         from solver import grade
 
-        return grade(text, self.answer, expert=self.expert, question=self.question)
+        return grade(text, self.answer, expert=self.expert, question=self.question).checked()
 
 
 # ---------------------------------------------------------------- GSM8K gold answers
