@@ -132,7 +132,8 @@ def field_value(op: str, name: str, spec: ExpertSpec, k: int, names: Names):
     return names.operand()  # base, rate, amount
 
 
-def in_vocabulary_step(draw, spec: ExpertSpec, k: int, names: Names, init_from: list[str] | None = None) -> dict:
+def in_vocabulary_step(draw, spec: ExpertSpec, k: int, names: Names,
+                       init_from: list[str] | None = None) -> dict:
     op = "init" if init_from else draw(st.sampled_from(sorted(spec.step_ops - {"query"})))
     fields = [f for f in FIELDS[op] if f not in INIT_FROM] if op == "init" else list(FIELDS[op])
     if op == "init":
@@ -170,7 +171,8 @@ LABELS = st.sampled_from([None, COMPOSITION, *sorted(EXPERTS)])
 
 
 @SETTINGS
-@given(in_vocabulary_trace(), st.one_of(st.integers(-50, 50), NUMBERS), LABELS, st.sampled_from([None, QUESTION]))
+@given(in_vocabulary_trace(), st.one_of(st.integers(-50, 50), NUMBERS), LABELS,
+       st.sampled_from([None, QUESTION]))
 def test_traces_in_vocabulary_round_trip_and_grade(data, answer, label, question):
     text = format_trace(data)  # well formed by construction: never rejected
     trace = parse_trace(text)
