@@ -33,9 +33,9 @@ SETTINGS = settings(max_examples=200, deadline=2000, suppress_health_check=[Heal
 
 
 def assert_sane(out):
-    assert out.category in REWARDS  # a rung of the ladder
+    # A rung of the ladder: a fault of the grader itself has a category of its own, outside it.
+    assert out.category in REWARDS, (out.category, out.error)
     assert out.reward == REWARDS[out.category]
-    assert not (out.error or "").startswith("internal error"), out.error
     out.to_dict()
     assert out.feedback()
 
