@@ -4,10 +4,11 @@ Candidates, in the order they appear in the text:
 * fenced blocks (```yaml ... ```, ``` ... ```, ~~~ ... ~~~; an unclosed final fence runs to the end);
 * bare YAML regions outside fences: from a line starting with ``expert:``/``trace:``/``- expert:``
   up to the first line that cannot continue the trace: prose, another top-level key
-  (``Answer: 90``), or a document marker (``---``, ``...``).
+  (``Answer: 90``), a document marker (``---``, ``...``), or the next top-level ``expert:``.
 Among the candidates that are trace attempts (a mapping with ``expert`` or ``trace``, or a list
 holding one), the last well-formed trace wins, fenced or bare; if none is well-formed, the last
-attempt. The whole text as YAML (e.g. a one-line flow mapping) is the last resort.
+attempt. The whole text as YAML (e.g. a one-line flow mapping) is read only when there is no
+other candidate.
 
 Every stage is linear in the length of the text: candidates do not overlap, each is read once,
 and every pattern is matched at fixed positions.
@@ -22,7 +23,7 @@ import yaml
 
 from .experts import COMPOSITION
 from .fastpath import fast_load
-from .limits import MAX_CANDIDATES, MAX_DOC_CHARS, MAX_TEXT_CHARS
+from .limits import MAX_CANDIDATES, MAX_DOC_CHARS, MAX_TEXT_CHARS, MAX_YAML_NODES
 from .schema import Trace, build_trace, is_attempt
 from .yaml_load import YamlRejected, safe_load
 
@@ -33,28 +34,36 @@ _START_RE = re.compile(r"^[ \t]*(?:-[ \t]+)?(?:expert|trace)[ \t]*:", re.MULTILI
 _YAMLISH_RE = re.compile(r"[ \t]*$|[ \t]+\S|-(?:[ \t]|$)(?!--)|(?:expert|trace)[ \t]*:(?:[ \t]|$)|#")
 
 
-def _load(block: str) -> tuple[object, str | None]:
-    """Load a candidate block: (data, None), or (None, reason) when it cannot be read."""
+def _load(block: str, nodes_left: int) -> tuple[object, str | None, int]:
+    """Load a candidate block: (data, None, nodes), or (None, reason, nodes) when it cannot be read.
+
+    ``nodes`` is what the general loader was charged: libyaml's cost grows with the number of
+    keys and items, so an output may spend at most ``MAX_YAML_NODES`` of them in all."""
     if not block:
-        return None, "empty"
+        return None, "empty", 0
     if len(block) > MAX_DOC_CHARS:
-        return None, f"trace document is {len(block)} characters, over the limit of {MAX_DOC_CHARS}"
+        return None, f"trace document is {len(block)} characters, over the limit of {MAX_DOC_CHARS}", 0
     data = fast_load(block)
     if data is not None:
-        return data, None
+        return data, None, 0
+    nodes = sum(block.count(mark) for mark in _NODE_MARKS)  # at least the keys, items and collections
+    if nodes > nodes_left:
+        return None, (f"the output holds too much YAML to read: about {nodes:,} keys and items here, "
+                      f"{nodes_left:,} left of {MAX_YAML_NODES:,}"), 0
     try:
-        return safe_load(block), None
+        return safe_load(block), None, nodes
     except YamlRejected as err:
-        return None, str(err)
+        return None, str(err), nodes
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        return None, f"{_SYNTAX}: {err.problem or err.context}{where}"
+        return None, f"{_SYNTAX}: {err.problem or err.context}{where}", nodes
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, MemoryError) as err:
-        return None, f"{_SYNTAX} ({type(err).__name__})"
+        return None, f"{_SYNTAX} ({type(err).__name__})", nodes
 
 
 _SYNTAX = "the YAML does not parse"
+_NODE_MARKS = (":", ",", "\n", "- ", "[", "{")
 
 
 def _regions(text: str, skip: list[tuple[int, int]]) -> list[tuple[int, str]]:
@@ -73,8 +82,8 @@ def _regions(text: str, skip: list[tuple[int, int]]) -> list[tuple[int, str]]:
         if first is None or first <= covered or _inside(match.start(), skip):
             continue
         last = first + 1
-        while last < len(lines) and _YAMLISH_RE.match(lines[last]):
-            last += 1
+        while last < len(lines) and _YAMLISH_RE.match(lines[last]) and not lines[last].startswith("expert"):
+            last += 1  # a new top-level expert line starts the next trace
         regions.append((match.start(), "\n".join(lines[first:last])))
         covered = last - 1
     return regions
@@ -115,6 +124,8 @@ def find_trace(text: str) -> tuple[Trace | None, str | None]:
         return None, None
     if len(text) > MAX_TEXT_CHARS:
         return _too_long(text), None
+    if "\r" in text:  # Windows or old Mac line ends: the line-based readers expect "\n"
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = _Reader()
     if "```" not in text and "~~~" not in text:  # the common case: a bare canonical document
         stripped = text.strip()
@@ -125,10 +136,8 @@ def find_trace(text: str) -> tuple[Trace | None, str | None]:
                 return trace, None
             reader.seen[stripped] = trace
     best = reader.best(_candidates(text))
-    if best is None or not best.ok:
-        whole = reader.best([text])
-        if whole is not None and (whole.ok or best is None):
-            best = whole
+    if best is None:  # no fenced or bare candidate: perhaps a one-line flow mapping
+        best = reader.best([text])
     return best, (None if best is not None else reader.problem)
 
 
@@ -150,6 +159,7 @@ class _Reader:
     def __init__(self) -> None:
         self.seen: dict[str, Trace | None] = {}
         self.problem: str | None = None
+        self.nodes_left = MAX_YAML_NODES
 
     def best(self, blocks: list[str]) -> Trace | None:
         """The last well-formed trace among blocks, else the last malformed attempt."""
@@ -171,7 +181,8 @@ class _Reader:
         """One candidate block as a trace attempt (possibly malformed), or None if it is not one."""
         if "expert" not in block and "trace" not in block:
             return None
-        data, reason = _load(block)
+        data, reason, nodes = _load(block, self.nodes_left)
+        self.nodes_left -= nodes
         if reason is not None:
             looks_like_trace = _START_RE.search(block) is not None
             if reason.startswith(_SYNTAX):

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 MAX_TEXT_CHARS = 50_000  # a whole model output; longer outputs are not parsed at all
 MAX_DOC_CHARS = 20_000  # one extracted YAML document
+# Keys, items and collections (estimated from ":", ",", newlines, "- ", "[" and "{") the general
+# YAML loader may read per output;
+# the canonical layout is read by the fast path and costs nothing here. A 200-step block-style
+# trace has about 2,000.
+MAX_YAML_NODES = 6_000
 MAX_CANDIDATES = 16  # candidate blocks of one kind (fences, bare regions) read per output; the last ones
 MAX_NESTING = 64  # YAML collection depth (libyaml composes recursively in C)
 # Beyond these the nesting is refused without asking libyaml, whose own depth limit (1,000 levels
 # from PyYAML 6.0.4, none before) would otherwise decide the outcome. A 200-step trace opens at
 # most about 400 flow collections and indents a few characters.
-MAX_OPENERS = 512  # "[" and "{" characters in one YAML document
+MAX_OPENERS = 512  # bound on "[" / "{" nesting in one YAML document (see yaml_load._flow_depth_bound)
 MAX_PREFIX = 256  # leading spaces, tabs and block indicators ("- ", "? ", ": ") on one line
 MAX_SUBTRACES = 16
 MAX_STEPS = 200  # across all sub-traces

@@ -57,22 +57,41 @@ def _joined(match: re.Match[str]) -> str:
     return match[1].replace(",", "")
 
 
+def _flow_depth_bound(text: str) -> int:
+    """An upper bound on flow-collection nesting. Without quotes or comments every bracket in flow
+    context is an indicator, and brackets inside block scalars only raise the running count, so
+    the running depth bounds the real one; otherwise fall back to counting every opener."""
+    if "'" in text or '"' in text or "#" in text:
+        return text.count("[") + text.count("{")
+    depth = deepest = 0
+    for char in _BRACKETS_RE.findall(text):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+_BRACKETS_RE = re.compile(r"[\[\]{}]")
+
+
 def _needs_event_scan(text: str) -> bool:
     """Cheap test: could this text hold aliases, anchors or deep nesting?
 
     Raises YamlRejected when the text could nest beyond what libyaml scans (its own limit would
-    decide the outcome otherwise). The bound is safe: flow nesting cannot exceed the number of
-    openers, and block nesting cannot exceed the widest line prefix (plus the top level).
+    decide the outcome otherwise). Flow nesting is bounded by ``_flow_depth_bound``, block
+    nesting by the widest line prefix (plus the top level).
     """
-    openers = text.count("[") + text.count("{")
+    flow = _flow_depth_bound(text) if "[" in text or "{" in text else 0
     widest = max((len(line) - len(line.lstrip(" -?:\t")) for line in text.split("\n")), default=0)
-    if openers > MAX_OPENERS or widest > MAX_PREFIX:
-        what = (f"{openers:,} '[' or '{{' characters (limit {MAX_OPENERS})" if openers > MAX_OPENERS
+    if flow > MAX_OPENERS or widest > MAX_PREFIX:
+        what = (f"{flow:,} nested '[' or '{{' (limit {MAX_OPENERS})" if flow > MAX_OPENERS
                 else f"a line indented by {widest:,} characters (limit {MAX_PREFIX})")
         raise YamlRejected(f"YAML nesting could exceed {MAX_NESTING} levels: {what}")
     if "&" in text or "*" in text:
         return True
-    return openers + widest + 1 > MAX_NESTING
+    return flow + widest + 1 > MAX_NESTING
 
 
 def _scan(text: str) -> None:
