@@ -10,7 +10,7 @@ import pytest
 import train_sft
 from agents.default_model import DefaultModelSpec, build_default_model
 from training import checks, data
-from training.args import parse_mix, split_counts
+from training.args import parse_mix
 
 TINY = DefaultModelSpec(
     vocab_size=1024, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
@@ -79,13 +79,21 @@ def test_completion_limit_check(tiny_model: str) -> None:
     assert checks.check_completion_lengths(tok, examples, False, None, flag="--x") > longest
 
 
-def test_end_to_end_writes_final_model_summary_and_curve(tiny_model: str, tmp_path: Path) -> None:
+def test_end_to_end_writes_final_model_summary_and_curve(
+    tiny_model: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from agents import evaluate
 
     out = tmp_path / "run"
     report = train_sft.main(tiny_args(tiny_model, out, "--heldout_every", "1"))
+    shown = capsys.readouterr()
+    assert "2/2 [" in shown.err  # the training progress bar, finished
+    assert "[held-out] step 2: synthetic" in shown.out and "[held-out] after SFT: synthetic" in shown.out
+    # the held-out metrics reached the trainer's on_log callbacks (here the progress bar's printer,
+    # as they would TensorBoard or W&B), not only its log history
+    assert "'heldout/hard/accuracy'" in shown.out
     summary = json.loads((out / "summary.json").read_text())
     assert summary["splits"] == ["synthetic", "hard"] and summary["n_eval"] == 3
     for key in ("accuracy_before_rl", "accuracy_after_sft"):
@@ -95,6 +103,9 @@ def test_end_to_end_writes_final_model_summary_and_curve(tiny_model: str, tmp_pa
     assert (out / "learning_curve.png").stat().st_size > 1000
     during = [json.loads(line) for line in (out / "heldout.jsonl").read_text().splitlines()]
     assert [e["step"] for e in during] == [1, 2] and "heldout/hard/accuracy" in during[0]
+    history = json.loads((out / "checkpoint-2" / "trainer_state.json").read_text())["log_history"]
+    assert [e["step"] for e in history if "heldout/synthetic/accuracy" in e] == [1, 2]
+    assert [e["step"] for e in history if "loss" in e] == [1, 2]  # the trainer's own log is not displaced
     final = out / "final"
     AutoModelForCausalLM.from_pretrained(final, use_safetensors=True)
     assert AutoTokenizer.from_pretrained(final).chat_template
@@ -154,15 +165,46 @@ def test_heldout_splits_are_disjoint_from_training() -> None:
     assert dropped >= 1 and splits["hard"][0] not in kept
 
 
-def test_mix_parsing_and_counts() -> None:
+def test_mix_parsing() -> None:
     assert parse_mix("default=0.8,hard=0.2") == {"default": 0.8, "hard": 0.2}
     assert parse_mix("hard") == {"hard": 1.0}
-    assert split_counts(10, {"a": 0.8, "b": 0.2}) == {"a": 8, "b": 2}
-    assert sum(split_counts(7, {"a": 1, "b": 1, "c": 1}).values()) == 7
     with pytest.raises(ValueError):
         parse_mix("a=x")
     with pytest.raises(ValueError):
         parse_mix("a=0")
+
+
+def test_mix_order_draws_sources_by_weight_through_the_whole_list() -> None:
+    order = data.mix_order(4000, [0.8, 0.2], seed=0)
+    assert len(order) == 4000 and set(order) == {0, 1}
+    assert 0.18 < order.count(1) / 4000 < 0.22  # binomial sd 0.0063: a band of 3 sd
+    assert all(order[i : i + 400].count(1) > 40 for i in range(0, 4000, 400))  # no stretch without the minority
+    assert data.mix_order(4000, [0.8, 0.2], seed=0) == order  # seeded
+    assert data.mix_order(4000, [0.8, 0.2], seed=1) != order
+    assert data.mix_order(30, [1.0, 0.0], seed=0) == [0] * 30  # weight 0: never drawn
+    assert data.mix_order(0, [1.0], seed=0) == []
+
+
+def test_synthetic_takes_each_presets_problems_in_generator_order() -> None:
+    import generators
+
+    examples = data.synthetic(12, {"default": 1, "hard": 1}, "rl", "value")
+    assert len(examples) == 12 and {e.pattern for e in examples}
+    for k, preset in enumerate(("default", "hard")):
+        mine = [e.question for e, source in zip(examples, data.mix_order(12, [1, 1], seed=2), strict=True)
+                if source == k]
+        # the rl stage draws preset k with seed 2 + 1000*k from the generator's 'rl' split
+        expected = generators.generate(len(mine), seed=2 + 1000 * k, preset=preset, split="rl")
+        assert mine == [p.question for p in expected]
+
+
+def test_interleave_keeps_every_item_once_and_each_groups_order() -> None:
+    letters, numbers = [f"l{i}" for i in range(40)], [f"n{i}" for i in range(10)]
+    merged = data.interleave([letters, numbers], seed=0)
+    assert sorted(merged) == sorted(letters + numbers)
+    assert [x for x in merged if x[0] == "l"] == letters and [x for x in merged if x[0] == "n"] == numbers
+    assert any(x[0] == "n" for x in merged[:25]) and any(x[0] == "n" for x in merged[25:])  # spread, not appended
+    assert data.interleave([letters, []], seed=0) == letters
 
 
 def test_help_lists_every_argument_group(capsys: pytest.CaptureFixture[str]) -> None:

@@ -153,7 +153,34 @@ class RunArguments:
 
 
 @dataclass
-class GSMTraceSFTConfig(SFTConfig):
+class CPUTrainingDefaults:
+    """The defaults both stage configs change in the same way; mixed in before the TRL config.
+
+    bf16 autocast only on a CUDA GPU that supports it; no activation checkpointing (slower, and
+    a 1M-parameter model needs no memory saved); no reporting integrations unless asked;
+    checkpoints by steps, two kept, so an interrupted run resumes; progress bars on.
+    """
+
+    save_strategy: str = field(default="steps", metadata={"help": "Checkpoint strategy."})
+    save_total_limit: int | None = field(default=2, metadata={"help": "Checkpoints kept."})
+    report_to: None | str | list[str] = field(default="none", metadata={"help": "Logging integrations."})
+    gradient_checkpointing: bool | None = field(default=None, metadata={"help": "Deprecated alias of --activation_checkpointing."})
+    activation_checkpointing: bool | None = field(
+        default=False,
+        metadata={"help": "Recompute activations in the backward pass (saves memory, about a fifth slower)."},
+    )
+    bf16: bool | None = field(default=None, metadata={"help": "bf16 mixed precision (default: on a CUDA GPU only)."})
+    disable_tqdm: bool | None = field(default=False, metadata={"help": "Hide progress bars (logs still print)."})
+
+    def __post_init__(self) -> None:
+        if self.bf16 is None:
+            self.bf16 = _cuda_bf16()
+        _cpu_defaults(self)
+        super().__post_init__()  # the TRL config's (this class only ever precedes one in the bases)
+
+
+@dataclass
+class GSMTraceSFTConfig(CPUTrainingDefaults, SFTConfig):
     """TRL SFTConfig with defaults for the embedded default model on CPU."""
 
     output_dir: str | None = field(default="runs/sft", metadata={"help": "Where checkpoints and results go."})
@@ -165,34 +192,19 @@ class GSMTraceSFTConfig(SFTConfig):
     adam_beta2: float = field(default=0.98, metadata={"help": "AdamW beta2."})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
     logging_steps: float = field(default=10, metadata={"help": "Log every N steps."})
-    save_strategy: str = field(default="steps", metadata={"help": "Checkpoint strategy."})
     save_steps: float = field(default=100, metadata={"help": "Checkpoint every N steps (for resuming)."})
-    save_total_limit: int | None = field(default=2, metadata={"help": "Checkpoints kept."})
-    report_to: None | str | list[str] = field(default="none", metadata={"help": "Logging integrations."})
     max_length: int | None = field(
         default=None,
         metadata={"help": "Token limit per example (None: from the data, checked; a set limit is checked too)."},
     )
-    gradient_checkpointing: bool | None = field(default=None, metadata={"help": "Deprecated alias of --activation_checkpointing."})
-    activation_checkpointing: bool | None = field(
-        default=False, metadata={"help": "Recompute activations in the backward pass (saves memory, ~20% slower)."}
-    )
-    bf16: bool | None = field(default=None, metadata={"help": "bf16 mixed precision (default: on a CUDA GPU only)."})
     train_sampling_strategy: str = field(
         default="group_by_length", metadata={"help": "'group_by_length' batches similar lengths (less padding)."}
     )
     dataset_num_proc: int | None = field(default=None, metadata={"help": "Processes for dataset preparation."})
-    disable_tqdm: bool | None = field(default=True, metadata={"help": "Hide progress bars (logs still print)."})
-
-    def __post_init__(self) -> None:
-        if self.bf16 is None:
-            self.bf16 = _cuda_bf16()
-        _cpu_defaults(self)
-        super().__post_init__()
 
 
 @dataclass
-class GSMTraceGRPOConfig(GRPOConfig):
+class GSMTraceGRPOConfig(CPUTrainingDefaults, GRPOConfig):
     """TRL GRPOConfig with defaults for the embedded default model on CPU."""
 
     output_dir: str | None = field(default="runs/grpo", metadata={"help": "Where checkpoints and results go."})
@@ -213,22 +225,7 @@ class GSMTraceGRPOConfig(GRPOConfig):
     lr_scheduler_type: str = field(default="constant_with_warmup", metadata={"help": "Learning-rate schedule."})
     warmup_steps: float = field(default=5, metadata={"help": "Warm-up steps."})
     logging_steps: float = field(default=5, metadata={"help": "Log every N steps."})
-    save_strategy: str = field(default="steps", metadata={"help": "Checkpoint strategy."})
     save_steps: float = field(default=20, metadata={"help": "Checkpoint every N steps (for resuming)."})
-    save_total_limit: int | None = field(default=2, metadata={"help": "Checkpoints kept."})
-    report_to: None | str | list[str] = field(default="none", metadata={"help": "Logging integrations."})
-    gradient_checkpointing: bool | None = field(default=None, metadata={"help": "Deprecated alias of --activation_checkpointing."})
-    activation_checkpointing: bool | None = field(
-        default=False, metadata={"help": "Recompute activations in the backward pass (saves memory, ~20% slower)."}
-    )
-    bf16: bool | None = field(default=None, metadata={"help": "bf16 mixed precision (default: on a CUDA GPU only)."})
-    disable_tqdm: bool | None = field(default=True, metadata={"help": "Hide progress bars (logs still print)."})
-
-    def __post_init__(self) -> None:
-        if self.bf16 is None:
-            self.bf16 = _cuda_bf16()
-        _cpu_defaults(self)
-        super().__post_init__()
 
 
 @dataclass
@@ -270,16 +267,6 @@ def parse_mix(spec: str) -> dict[str, float]:
     if not mix or sum(mix.values()) <= 0:
         raise ValueError(f"mix {spec!r} gives no positive weight")
     return mix
-
-
-def split_counts(total: int, mix: dict[str, float]) -> dict[str, int]:
-    """Integer counts per preset that add up to `total` (largest remainders get the extra)."""
-    weight = sum(mix.values())
-    raw = {k: total * w / weight for k, w in mix.items()}
-    counts = {k: int(v) for k, v in raw.items()}
-    for k in sorted(raw, key=lambda k: raw[k] - counts[k], reverse=True)[: total - sum(counts.values())]:
-        counts[k] += 1
-    return counts
 
 
 def config_with(config: Any, **changes: Any) -> Any:

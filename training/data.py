@@ -9,14 +9,13 @@ arise by chance from tiny templates); the count goes into the summary.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from trace_env import prompts
 
-from .args import split_counts
+T = TypeVar("T")
 
 # Generator split namespaces and base seeds per stage; presets within a mix add 1000*k.
 STAGES = {"sft": ("train", 1), "rl": ("rl", 2), "heldout": ("heldout", 3)}
@@ -91,28 +90,59 @@ def from_problem(problem: Any, trace_form: str, var_names: str = "gold") -> Exam
 def synthetic(
     n: int, mix: dict[str, float], stage: str, trace_form: str, offset: int = 0, var_names: str = "gold"
 ) -> list[Example]:
-    """`n` generator problems for `stage`, split over presets by `mix`, in a fixed interleaved order."""
+    """`n` generator problems for `stage`, each position's preset drawn from `mix` (see `mix_order`).
+
+    Preset k's problems are its generator's items 0, 1, 2, ... (seed `base + 1000*k + offset`),
+    in that order, so a larger `n` extends a smaller one's problems rather than replacing them.
+    """
     import generators
 
     split, base = STAGES[stage]
+    presets = list(mix)
+    order = mix_order(n, [mix[p] for p in presets], seed=base + offset)
     groups = []
-    for k, (preset, count) in enumerate(split_counts(n, mix).items()):
-        if count:
-            probs = generators.generate(count, seed=base + 1000 * k + offset, preset=preset, split=split)
-            groups.append([from_problem(p, trace_form, var_names) for p in probs])
-    return _interleave(groups)
+    for k, preset in enumerate(presets):
+        count = order.count(k)
+        problems = generators.generate(count, seed=base + 1000 * k + offset, preset=preset, split=split) if count else []
+        groups.append([from_problem(p, trace_form, var_names) for p in problems])
+    return _take(groups, order)
 
 
-def _interleave(groups: list[list[Example]]) -> list[Example]:
-    """Round-robin by proportion, so any prefix (a smoke run, an early stop) sees the whole mix."""
-    out: list[Example] = []
-    total = sum(len(g) for g in groups)
-    cursors = [0] * len(groups)
-    for i in range(total):
-        k = max(range(len(groups)), key=lambda j: (i + 1) * len(groups[j]) / total - cursors[j])
-        out.append(groups[k][cursors[k]])
-        cursors[k] += 1
-    return out
+def mix_order(n: int, weights: Sequence[float], seed: int) -> list[int]:
+    """Which source each of `n` positions comes from: source k with probability weights[k] / sum.
+
+    A seeded `datasets.interleave_datasets` over one stream per source, so any prefix (a smoke
+    run, an early stop) sees the whole mix, and the counts per source are a draw, not a rounding.
+    """
+    if n <= 0:
+        return []
+    total = sum(weights)
+    return _source_order([n] * len(weights), [w / total for w in weights], seed, "first_exhausted")[:n]
+
+
+def interleave(groups: Sequence[Sequence[T]], seed: int) -> list[T]:
+    """Every item of every group exactly once, groups spread through the whole list in proportion to
+    their sizes (a seeded `datasets.interleave_datasets` without replacement); each keeps its order."""
+    groups = [g for g in groups if g]  # an empty source never runs out, so the library would never stop
+    if not groups:
+        return []
+    sizes = [len(g) for g in groups]
+    order = _source_order(sizes, [s / sum(sizes) for s in sizes], seed, "all_exhausted_without_replacement")
+    return _take(groups, order)
+
+
+def _source_order(sizes: list[int], probabilities: list[float], seed: int, stopping_strategy: str) -> list[int]:
+    from datasets import Dataset, interleave_datasets
+
+    sources = [Dataset.from_dict({"source": [k] * size}) for k, size in enumerate(sizes)]
+    mixed = interleave_datasets(sources, probabilities=probabilities, seed=seed, stopping_strategy=stopping_strategy)
+    return list(mixed["source"])
+
+
+def _take(groups: Sequence[Sequence[T]], order: list[int]) -> list[T]:
+    """The items of `groups` in `order` (a list of group indices): the j-th k is group k's item j."""
+    streams = [iter(g) for g in groups]
+    return [next(streams[k]) for k in order]
 
 
 def heldout(
@@ -146,8 +176,9 @@ def gsm8k_examples(
     them out (the training end), so one file can serve both without sharing a problem. GSM8K
     problems carry no expert label (`expert=None`), as in `trace_env.sources`.
     """
-    records = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
-    indexed = list(enumerate(records))
+    from generators.jsonl import read_jsonl
+
+    indexed = list(enumerate(read_jsonl(path, require=("question",))))
     if skip_last:
         indexed = indexed[: max(0, len(indexed) - skip_last)]
     if last is not None:

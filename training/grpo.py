@@ -9,13 +9,11 @@ a finished warm-up is reused when the run is restarted.
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from . import checks, data, heldout, sft, summary
-from . import model as model_lib
+from . import checks, data, heldout, summary
 from .args import (
     DataArguments,
     EvalArguments,
@@ -26,6 +24,8 @@ from .args import (
     config_with,
     parse_mix,
 )
+from .sft import run_sft
+from .stage import SMOKE_DATA, SMOKE_EVAL, Rows, Stage, Trained, measure_cached
 
 SMOKE_RL = {"n_rl": 16}
 SMOKE_GRPO = {"max_steps": 4, "save_steps": 2, "logging_steps": 1, "per_device_train_batch_size": 8,
@@ -60,14 +60,15 @@ def warmup_sft(
     out = Path(config.output_dir) / "sft"
     done = summary.read_json(out / "summary.json") if run_args.resume else None
     if done and Path(done.get("final_model", "")).is_dir():
-        print(f"[grpo] reusing finished SFT warm-up in {out}", flush=True)
+        heldout.show(f"[grpo] reusing finished SFT warm-up in {out}")
         return done
     sft_config = GSMTraceSFTConfig(
         output_dir=str(out), num_train_epochs=rl_args.sft_epochs, learning_rate=rl_args.sft_learning_rate,
         per_device_train_batch_size=rl_args.sft_batch_size, seed=config.seed, bf16=config.bf16,
         report_to=config.report_to, trust_remote_code=config.trust_remote_code, use_cpu=config.use_cpu,
+        disable_tqdm=config.disable_tqdm,
     )
-    return sft.run_sft(model_args, data_args, eval_args, run_args, sft_config)
+    return run_sft(model_args, data_args, eval_args, run_args, sft_config)
 
 
 def rl_config(config: Any, trainer: str) -> Any:
@@ -82,126 +83,106 @@ def rl_config(config: Any, trainer: str) -> Any:
     return RLOOConfig(**values)
 
 
+class RLStage(Stage):
+    """RL from an SFT model: the warm-up's, or `--sft_checkpoint`."""
+
+    label = "RL"
+    # the warm-up applies the SFT smoke sizes itself (the overrides are idempotent)
+    smoke = {"data_args": SMOKE_DATA, "eval_args": SMOKE_EVAL, "rl_args": SMOKE_RL, "config": SMOKE_GRPO}
+
+    def __init__(
+        self, model_args: ModelArguments, data_args: DataArguments, eval_args: EvalArguments,
+        run_args: RunArguments, rl_args: RLArguments, config: Any,
+    ) -> None:
+        super().__init__(model_args, data_args, eval_args, run_args, config)
+        self.rl_args = rl_args
+        self.warm: dict[str, Any] | None = None
+
+    def title(self) -> str:
+        return self.rl_args.trainer.upper()
+
+    def start_model(self) -> str:
+        if self.rl_args.sft_checkpoint is not None:
+            return self.rl_args.sft_checkpoint
+        self.warm = warmup_sft(self.model_args, self.data_args, self.eval_args, self.run_args, self.rl_args,
+                               self.config)
+        return self.warm["final_model"]
+
+    def training_rows(self, model: Any, tokenizer: Any) -> Rows:
+        problems = data.synthetic(self.rl_args.n_rl, parse_mix(self.rl_args.rl_mix), "rl", self.data_args.trace_form,
+                                  self.data_args.data_seed_offset, self.data_args.var_names)
+        problems, self.overlap = data.remove_overlap(problems, self.splits)
+        self.n_rl = len(problems)
+        self.completion_limit = checks.check_completion_lengths(
+            tokenizer, problems, self.numbered, self.config.max_completion_length, flag="--max_completion_length"
+        )
+        rl_prompt = max(len(checks.prompt_ids(tokenizer, p, self.numbered)) for p in problems)
+        checks.check_positions(model, rl_prompt + self.completion_limit, "the longest RL prompt + completion")
+        return Rows([p.rl_row(self.numbered) for p in problems],
+                    f"[grpo] {self.rl_args.trainer}: {len(problems)} problems ({self.overlap} dropped: question "
+                    f"also held out), max_completion_length {self.completion_limit}")
+
+    def measure_before(self, model: Any, tokenizer: Any) -> dict[str, Any]:
+        warm = self.warm
+        if warm is not None and warm.get("splits") == list(self.splits) and warm.get("n_eval") == self.eval_args.n_eval:
+            return warm["heldout_after"]  # the warm-up measured this very model on these problems
+        return measure_cached(self.out / "heldout_before.json", self.run_args.resume,
+                              lambda: self.measure(model, tokenizer))
+
+    def trainer(self, model: Any, tokenizer: Any, dataset: Any, peft: Any) -> Any:
+        from trl import GRPOTrainer, RLOOTrainer
+
+        self.args = rl_config(config_with(self.config, max_completion_length=self.completion_limit),
+                              self.rl_args.trainer)
+        trainer_cls = GRPOTrainer if self.rl_args.trainer == "grpo" else RLOOTrainer
+        reward = grouped_reward(self.args.num_generations, check=self.args.world_size == 1)
+        return trainer_cls(model=model, reward_funcs=[reward], args=self.args, train_dataset=dataset,
+                           processing_class=tokenizer, peft_config=peft)
+
+    def report(self, trained: Trained, *, total_seconds: float) -> dict[str, Any]:
+        before, after, warm, args = trained.before, trained.after, self.warm, self.args
+        flipped = heldout.flips(before, after)
+        heldout.show("[held-out] RL change, problem by problem: " + ", ".join(
+            f"{k} {v['fixed']} fixed / {v['broken']} broken" for k, v in sorted(flipped.items())))
+        step, seconds = trained.global_step, trained.train_seconds
+        completions = step * args.per_device_train_batch_size * args.gradient_accumulation_steps * args.world_size
+        acc_before, acc_after = heldout.accuracies(before), heldout.accuracies(after)
+        return {
+            "stage": self.rl_args.trainer,
+            "model": self.model_args.model_name_or_path,
+            "start_model": trained.start_model,
+            "final_model": str(trained.final_model),
+            "trace_form": self.data_args.trace_form,
+            "numbered": self.numbered,
+            "splits": list(self.splits),
+            "n_eval": self.eval_args.n_eval,
+            "n_rl": self.n_rl,
+            "overlap_removed": self.overlap,
+            "accuracy_before_sft": warm["accuracy_before_sft"] if warm else None,
+            "accuracy_before_rl": acc_before,
+            "accuracy_after_rl": acc_after,
+            "rl_change": {k: round(acc_after[k] - acc_before[k], 4) for k in acc_after if k in acc_before},
+            "rl_flips": flipped,
+            "heldout_before_rl": before,
+            "heldout_after_rl": after,
+            "max_completion_length": self.completion_limit,
+            "global_step": step,
+            "completions": completions,
+            "rl_seconds": round(seconds, 1),
+            "completions_per_second": round(completions / seconds, 3) if seconds else None,
+            "sft_seconds": warm.get("train_seconds") if warm else None,
+            "total_seconds": round(total_seconds, 1),
+            "parameters": trained.parameters,
+            "learning_curve": str(trained.learning_curve) if trained.learning_curve else None,
+            "smoke": self.run_args.smoke,
+            "args": {"data": asdict(self.data_args), "eval": asdict(self.eval_args), "rl": asdict(self.rl_args)},
+            "machine": summary.machine(),
+        }
+
+
 def run_grpo(
     model_args: ModelArguments, data_args: DataArguments, eval_args: EvalArguments, run_args: RunArguments,
     rl_args: RLArguments, config: Any,
 ) -> dict[str, Any]:
     """SFT warm-up if needed, then RL; saves OUTPUT_DIR/final and returns the summary."""
-    from transformers import set_seed
-    from trl import GRPOTrainer, RLOOTrainer
-
-    smoke = run_args.smoke
-    if smoke:  # the warm-up applies the SFT smoke sizes itself (the overrides are idempotent)
-        sft.apply_smoke(data_args, sft.SMOKE_DATA)
-        sft.apply_smoke(eval_args, sft.SMOKE_EVAL)
-        sft.apply_smoke(rl_args, SMOKE_RL)
-        config = sft.apply_smoke(config, SMOKE_GRPO)
-    out = Path(config.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-
-    warm = None
-    if rl_args.sft_checkpoint is None:
-        warm = warmup_sft(model_args, data_args, eval_args, run_args, rl_args, config)
-        start_model = warm["final_model"]
-    else:
-        start_model = rl_args.sft_checkpoint
-    set_seed(config.seed)
-    rl_model_args = config_with(model_args, model_name_or_path=start_model)
-    model, tokenizer, path = model_lib.load(rl_model_args, trust_remote_code=config.trust_remote_code)
-    numbered = model_lib.resolve_numbered(path, model_args.numbered, data_args.trace_form)
-    splits = sft.heldout_splits(eval_args, data_args)
-    problems, overlap = data.remove_overlap(
-        data.synthetic(rl_args.n_rl, parse_mix(rl_args.rl_mix), "rl", data_args.trace_form,
-                       data_args.data_seed_offset, data_args.var_names),
-        splits,
-    )
-    completion_limit = checks.check_completion_lengths(
-        tokenizer, problems, numbered, config.max_completion_length, flag="--max_completion_length"
-    )
-    eval_tokens = sft.eval_token_limit(tokenizer, splits, numbered, eval_args.eval_max_new_tokens)
-    rl_prompt = max(len(checks.prompt_ids(tokenizer, p, numbered)) for p in problems)
-    checks.check_positions(model, rl_prompt + completion_limit, "the longest RL prompt + completion")
-    checks.check_positions(model, sft.longest_prompt(tokenizer, splits, numbered) + eval_tokens, "held-out generation")
-    print(f"[grpo] {rl_args.trainer}: {len(problems)} problems ({overlap} dropped: question also held out), "
-          f"max_completion_length {completion_limit}", flush=True)
-
-    def _measure(m: Any, tok: Any = None) -> dict[str, Any]:
-        return heldout.measure(m, tok, splits, numbered=numbered, max_new_tokens=eval_tokens,
-                               batch_size=eval_args.eval_batch_size)
-
-    same_eval = warm is not None and warm.get("splits") == list(splits) and warm.get("n_eval") == eval_args.n_eval
-    before = warm["heldout_after"] if same_eval else sft.measure_cached(
-        out / "heldout_before.json", run_args.resume, lambda: _measure(model, tokenizer))
-    print(heldout.format_line("before RL", before), flush=True)
-
-    peft = model_lib.peft_config(model_args)
-    if peft is None and model_args.train_last_n_layers is not None:
-        model_lib.train_last_layers(model, model_args.train_last_n_layers)
-    dataset = data.to_dataset([p.rl_row(numbered) for p in problems])
-    args = rl_config(config_with(config, max_completion_length=completion_limit), rl_args.trainer)
-    group = args.num_generations
-    callback = heldout.HeldoutAccuracyCallback(
-        splits, numbered=numbered, every=eval_args.heldout_every, limit=eval_args.heldout_n_during,
-        max_new_tokens=eval_tokens, batch_size=eval_args.eval_batch_size, log_path=out / "heldout.jsonl",
-    )
-    trainer_cls = GRPOTrainer if rl_args.trainer == "grpo" else RLOOTrainer
-    trainer = trainer_cls(
-        model=model, reward_funcs=[grouped_reward(group, check=args.world_size == 1)], args=args,
-        train_dataset=dataset, processing_class=tokenizer, peft_config=peft, callbacks=[callback],
-    )
-    params = model_lib.parameter_counts(trainer.model)
-    train_started = time.perf_counter()
-    trainer.train(resume_from_checkpoint=sft.last_checkpoint(out, run_args.resume))
-    train_seconds = time.perf_counter() - train_started
-    final = model_lib.save_final(trainer, tokenizer, out / "final", numbered=numbered)
-    history = list(trainer.state.log_history)
-    step = trainer.state.global_step
-    completions = step * args.per_device_train_batch_size * args.gradient_accumulation_steps * args.world_size
-    trainer = model = None  # free the training copy before loading the saved one
-    sft.wait_for_everyone()
-    if not sft.is_main_process():  # evaluation and the summary belong to the main process
-        return {"final_model": str(final), "global_step": step}
-
-    after = _measure(str(final))
-    print(heldout.format_line("after RL", after), flush=True)
-    flipped = heldout.flips(before, after)
-    print("[held-out] RL change, problem by problem: " + ", ".join(
-        f"{k} {v['fixed']} fixed / {v['broken']} broken" for k, v in sorted(flipped.items())), flush=True)
-    history += [summary.heldout_entry(0, before), summary.heldout_entry(step, after)]
-    curve = summary.learning_curve(history, out / "learning_curve.png",
-                                   f"{rl_args.trainer.upper()}: {model_args.model_name_or_path}")
-    acc_before, acc_after = heldout.accuracies(before), heldout.accuracies(after)
-    report = {
-        "stage": rl_args.trainer,
-        "model": model_args.model_name_or_path,
-        "start_model": start_model,
-        "final_model": str(final),
-        "trace_form": data_args.trace_form,
-        "numbered": numbered,
-        "splits": list(splits),
-        "n_eval": eval_args.n_eval,
-        "n_rl": len(problems),
-        "overlap_removed": overlap,
-        "accuracy_before_sft": warm["accuracy_before_sft"] if warm else None,
-        "accuracy_before_rl": acc_before,
-        "accuracy_after_rl": acc_after,
-        "rl_change": {k: round(acc_after[k] - acc_before[k], 4) for k in acc_after if k in acc_before},
-        "rl_flips": flipped,
-        "heldout_before_rl": before,
-        "heldout_after_rl": after,
-        "max_completion_length": completion_limit,
-        "global_step": step,
-        "completions": completions,
-        "rl_seconds": round(train_seconds, 1),
-        "completions_per_second": round(completions / train_seconds, 3) if train_seconds else None,
-        "sft_seconds": warm.get("train_seconds") if warm else None,
-        "total_seconds": round(time.perf_counter() - started, 1),
-        "parameters": params,
-        "learning_curve": str(curve) if curve else None,
-        "smoke": smoke,
-        "args": {"data": asdict(data_args), "eval": asdict(eval_args), "rl": asdict(rl_args)},
-        "machine": summary.machine(),
-    }
-    summary.write_json(out / "summary.json", report)
-    return report
+    return RLStage(model_args, data_args, eval_args, run_args, rl_args, config).run()

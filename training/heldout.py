@@ -2,8 +2,9 @@
 
 `measure` grades greedy generations with `trace_env.evaluate.evaluate` through `agents.HFAgent`
 (the same prompt and grading as `python -m trace_env.evaluate --agent hf`). The callback runs it
-during training and logs under `heldout/<split>/accuracy`, apart from the loss and the reward,
-both into the trainer's log history and into OUTPUT_DIR/heldout.jsonl.
+during training and logs `heldout/<split>/accuracy` and `heldout/<split>/valid`, apart from the
+loss and the reward, through the trainer (so into its log history and every `report_to`
+integration) and into OUTPUT_DIR/heldout.jsonl.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from transformers import TrainerCallback
+from transformers import Trainer, TrainerCallback
 
 from .data import Example
 
@@ -75,16 +76,31 @@ def accuracies(results: dict[str, dict[str, Any]]) -> dict[str, float]:
     return {name: float(r["accuracy"]) for name, r in results.items()}
 
 
+def show(line: str) -> None:
+    """Print a line of the run's own log above any progress bar, without breaking the bar."""
+    import sys
+
+    from tqdm.auto import tqdm
+
+    tqdm.write(line, file=sys.stdout)
+    sys.stdout.flush()
+
+
 def format_line(label: str, results: dict[str, dict[str, Any]]) -> str:
     parts = [f"{name} {r['accuracy']:.1%} (n={r['n']})" for name, r in results.items()]
     return f"[held-out] {label}: " + ", ".join(parts)
 
 
 class HeldoutAccuracyCallback(TrainerCallback):
-    """Every `every` optimizer steps, measure held-out accuracy on the first `limit` problems per split."""
+    """Every `every` optimizer steps, measure held-out accuracy on the first `limit` problems per split.
+
+    Made with the trainer it reports to and added with `trainer.add_callback`, the way TRL's own
+    logging callbacks are.
+    """
 
     def __init__(
         self,
+        trainer: Any,
         splits: dict[str, list[Example]],
         *,
         numbered: bool,
@@ -94,6 +110,7 @@ class HeldoutAccuracyCallback(TrainerCallback):
         batch_size: int,
         log_path: str | Path,
     ) -> None:
+        self.trainer = trainer
         self.splits, self.numbered = splits, numbered
         self.every, self.limit = every, limit
         self.max_new_tokens, self.batch_size = max_new_tokens, batch_size
@@ -108,13 +125,23 @@ class HeldoutAccuracyCallback(TrainerCallback):
             model, processing_class, self.splits, numbered=self.numbered, max_new_tokens=self.max_new_tokens,
             batch_size=self.batch_size, limit=self.limit,
         )
-        entry: dict[str, Any] = {"step": state.global_step}
+        metrics: dict[str, float] = {}
         for name, r in results.items():
-            entry[f"heldout/{name}/accuracy"] = r["accuracy"]
-            entry[f"heldout/{name}/valid"] = r["rates"]["valid"]
-        state.log_history.append(entry)
+            metrics[f"heldout/{name}/accuracy"] = r["accuracy"]
+            metrics[f"heldout/{name}/valid"] = r["rates"]["valid"]
+        # transformers' Trainer.log, not the TRL subclass's: TRL's `log` also flushes (and clears)
+        # the reward and token metrics it averages over each `logging_steps` window, which belong
+        # to the trainer's own next log entry. Logging clears `should_log`, but this step's own
+        # log (loss, reward) comes after `on_step_end`: keep the flag as it was.
+        should_log = control.should_log
+        Trainer.log(self.trainer, dict(metrics))
+        control.should_log = should_log
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(entry) + "\n")
-        print(format_line(f"step {state.global_step}", results), flush=True)
+            handle.write(json.dumps({"step": state.global_step, **metrics}) + "\n")
+        show(format_line(f"step {state.global_step}", results))
+        return control
+
+    def on_train_end(self, args: Any, state: Any, control: Any, **kw: Any):
+        self.trainer = None  # no reference cycle keeps the trained model alive after training
         return control
