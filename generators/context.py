@@ -10,10 +10,12 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
+from solver import format_number
+
 from . import lexicon
 from .builder import Composition, Reject, TraceBuilder
 from .config import Difficulty, GeneratorConfig
-from .numbers import MAX_WORD, plain, to_words, with_commas
+from .numbers import MAX_WORD, to_words, with_commas
 
 # Magnitude -> (multiplier on a pattern's base range, granularity of large numbers).
 _SCALE = {1: (Fraction(1, 5), 1), 2: (Fraction(1), 1), 3: (Fraction(10), 10), 4: (Fraction(200), 100)}
@@ -119,7 +121,7 @@ class Ctx:
     def dec(self, x: int | Fraction) -> str:
         """Digits (never words), with separators when this item uses them."""
         x = Fraction(x)
-        return with_commas(x) if self.commas and abs(x) >= 1000 else plain(x)
+        return with_commas(x) if self.commas and abs(x) >= 1000 else format_number(x)
 
     def money(self, x: int | Fraction) -> str:
         x = Fraction(x)
@@ -131,7 +133,7 @@ class Ctx:
         return f"${self.dec(Fraction(cents // 100))}.{cents % 100:02d}"
 
     def pct(self, x: int | Fraction) -> str:
-        return plain(Fraction(x)) + "%"
+        return format_number(Fraction(x)) + "%"
 
     def frac(self, x: Fraction) -> str:
         """A fraction of something: "half", "a third", "a quarter", otherwise "3/4"."""

@@ -7,13 +7,14 @@ import random
 from fractions import Fraction
 from typing import Any
 
-from solver import execute, format_trace, grade
+from solver import execute, format_number, format_trace, grade
+from solver.numbers import is_terminating
 
 from .builder import Composition, Reject
 from .config import GeneratorConfig
 from .configure import make_config
 from .context import Ctx, Draft
-from .numbers import canonical_answer, decimal_places, digits_of, is_terminating, plain
+from .numbers import canonical_answer, decimal_places, digits_of
 from .problem import Problem
 from .refs import rewrite_data
 from .registry import PatternSpec
@@ -127,7 +128,7 @@ def _is_number(x: Any) -> bool:
 
 
 def _trace_numbers(draft: Draft, raw: bool = False, inits_only: bool = False) -> set:
-    """Literal numbers of the trace (plain text, or values with raw=True); with inits_only
+    """Literal numbers of the trace (canonical text, or values with raw=True); with inits_only
     just the question's numbers (init values), not constants used in computes."""
     parts = draft.trace.parts if isinstance(draft.trace, Composition) else [draft.trace]
     vals: list[Any] = []
@@ -139,7 +140,7 @@ def _trace_numbers(draft: Draft, raw: bool = False, inits_only: bool = False) ->
                 vals.extend(a for a in step.get("args", []) if _is_number(a))
     if raw:
         return {Fraction(v) for v in vals}
-    return {plain(Fraction(v)) for v in vals}
+    return {format_number(Fraction(v)) for v in vals}
 
 
 def _count_steps(data: dict | list) -> int:
@@ -155,7 +156,7 @@ def verify(data: dict | list, answer: Fraction, spec: PatternSpec, question: str
         raise GenerationError(
             f"gold trace for {item} (pattern {spec.name}) graded {outcome.reward} "
             f"({outcome.category}: {outcome.error}; step {outcome.step}, sub-trace {outcome.subtrace}; "
-            f"solver answer {outcome.answer}, expected {plain(answer)})\nquestion: {question}\ntrace:\n{text}"
+            f"solver answer {outcome.answer}, expected {format_number(answer)})\nquestion: {question}\ntrace:\n{text}"
         )
     if outcome.answer is not None and outcome.answer != answer:
         raise GenerationError(f"solver answer {outcome.answer} != builder answer {answer} for {item}")

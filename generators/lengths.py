@@ -17,11 +17,14 @@ from .problem import Problem
 
 
 class TruncationError(ValueError):
-    """Some examples exceed the maximum length."""
+    """Some examples exceed the maximum length (the one error for it, here and in training).
 
-    def __init__(self, report: LengthReport):
+    `report` holds the measured lengths when the check that raised it kept them.
+    """
+
+    def __init__(self, message: str, report: LengthReport | None = None):
         self.report = report
-        super().__init__(report.summary())
+        super().__init__(message)
 
 
 @dataclass
@@ -99,5 +102,5 @@ def check_trace_lengths(
     over = [(p["id"], p.get("pattern", ""), n) for p, n in zip(problems, lengths, strict=True) if n > max_length]
     report = LengthReport(max_length=max_length, count=len(lengths), lengths=lengths, over=over)
     if fail and over:
-        raise TruncationError(report)
+        raise TruncationError(report.summary(), report)
     return report

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from solver.numbers import format_number, is_terminating
+
 _ONES = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -29,15 +31,6 @@ def as_fraction(x: int | str | Fraction) -> Fraction:
     return Fraction(str(x).replace(",", ""))
 
 
-def is_terminating(x: Fraction) -> bool:
-    """True when x has a finite decimal expansion (denominator 2^a * 5^b)."""
-    d = x.denominator
-    for p in (2, 5):
-        while d % p == 0:
-            d //= p
-    return d == 1
-
-
 def decimal_places(x: Fraction) -> int:
     """Digits after the point in x's finite decimal expansion (x must terminate)."""
     places = 0
@@ -49,34 +42,21 @@ def decimal_places(x: Fraction) -> int:
     return places
 
 
-def plain(x: Fraction) -> str:
-    """Shortest exact decimal text: 18, 2.5, -0.75; a/b when it does not terminate."""
-    if x.denominator == 1:
-        return str(x.numerator)
-    if not is_terminating(x):
-        return f"{x.numerator}/{x.denominator}"
-    places = decimal_places(x)
-    sign = "-" if x < 0 else ""
-    scaled = abs(x.numerator) * (10**places) // x.denominator
-    digits = str(scaled).rjust(places + 1, "0")
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
-
-
 def canonical_answer(x: Fraction) -> str:
-    """The Problem.answer text: like `plain` but never a fraction."""
+    """The Problem.answer text: `solver.format_number`, but never a fraction."""
     if not is_terminating(x):
         raise ValueError(f"answer {x} has no finite decimal expansion")
-    return plain(x)
+    return format_number(x)
 
 
 def trace_value(x: Fraction) -> int | str:
     """The value as it goes into trace data: int when whole, else exact numeric text."""
-    return x.numerator if x.denominator == 1 else plain(x)
+    return x.numerator if x.denominator == 1 else format_number(x)
 
 
 def with_commas(x: Fraction) -> str:
     """Digits with thousands separators: 80000 -> 80,000; 1234.5 -> 1,234.5."""
-    text = plain(abs(x))
+    text = format_number(abs(x))
     whole, _, frac = text.partition(".")
     groups = []
     while len(whole) > 3:

@@ -6,7 +6,7 @@ import random
 import re
 import string
 
-from .numbers import plain
+from solver import format_number
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=\S)")
 _A_BEFORE_VOWEL = re.compile(r"\b([Aa])(?= (?!uni|use|one|eu)[aeiou])")
@@ -82,7 +82,7 @@ def add_distractors(
     rng.shuffle(pool)
     for template in pool[:count]:
         n = rng.randint(3, 60)
-        while plain(n) in avoid:
+        while format_number(n) in avoid:
             n += 1
         sentence = template.format(name=rng.choice(names) if names else "", n=n)
         last = sentences[-1].lower()

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import warnings
+from fractions import Fraction
 
 import gymnasium as gym
 import pytest
@@ -229,6 +230,20 @@ def test_source_errors_are_clear(monkeypatch):
     with pytest.raises(SourceError, match="not a number"):
         load_source([{"question": "What is 2 and 2?", "answer": "four-ish"}])
     assert load_source([{"question": "Split 1 pie in 10.", "answer": 0.1}])[0].answer == "0.1"
+    with pytest.raises(SourceError, match="gold answer"):
+        load_source([{"question": "What is 2 and 2?", "answer": "2+2\n#### four"}])
+
+
+def test_gold_answers_and_numeric_answers_become_canonical_number_text():
+    records = [
+        {"question": "How far below zero?", "answer": "It is 1200 below.\n#### \u22121,200."},  # U+2212, trailing "."
+        {"question": "How much is it?", "answer": "It costs $7.50.\n#### $7.50"},
+        {"question": "What share is left?", "answer": 0.125},
+        {"question": "What is a tiny step?", "answer": 0.00001},  # a float that prints as 1e-05
+        {"question": "What is a third?", "answer": Fraction(1, 3)},
+    ]
+    problems = load_source(records)
+    assert [p.answer for p in problems] == ["-1200", "7.5", "0.125", "0.00001", "1/3"]
     with pytest.raises(SourceError, match="duplicate"):
         load_source([{"id": "a", "question": "q1", "answer": 1}, {"id": "a", "question": "q2", "answer": 2}])
     assert len(load_source(iter(PROBLEMS), n=2, seed=3)) == 2

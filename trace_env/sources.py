@@ -17,11 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+import generators
+from generators.gsm8k import parse_gold_answer
+from generators.jsonl import read_jsonl
+from solver import Outcome, format_number, grade, parse_number
 
 SYNTHETIC = ("synthetic", "generators")
 HUB_PREFIXES = ("hf:", "hub:")
@@ -59,63 +63,39 @@ class SourceProblem:
         steps = self.difficulty.get("steps") if isinstance(self.difficulty, Mapping) else None
         return int(steps) if isinstance(steps, int | float) and not isinstance(steps, bool) else None
 
-    def grade(self, text: str):
+    def grade(self, text: str) -> Outcome:
         """Grade a trace against this problem (question passed, so grounding applies).
 
         A fault of the grader itself raises ``solver.GraderError``: never scored as the policy's."""
-        from solver import grade
-
         return grade(text, self.answer, expert=self.expert, question=self.question).checked()
 
 
 # ---------------------------------------------------------------- GSM8K gold answers
 
-def _reference_parser() -> Any:
-    """`generators.gsm8k.parse_gold_answer` when that module is present and importable."""
-    try:
-        from generators.gsm8k import parse_gold_answer
-    except Exception:  # absent or half-written: the local parser below is enough
-        return None
-    return parse_gold_answer
-
-
 def parse_gsm8k_answer(answer: str) -> str:
-    """The number after `####` in a GSM8K solution, as canonical text ("1,000" -> "1000")."""
-    reference = _reference_parser()
-    if reference is not None:
-        try:
-            return _number_text(reference(answer))
-        except (ValueError, TypeError, ArithmeticError) as err:
-            raise SourceError(f"GSM8K gold answer unusable: {answer[-80:]!r} ({err})") from err
-    if "####" not in answer:
-        raise SourceError(f"GSM8K answer has no '#### N' line: {answer[-80:]!r}")
-    raw = answer.rsplit("####", 1)[1].strip()  # the last marker, as the reference parser reads it
+    """The number after `####` in a GSM8K solution, as canonical text ("1,000" -> "1000").
+
+    `generators.gsm8k.parse_gold_answer` reads it (the last marker; "$", commas, a trailing "."
+    and U+2212 minus signs handled); a solution it cannot read raises `SourceError`.
+    """
     try:
-        return _number_text(Fraction(raw.replace(",", "").replace("$", "")))
-    except (ValueError, ZeroDivisionError) as err:
-        raise SourceError(f"GSM8K gold answer is not a number: {raw!r}") from err
+        return parse_gold_answer(answer)
+    except ValueError as err:
+        raise SourceError(f"GSM8K gold answer unusable: {answer[-80:]!r} ({err})") from err
 
 
 def _number_text(value: Any) -> str:
-    """Canonical text of a numeric answer ("18", "2.5", "1/3"); strings pass through stripped."""
+    """Canonical text of a numeric answer (`solver.format_number`); strings pass through stripped."""
     if isinstance(value, str):
         return value.strip()
-    try:  # floats via repr, so 0.1 stays 1/10 rather than its binary expansion
-        frac = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-    except (ValueError, TypeError, OverflowError) as err:
+    try:
+        return format_number(value)
+    except ValueError as err:
         raise SourceError(f"answer is not a number: {value!r}") from err
-    if frac.denominator == 1:
-        return str(frac.numerator)
-    as_float = float(frac)
-    return repr(as_float) if Fraction(repr(as_float)) == frac else f"{frac.numerator}/{frac.denominator}"
 
 
 def _check_answer(answer: str, index: int) -> str:
     """Refuse a gold answer the solver cannot read: it would grade every trace as wrong."""
-    try:
-        from solver import parse_number
-    except ImportError:
-        return answer
     try:
         parse_number(answer)
     except (ValueError, TypeError, ArithmeticError) as err:
@@ -200,20 +180,14 @@ def from_records(records: Iterable[Any], *, source: str = "custom", limit: int |
 
 def synthetic(n: int = DEFAULT_SYNTHETIC_N, seed: int = 0, **config: Any) -> list[SourceProblem]:
     """`n` generator problems (item i depends only on seed, i and config)."""
-    try:
-        import generators
-    except ImportError as err:
-        raise SourceError("the synthetic source needs the `generators` package") from err
     return from_records(generators.generate(n, seed=seed, **config), source="synthetic")
 
 
-def load_jsonl(path: str | Path, *, limit: int | None = None) -> list[SourceProblem]:
+def from_jsonl(path: str | Path, *, limit: int | None = None) -> list[SourceProblem]:
     """A JSONL file of GSM8K records or problem dicts (ids default to `<stem>-<line index>`)."""
     file = Path(path)
     if not file.is_file():
         raise SourceError(f"no such JSONL file: {file}")
-    from generators.jsonl import read_jsonl
-
     try:
         rows = read_jsonl(file, limit=limit)
     except ValueError as err:
@@ -294,7 +268,7 @@ def load_source(
             if text.startswith(prefix):
                 return select(load_hub(text[len(prefix):], split=split), n, seed=seed, sample=sample)
         if Path(text).is_file():
-            return select(load_jsonl(text), n, seed=seed, sample=sample)
+            return select(from_jsonl(text), n, seed=seed, sample=sample)
         if text == "openai/gsm8k":
             return select(load_hub(text, split=split), n, seed=seed, sample=sample)
         raise SourceError(

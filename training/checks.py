@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from generators.lengths import TruncationError
+
 from .data import Example
-
-
-class TruncationError(ValueError):
-    """Some examples would be truncated by the configured token limit."""
 
 
 def prompt_ids(tokenizer: Any, example: Example, numbered: bool) -> list[int]:

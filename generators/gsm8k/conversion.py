@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from solver import format_number
+
 from .algebra import Solved, solved_equations
 from .binder import Binder, BindError, QuantityRef
 from .equations import Equation, extract_equations
-from .expr import decimal_text
 from .graph import PERCENT_OPS, Graph, render
 from .loader import parse_gold_answer
 
@@ -104,7 +105,7 @@ def _failure(binder: Binder, gold: Fraction, failures: list[BindError], quantiti
     if binder.results:
         last = binder.graph.nodes[binder.results[-1][1]].value
         if gold in (Fraction(math.floor(last)), Fraction(math.ceil(last))) and last != gold:
-            return f"{REVIEW}: rounding the last result {decimal_text(last)} to the gold answer"
+            return f"{REVIEW}: rounding the last result {format_number(last)} to the gold answer"
     if any(q.value == gold for q in quantities):
         return "answer_not_computed"
     return "answer_not_reached" if binder.results else "no_equations"
@@ -203,7 +204,7 @@ def _convert(question: str, solution: str, percent_ops: bool, derive: bool) -> C
     notes = tuple(note for gid, note in binder.notes if gid in set(needed))
     steps = sum(1 for g in needed if binder.graph.nodes[g].kind != "init")
     if outcome.reward != 1.0:
-        status = f"solver_{outcome.category}: {outcome.error or decimal_text(outcome.answer or Fraction(0))}"
+        status = f"solver_{outcome.category}: {outcome.error or format_number(outcome.answer or Fraction(0))}"
         return Conversion(None, status, expert, answer, None, steps, notes)  # only verified traces leave
     return Conversion(text, "ok", expert, answer, data, steps, notes, _bindings(binder.graph, needed, names, quantities))
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from solver import format_number
+
 MAX_EXPR_CHARS = 400  # bounds parser work on junk input
 MAX_DEPTH = 40  # parenthesis nesting (the parser recurses per level)
 MAX_MAGNITUDE = Fraction(10) ** 15
@@ -151,7 +153,7 @@ class _Parser:
             if self.percent_points:
                 return node
             if isinstance(node, Num):
-                return Num(node.value / 100, _canonical_literal(str(_decimal_text(node.value / 100))))
+                return Num(node.value / 100, _canonical_literal(format_number(node.value / 100)))
             return BinOp("/", node, Num(Fraction(100), "100"))
         return node
 
@@ -163,23 +165,6 @@ def _canonical_literal(text: str) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
-
-
-def _decimal_text(value: Fraction) -> str:
-    """Exact text: `3`, `-2.5`, `0.125`; non-terminating values as `a/b`."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    den = value.denominator
-    for p in (2, 5):
-        while den % p == 0:
-            den //= p
-    if den != 1:
-        return f"{value.numerator}/{value.denominator}"
-    digits = 0
-    while (value * 10**digits).denominator != 1:
-        digits += 1
-    whole, frac = divmod(abs(value.numerator) * (10**digits // value.denominator), 10**digits)
-    return f"{'-' if value < 0 else ''}{whole}.{frac:0{digits}d}"
 
 
 def parse(text: str, *, unknowns: frozenset[str] = frozenset(), percent_points: bool = False) -> Node:
@@ -229,10 +214,6 @@ def leaves(node: Node) -> list[Num | Var]:
     if isinstance(node, Neg):
         return leaves(node.operand)
     return leaves(node.left) + leaves(node.right)
-
-
-def decimal_text(value: Fraction) -> str:
-    return _decimal_text(value)
 
 
 def flatten(node: Node, op: str) -> list[Node]:

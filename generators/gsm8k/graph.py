@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .expr import decimal_text
+from ..numbers import trace_value
 from .naming import NameBook
 
 PERCENT_OPS = ("percent_of", "percent_off", "percent_increase")
@@ -79,11 +79,6 @@ class Graph:
         return sorted(keep)
 
 
-def init_literal(value: Fraction) -> int | str:
-    """How an init value is written (JSON-safe): int, exact decimal text, or `a/b` text."""
-    return value.numerator if value.denominator == 1 else decimal_text(value)
-
-
 def render(graph: Graph, answer: int, expert: str) -> tuple[dict, dict[int, str]]:
     """Trace data (single-expert mapping) for the nodes the answer needs, and the names used."""
     names = NameBook()
@@ -105,7 +100,7 @@ def render(graph: Graph, answer: int, expert: str) -> tuple[dict, dict[int, str]
     for gid in order:
         node = graph.nodes[gid]
         if node.kind == "init":
-            steps.append({"op": "init", "var": var[gid], "value": init_literal(node.value)})
+            steps.append({"op": "init", "var": var[gid], "value": trace_value(node.value)})
         elif node.kind == "compute":
             steps.append({"op": "compute", "compute_op": node.op, "args": [var[a] for a in node.args], "var": var[gid]})
         else:

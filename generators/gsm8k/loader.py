@@ -8,8 +8,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from solver import format_number
+
 from ..jsonl import read_jsonl
-from .expr import decimal_text
 
 HUB_NAMES = ("hub", "openai/gsm8k", "gsm8k")
 _GOLD = re.compile(r"^[-−]?\s*\$?\s*(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$")
@@ -31,12 +32,7 @@ def parse_gold_answer(text: str) -> str:
     value = Fraction(digits)
     if negative:
         value = -value
-    return format_value(value)
-
-
-def format_value(value: Fraction) -> str:
-    """Canonical number text: integers plain, terminating decimals without trailing zeros."""
-    return decimal_text(value)
+    return format_number(value)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from solver import format_number
+
+from ..numbers import trace_value
 from .conversion import question_constants
-from .expr import decimal_text
 
 _NUM_IN_TEXT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
 _REWRITABLE = ("number", "money", "percent")
@@ -200,7 +202,7 @@ def _variant(
         value = new_values[slot.step]
         text = text[: slot.start] + _render(value, slot) + text[slot.end :]
         init = value / 100 if slot.relation == "percent" else value
-        new_data["trace"][slot.step]["value"] = init.numerator if init.denominator == 1 else decimal_text(init)
+        new_data["trace"][slot.step]["value"] = trace_value(init)
     ran = _run(new_data["trace"])
     if ran is None:
         return None
@@ -209,7 +211,7 @@ def _variant(
         return None
     if any(old.denominator == 1 and new.denominator != 1 for old, new in zip(original[0], values, strict=True)):
         return None
-    answer = decimal_text(result)
+    answer = format_number(result)
     trace = solver.format_trace(new_data)
     if solver.grade(trace, answer, expert=new_data.get("expert"), question=text).reward != 1.0:
         return None
