@@ -19,7 +19,7 @@ from typing import Any
 
 from solver import format_number
 
-from .derive import Operand, find_count, find_derivation, folds_to, unit_named
+from .derive import Operand, find_derivation
 from .expr import BinOp, Neg, Node, Num, flatten
 from .graph import Graph
 from .naming import constant_name, part_name, quantity_name, unit_word
@@ -64,7 +64,6 @@ class Binder:
         derive: bool = True,
     ):
         self.question = question
-        self.solution = solution
         self.context = f"{question}\n{solution}"
         self.quantities = list(quantities)
         self.constants = frozenset(Fraction(c) for c in constants)
@@ -146,8 +145,7 @@ class Binder:
         for q in self.quantities:
             if q.value not in seen:
                 seen.add(q.value)
-                out.append(Operand(q.value, "quantity", q.index, unit=unit_word(self.question, q.end),
-                                   span=(q.start, q.end), quantity_kind=q.kind))
+                out.append(Operand(q.value, "quantity", q.index, unit=unit_word(self.question, q.end)))
         out.extend(Operand(c, "constant", None) for c in sorted(self.constants) if c not in seen)
         return out
 
@@ -159,47 +157,16 @@ class Binder:
         return self._constant_init(o.value)
 
     def _derive(self, target: Fraction) -> int | None:
-        operands = self._operands()
-        found = find_derivation(target, operands, self.line, self.before)
-        why = ""
+        found = find_derivation(target, self._operands(), self.line, self.before)
         if found is None:
-            counted = find_count(target, operands, self.question, self.line, self.solution)
-            if counted is None:
-                return None
-            *found, why = counted
+            return None
         op, a, b = found
         gid = self.graph.compute(op, [self._materialize(a), self._materialize(b)])
         self.results.append((target, gid))
-        note = f"derived {format_number(target)} = {format_number(a.value)} {op} {format_number(b.value)}"
-        self.notes.append((gid, f"{note} ({why})" if why else note))
+        self.notes.append((gid, f"derived {format_number(target)} = {format_number(a.value)} {op} {format_number(b.value)}"))
         return gid
 
     # ---- compiling expressions ----------------------------------------------------------
-    def _compute_or_fold(self, op: str, args: list[int]) -> int:
-        """A compute step; on implicit constants alone whose result is a counting constant
-        (`1 + 1` for "x + x = 2x") it is that constant instead, since a step that combines
-        constants only computes nothing from the question."""
-        gid = self.graph.compute(op, args)
-        value = self.graph.nodes[gid].value
-        if all(self.graph.nodes[a].origin == ("constant",) for a in args) and folds_to(value, self.constants):
-            del self.graph.nodes[gid:]
-            return self._constant_init(value)
-        return gid
-
-    def _other_source(self, value: Fraction, gid: int) -> int:
-        """The second operand of `a - a` or `a / a` written with one result in mind: the solution
-        means another quantity of that value (`$10 / 10 figurines`), so a question quantity or
-        a constant is read instead when one grounds it (the constant first when the line names its
-        unit); otherwise the result stays."""
-        if value in self.constants and unit_named(value, self.line):
-            return self._constant_init(value)  # `60 / 60 = 1 hour`: minutes per hour
-        index = self._find_quantity(value)
-        if index is not None:
-            return self._quantity_init(index, value)
-        if value in self.constants:
-            return self._constant_init(value)
-        return gid
-
     def _pct(self, p: Fraction) -> int | None:
         for q in self.quantities:
             if q.kind == "percent" and q.value == p:
@@ -242,25 +209,20 @@ class Binder:
             if not plus:
                 raise BindError("negative_literal")
             args = [self.compile(x) for x in plus]
-            gid = args[0] if len(args) == 1 else self._compute_or_fold("add", args)
+            gid = args[0] if len(args) == 1 else self.graph.compute("add", args)
             for x in minus:  # `52+-4`, `(-9)+30`: a sum with negative terms is a subtraction
                 gid = self.graph.compute("sub", [gid, self.compile(x)])
             return gid
         if node.op == "*":
-            return self._compute_or_fold("mul", [self.compile(x) for x in flatten(node, "*")])
+            return self.graph.compute("mul", [self.compile(x) for x in flatten(node, "*")])
         left = self.compile(node.left)
         right = self.compile(node.right)
-        if right == left and isinstance(node.right, Num):
-            right = self._other_source(node.right.value, right)
         if node.op == "/" and self.graph.nodes[right].value == 0:
             raise BindError("division_by_zero")
         return self.graph.compute("sub" if node.op == "-" else "div", [left, right])
 
     def add_equation(self, node: Node, stated: Fraction, label: str) -> int:
         gid = self.compile(node)
-        if self.graph.nodes[gid].origin == ("constant",) and isinstance(node, BinOp):
-            self.results.append((stated, gid))  # `1 * 2 = 2` folded to the counting constant
-            return gid
         if self.graph.nodes[gid].kind == "init":
             raise BindError("no_computation", label)  # e.g. `1/2` that is just the question's "half"
         value = self.graph.nodes[gid].value
