@@ -180,6 +180,7 @@ def test_mix_order_draws_sources_by_weight_through_the_whole_list() -> None:
     assert 0.18 < order.count(1) / 4000 < 0.22  # binomial sd 0.0063: a band of 3 sd
     assert all(order[i : i + 400].count(1) > 40 for i in range(0, 4000, 400))  # no stretch without the minority
     assert data.mix_order(4000, [0.8, 0.2], seed=0) == order  # seeded
+    assert data.mix_order(1000, [0.8, 0.2], seed=0) == order[:1000]  # a smaller run draws a prefix of it
     assert data.mix_order(4000, [0.8, 0.2], seed=1) != order
     assert data.mix_order(30, [1.0, 0.0], seed=0) == [0] * 30  # weight 0: never drawn
     assert data.mix_order(0, [1.0], seed=0) == []

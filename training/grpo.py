@@ -132,15 +132,15 @@ class RLStage(Stage):
     def trainer(self, model: Any, tokenizer: Any, dataset: Any, peft: Any) -> Any:
         from trl import GRPOTrainer, RLOOTrainer
 
-        self.args = rl_config(config_with(self.config, max_completion_length=self.completion_limit),
-                              self.rl_args.trainer)
+        args = rl_config(config_with(self.config, max_completion_length=self.completion_limit), self.rl_args.trainer)
+        self.trainer_args = args
         trainer_cls = GRPOTrainer if self.rl_args.trainer == "grpo" else RLOOTrainer
-        reward = grouped_reward(self.args.num_generations, check=self.args.world_size == 1)
-        return trainer_cls(model=model, reward_funcs=[reward], args=self.args, train_dataset=dataset,
+        reward = grouped_reward(args.num_generations, check=args.world_size == 1)
+        return trainer_cls(model=model, reward_funcs=[reward], args=args, train_dataset=dataset,
                            processing_class=tokenizer, peft_config=peft)
 
     def report(self, trained: Trained, *, total_seconds: float) -> dict[str, Any]:
-        before, after, warm, args = trained.before, trained.after, self.warm, self.args
+        before, after, warm, args = trained.before, trained.after, self.warm, self.trainer_args
         flipped = heldout.flips(before, after)
         heldout.show("[held-out] RL change, problem by problem: " + ", ".join(
             f"{k} {v['fixed']} fixed / {v['broken']} broken" for k, v in sorted(flipped.items())))
