@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from solver import EXPERTS, extract_quantities, format_trace
+
 BINARY_OPS = ("add", "sub", "mul", "div", "min", "max")
 
 
@@ -28,8 +30,6 @@ class RandomAgent:
         self.max_ops = max(1, int(max_ops))
 
     def _values(self, text: str) -> list[Fraction]:
-        from solver import extract_quantities
-
         try:
             found = [q.value for q in extract_quantities(text)]
         except Exception:  # a baseline never fails an evaluation
@@ -39,8 +39,6 @@ class RandomAgent:
 
     def trace_data(self, observation: str) -> dict[str, Any]:
         """The random trace as plain data (see `solver.format_trace`)."""
-        from solver import EXPERTS
-
         rng = self.rng
         expert = str(rng.choice(sorted(EXPERTS)))
         allowed = [op for op in BINARY_OPS if op in EXPERTS[expert].compute_ops] or ["add"]
@@ -60,6 +58,4 @@ class RandomAgent:
         return {"expert": expert, "trace": steps}
 
     def act(self, observations: list[str]) -> list[str]:
-        from solver import format_trace
-
         return [format_trace(self.trace_data(obs)) for obs in observations]

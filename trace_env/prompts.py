@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from solver import extract_quantities
+
 SYSTEM_PROMPT = (
     "Write a YAML trace for the problem: an expert and steps. Use only numbers from the problem."
 )
@@ -16,8 +18,6 @@ SYSTEM_PROMPT = (
 
 def numbered_quantities(question: str) -> str:
     """The question's quantities as a numbered list, for `init {ref: N}` pointers."""
-    from solver import extract_quantities
-
     lines = [f"[{i}] {q.text}" for i, q in enumerate(extract_quantities(question), start=1)]
     return "\n".join(lines)
 

@@ -6,9 +6,9 @@ import math
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
-from solver import format_number
+from solver import extract_quantities, format_number, format_trace, grade
+from solver.constants import question_constants as cued_constants
 
 from .algebra import Solved, solved_equations
 from .binder import Binder, BindError, QuantityRef
@@ -56,18 +56,10 @@ class Conversion:
         return self.status.split(":", 1)[0]
 
 
-def _solver() -> Any:
-    import solver
-
-    return solver
-
-
 def question_constants(question: str) -> frozenset[Fraction]:
     """Values this question may use without stating them: the solver's constants whose cue or
     unit the question names (``solver.constants.question_constants``)."""
-    from solver.constants import question_constants as cued
-
-    return cued(question)
+    return cued_constants(question)
 
 
 def _answer_node(binder: Binder, gold: Fraction) -> int | None:
@@ -186,8 +178,7 @@ def _convert(question: str, solution: str, percent_ops: bool, derive: bool) -> C
     except ValueError as err:
         return Conversion(None, f"no_gold_answer: {err}")
     gold = Fraction(answer)
-    solver = _solver()
-    quantities = [QuantityRef.wrap(i, q) for i, q in enumerate(solver.extract_quantities(question))]
+    quantities = [QuantityRef.wrap(i, q) for i, q in enumerate(extract_quantities(question))]
     binder, failures = _bind_all(question, solution, quantities, percent_ops, derive)
     answer_gid = _answer_node(binder, gold)
     if answer_gid is None:
@@ -199,8 +190,8 @@ def _convert(question: str, solution: str, percent_ops: bool, derive: bool) -> C
     if not consistent:  # percent steps next to floor/ceil: fall back to plain arithmetic
         return _convert(question, solution, False, derive)
     data, names = render(binder.graph, answer_gid, expert)
-    text = solver.format_trace(data)
-    outcome = solver.grade(text, answer, expert=expert, question=question)
+    text = format_trace(data)
+    outcome = grade(text, answer, expert=expert, question=question)
     notes = tuple(note for gid, note in binder.notes if gid in set(needed))
     steps = sum(1 for g in needed if binder.graph.nodes[g].kind != "init")
     if outcome.reward != 1.0:

@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import solver
 from solver import format_number
 
 from ..numbers import trace_value
 from .conversion import question_constants
+from .problems import magnitude
 
 _NUM_IN_TEXT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
 _REWRITABLE = ("number", "money", "percent")
@@ -154,8 +156,6 @@ def _compute(op: str, args: list[Fraction]) -> Fraction | None:
 
 def augment(problem: dict[str, Any], n: int = 4, seed: int = 0, *, tries: int = 40) -> list[dict[str, Any]]:
     """Up to `n` consistent numeric variants of a Problem dict; the same inputs give the same list."""
-    import solver
-
     data = problem.get("trace_data")
     if not isinstance(data, dict) or not isinstance(data.get("trace"), list):
         return []  # composed traces are left alone
@@ -218,7 +218,5 @@ def _variant(
     out = copy.deepcopy(problem)
     out.update(id=f"{problem.get('id', 'gsm8k')}-aug{k}", question=text, answer=answer, trace=trace, trace_data=new_data)
     if isinstance(out.get("difficulty"), dict):
-        from .problems import magnitude
-
         out["difficulty"] = {**out["difficulty"], "magnitude": magnitude(new_data, answer)}
     return out
