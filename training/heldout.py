@@ -1,7 +1,7 @@
 """Held-out accuracy: the environment's evaluator run on the model being trained.
 
 `measure` grades greedy generations with `trace_env.evaluate.evaluate` through `agents.HFAgent`
-(the same prompt and grading as `python -m trace_env.evaluate --agent hf`). The callback runs it
+(the same prompt and grading as `python -m agents.evaluate --agent hf`). The callback runs it
 during training and logs `heldout/<split>/accuracy` and `heldout/<split>/valid`, apart from the
 loss and the reward, through the trainer (so into its log history and every `report_to`
 integration) and into OUTPUT_DIR/heldout.jsonl.
@@ -10,6 +10,7 @@ integration) and into OUTPUT_DIR/heldout.jsonl.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ def measure(
     """Accuracy and rates per split (first `limit` problems of each when given).
 
     `model` is a loaded model (with `tokenizer`) or a saved model directory; a directory is
-    loaded exactly as `python -m trace_env.evaluate --agent hf --model DIR` loads it.
+    loaded exactly as `python -m agents.evaluate --agent hf --model DIR` loads it.
     """
     from agents.hf import HFAgent
     from trace_env.evaluate import evaluate
@@ -78,8 +79,6 @@ def accuracies(results: dict[str, dict[str, Any]]) -> dict[str, float]:
 
 def show(line: str) -> None:
     """Print a line of the run's own log above any progress bar, without breaking the bar."""
-    import sys
-
     from tqdm.auto import tqdm
 
     tqdm.write(line, file=sys.stdout)
