@@ -7,7 +7,7 @@ import random
 from fractions import Fraction
 from typing import Any
 
-from solver import execute, format_number, format_trace, grade
+from solver import format_number, format_trace, grade
 from solver.numbers import is_terminating
 
 from .builder import Composition, Reject
@@ -50,15 +50,32 @@ def generate(n: int, seed: int = 0, *, start: int = 0, preset: str | None = None
 
 
 def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> Problem:
-    """The item at `index` for `seed` under `cfg` (validated by the caller or here)."""
+    """The item at `index` for `seed` under `cfg` (validated by the caller or here).
+
+    Numbers are drawn again (attempt 1, 2, ...) while a draw is degenerate: an answer that breaks
+    the config's rules, or a gold trace the solver does not grade 1.0 with its question (gives 9,
+    then loses 9; a question whose every number is also a unit constant). A builder bug fails
+    every attempt and raises GenerationError with the last reason."""
     if cfg is None:
         cfg = make_config()
     diff, level = cfg.difficulty_at(index)
     key = (cfg.split, seed, index)
     spec = choose(_rng(*key, "pattern"), candidate_patterns(cfg, diff))
-    phrasings = allowed_phrasings(spec, cfg)
-    phrasing = _rng(*key, "phrasing").choice(phrasings)
-    draft, ctx = _build(spec, key, cfg, diff, phrasing)
+    phrasing = _rng(*key, "phrasing").choice(allowed_phrasings(spec, cfg))
+    last: Exception | None = None
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            return _attempt(spec, key, cfg, diff, level, phrasing, attempt)
+        except Reject as err:
+            last = err
+    raise GenerationError(f"pattern {spec.name} found no valid numbers in {MAX_ATTEMPTS} tries for {key}: {last}")
+
+
+def _attempt(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, level: int | None, phrasing: int,
+             attempt: int) -> Problem:
+    ctx = Ctx(_rng(*key, "numbers", attempt), _rng(*key, "render", attempt), cfg, diff, phrasing)
+    draft = spec.build(ctx)
+    _check_answer(draft, cfg)
     question = fill(spec.phrasings[phrasing], draft.slots)
     answer_value = draft.trace.answer
     extra = _distractor_count(cfg, _rng(*key, "distractor"))
@@ -69,11 +86,14 @@ def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> P
     data = draft.trace.data()
     if cfg.refs:  # the pointer form, or the value form where pointers would not grade correct
         data = rewrite_data(data, question, answer_value) or data
-    problem_id = f"synthetic-{seed}-{index}" if cfg.split == "train" else f"synthetic-{cfg.split}-{seed}-{index}"
-    trace_text = verify(data, answer_value, spec, question, problem_id)
-    steps = _count_steps(data)
+    split, seed, index = key
+    problem_id = f"synthetic-{seed}-{index}" if split == "train" else f"synthetic-{split}-{seed}-{index}"
+    try:
+        trace_text = verify(data, answer_value, spec, question, problem_id)
+    except GenerationError as err:
+        raise Reject(str(err)) from None
     difficulty = {
-        "steps": steps,
+        "steps": _count_steps(data),
         "experts": spec.n_experts,
         "magnitude": max((digits_of(v) for v in _trace_numbers(draft, raw=True, inits_only=True)), default=1),
         "level": level if level is not None else 0,
@@ -86,19 +106,6 @@ def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> P
     )
 
 
-def _build(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, phrasing: int) -> tuple[Draft, Ctx]:
-    last: Exception | None = None
-    for attempt in range(MAX_ATTEMPTS):
-        ctx = Ctx(_rng(*key, "numbers", attempt), _rng(*key, "render", attempt), cfg, diff, phrasing)
-        try:
-            draft = spec.build(ctx)
-            _check_answer(draft, cfg)
-            return draft, ctx
-        except Reject as err:
-            last = err
-    raise GenerationError(f"pattern {spec.name} found no valid numbers in {MAX_ATTEMPTS} tries for {key}: {last}")
-
-
 def _check_answer(draft: Draft, cfg: GeneratorConfig) -> None:
     ans = draft.trace.answer
     if ans is None:
@@ -109,11 +116,6 @@ def _check_answer(draft: Draft, cfg: GeneratorConfig) -> None:
         raise Reject("answer is not whole")
     if not is_terminating(ans) or decimal_places(ans) > 2:
         raise Reject("answer needs more than two decimal places")
-    # Degenerate draws (gives 9, then loses 9) leave a given number as the answer: the solver's
-    # provenance rule refuses such traces, so draw other numbers.
-    run = execute(draft.trace.data())
-    if not run.ok:
-        raise Reject(f"degenerate draw: {run.error}")
 
 
 def _distractor_count(cfg: GeneratorConfig, rng: random.Random) -> int:

@@ -46,6 +46,7 @@ CONSTANT_CUES: dict[Fraction, str | None] = {
                     r"lit(?:er|re)s?|thousand(?:th)?s?|milligrams?|mg",
 }
 assert set(CONSTANT_CUES) == CONSTANT_VALUES
+COUNTING_CONSTANTS: frozenset[Fraction] = frozenset(v for v, cue in CONSTANT_CUES.items() if cue is None)
 
 # (word pattern, values, meaning): the values ground a trace only when the question matches.
 UNIT_CONSTANTS: tuple[tuple[str, tuple[Fraction, ...], str], ...] = (

@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from . import provenance as prov
-from .constants import CONSTANT_VALUES, CONSTANTS, question_constants
+from .constants import CONSTANT_VALUES, CONSTANTS, COUNTING_CONSTANTS, question_constants
 from .limits import MAX_CONSTANT_USES
 from .numbers import Number, format_number
 from .ops import check, compute, percent
@@ -44,6 +44,7 @@ class _Value(NamedTuple):
     number: Number
     sig: prov.Sig
     constant: Fraction | None = None
+    constant_only: bool = False  # computed from table constants alone (no number of the question)
 
 
 _COUNTING_OPS = frozenset({"add", "sub", "min", "max"})
@@ -73,17 +74,32 @@ class _Context:
         self.given.add(sig)
         return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig)
 
+    def ambiguous_value(self, value: Number) -> _Value:
+        """A number the question states that is also a counting constant ("one bundle", "2 packs",
+        "half"): a stand-in of its own, so cancellations and pass-throughs are still seen, but one
+        that counts as a constant for question dependence (the same in every draw). Otherwise a
+        question that says "one" and "two" would let 1s and 2s spell any answer."""
+        sig = prov.quantity(self.question, abs(value))
+        sig = (sig[0],) * len(sig)
+        self.given.add(sig)
+        return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig)
+
     def literal(self, value: Number, what: str) -> _Value:
         grounds = self.grounds
+        if grounds is not None and abs(value) in COUNTING_CONSTANTS and abs(value) in grounds:
+            return self.ambiguous_value(value)
         if grounds is None or value in grounds or -value in grounds:
             return self.given_value(value)
         if value in self.constants:
-            return _Value(check(value), prov.constant(value), Fraction(value))
-        if value in CONSTANT_VALUES or -value in CONSTANT_VALUES:
+            return _Value(check(value), prov.constant(value), Fraction(value), True)
+        if value < 0 and -value in self.constants:
+            raise TraceError(f"{what} {format_number(Fraction(value))}: constants are never negative "
+                             "(subtract instead)")
+        if abs(value) in CONSTANT_VALUES:
             meaning = CONSTANTS[abs(Fraction(value))]
             raise TraceError(
                 f"{what} {format_number(Fraction(value))} is not in the question; as a constant ({meaning}) "
-                "it needs the question to name its unit, and it is never negative"
+                "it needs the question to name its unit"
             )
         raise TraceError(
             f"{what} {format_number(Fraction(value))} does not appear in the question and is not a "
@@ -147,13 +163,12 @@ def _define(env: dict[str, _Value], name: str) -> None:
 def _compute(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
     cop = step.compute_op or ""
     args = [_fetch(env, ctx, a, "arg") for a in step.args]
-    if cop in _COUNTING_OPS and ctx.grounds is not None and not any(prov.depends_on_question(a.sig) for a in args):
+    constant_only = all(a.constant_only for a in args)
+    if cop in _COUNTING_OPS and constant_only:
         raise TraceError(f"{cop} of constants alone: at least one operand must come from the question")
     result, through = compute(cop, [a.number for a in args])
     sigs = [a.sig for a in args]
-    if through is not None:  # add [x, 0], mul [x, 2, 1/2], min/max, floor of a whole number, ...
-        sig = sigs[through]
-    elif cop == "add":
+    if cop == "add":
         sig = prov.add(sigs)
     elif cop == "mul":
         sig = prov.mul(sigs)
@@ -161,11 +176,23 @@ def _compute(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
         sig = prov.sub(*sigs)
     elif cop == "div":
         sig = prov.div(*sigs)
+    elif through is not None:  # min/max select an operand; floor of a whole number, mod, pow 1
+        sig = sigs[through]
     elif cop == "pow" and not prov.depends_on_question(sigs[1]):
         sig = prov.power(sigs[0], args[1].number)  # type: ignore[arg-type]  # a whole number: checked by pow
     else:
         sig = prov.opaque(cop, *sigs)
-    return _Value(check(result), sig)
+    return _Value(check(result), _passed(sig, sigs, through), None, constant_only)
+
+
+def _passed(formula: prov.Sig, sigs: list[prov.Sig], through: int | None) -> prov.Sig:
+    """The provenance of a step's result. When the other operands are neutral by value (add
+    [x, 0], mul [x, 2, 1/2], a 0 or 1 that was computed), the result passes operand `through`
+    along, whatever their formulas; unless the formula shows the result does not depend on the
+    question at all (div [b, b] is 1, not b)."""
+    if through is None or not prov.depends_on_question(formula):
+        return formula
+    return sigs[through]
 
 
 _HUNDREDTH = Fraction(1, 100)
@@ -174,15 +201,15 @@ _HUNDREDTH = Fraction(1, 100)
 def _percent(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
     base = _fetch(env, ctx, step.base, "base")  # type: ignore[arg-type]
     rate = _fetch(env, ctx, step.rate, "rate")  # type: ignore[arg-type]
-    result, through = percent(step.op, base.number, rate.number)
-    if through is not None:  # rate 100 (or base 100) of percent_of, rate 0 of the others
-        return _Value(check(result), (base, rate)[through].sig)
+    result, through = percent(step.op, base.number, rate.number)  # through: rate 100 or 0, base 100
     share = rate.sig
     if step.op == "percent_off":
         share = prov.sub(prov.constant(100), rate.sig)
     elif step.op == "percent_increase":
         share = prov.add([prov.constant(100), rate.sig])
-    return _Value(check(result), prov.scale(prov.mul([base.sig, share]), _HUNDREDTH))
+    formula = prov.scale(prov.mul([base.sig, share]), _HUNDREDTH)
+    return _Value(check(result), _passed(formula, [base.sig, rate.sig], through), None,
+                  base.constant_only and rate.constant_only)
 
 
 def _entity(step: Step, env: dict[str, _Value], ctx: _Context) -> None:
@@ -211,16 +238,22 @@ def _take(holder: _Value, amount: _Value, name: str, verb: str) -> _Value:
     if left < 0:
         raise TraceError(f"{name!r} has {format_number(Fraction(holder.number))}, cannot {verb} "
                          f"{format_number(Fraction(amount.number))}")
-    return holder if amount.number == 0 else _Value(left, prov.sub(holder.sig, amount.sig))
+    formula = prov.sub(holder.sig, amount.sig)
+    return _Value(left, _passed(formula, [holder.sig], 0 if amount.number == 0 else None), None,
+                  holder.constant_only and amount.constant_only)
 
 
 def _receive(env: dict[str, _Value], name: str, amount: _Value) -> None:
-    """An entity gains `amount`. A new entity, or one that holds 0, just holds the amount."""
+    """An entity gains `amount`. A new entity just holds the amount; one that holds 0 passes the
+    amount along, and an amount of 0 passes the holding along."""
     held = env.get(name)
-    if held is None or held.number == 0:
-        env[name] = _Value(amount.number, amount.sig, amount.constant)
-    elif amount.number != 0:
-        env[name] = _Value(check(held.number + amount.number), prov.add([held.sig, amount.sig]))
+    if held is None:
+        env[name] = amount
+        return
+    through = 1 if held.number == 0 else (0 if amount.number == 0 else None)
+    formula = prov.add([held.sig, amount.sig])
+    env[name] = _Value(check(held.number + amount.number), _passed(formula, [held.sig, amount.sig], through), None,
+                       held.constant_only and amount.constant_only)
 
 
 def _query(env: dict[str, _Value], ctx: _Context, name: str, last: bool) -> _Value:

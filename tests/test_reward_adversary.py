@@ -1,0 +1,381 @@
+"""The reward as an adversarial policy sees it: every known shortcut, and random searches for more.
+
+Each class of the reward issue has a test with the issue's own example (the bakery question,
+answer 90) plus variants; a hypothesis adversary then tries constants-only encoders, copied
+question numbers dressed up by identities, and fixed question-independent programs on random
+generated problems; a seeded fuzzer over the step vocabulary looks for grader faults; crafted
+worst-case outputs check that grading stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import random
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generators import generate
+from solver import GRADER_ERROR, GraderError, extract_quantities, format_number, grade
+from solver.experts import EXPERTS
+from solver.schema import FIELDS
+
+BAKERY = "A baker makes 48 muffins a day and sells 30 of them. How many muffins are left after 5 days?"
+HALF = "A baker makes 30 muffins and sells half of them. How many muffins does he sell?"
+
+
+def trace(*steps: str, expert: str = "arithmetic") -> str:
+    return f"expert: {expert}\ntrace:\n" + "\n".join(f"- {s}" for s in steps)
+
+
+def reward(text: str, answer: object = 90, expert: str | None = "arithmetic", question: str | None = BAKERY) -> float:
+    return grade(text, answer, expert, question).reward
+
+
+HONEST = trace("{op: init, var: made, ref: 1}", "{op: init, var: sold, ref: 2}",
+               "{op: compute, compute_op: sub, args: [made, sold], var: left}", "{op: init, var: days, ref: 3}",
+               "{op: compute, compute_op: mul, args: [left, days], var: total}", "{op: query, var: total}")
+
+
+def test_honest_trace_is_paid():
+    assert reward(HONEST) == 1.0
+
+
+# ---------------------------------------------------------------- 1. head arithmetic via constants
+
+def test_constant_without_its_cue_is_ungrounded():
+    out = grade(trace("{op: compute, compute_op: add, args: [30, 60], var: r}", "{op: query, var: r}"),
+                90, "arithmetic", BAKERY)
+    assert out.reward == 0.5 and "60" in out.error and "unit" in out.error
+
+
+@pytest.mark.parametrize("steps", [
+    ["{op: compute, compute_op: add, args: [30, 60], var: r}"],  # 60: minutes in an hour, but no hours
+    ["{op: init, var: s, ref: 2}", "{op: compute, compute_op: mul, args: [s, 3], var: r}"],  # 3 is nowhere
+    ["{op: init, var: s, ref: 2}", "{op: compute, compute_op: add, args: [s, -60], var: r}"],
+    ["{op: init, var: s, ref: 2}", "{op: compute, compute_op: mul, args: [s, 2, 1.5], var: r}"],
+])
+def test_head_arithmetic_variants_are_invalid(steps):
+    assert reward(trace(*steps, "{op: query, var: r}")) == 0.5
+
+
+def test_cued_constant_still_works_for_a_real_conversion():
+    question = "A tap drips 3 cups an hour. How many cups does it drip in 2 days?"
+    text = trace("{op: init, var: rate, ref: 1}", "{op: compute, compute_op: mul, args: [rate, 24], var: per_day}",
+                 "{op: init, var: days, ref: 2}", "{op: compute, compute_op: mul, args: [per_day, days], var: r}",
+                 "{op: query, var: r}")
+    assert reward(text, 144, "arithmetic", question) == 1.0
+
+
+def test_negative_constants_and_constant_sums_are_refused():
+    question = "Sam works 3 hours a day. How many minutes is that?"
+    assert reward(trace("{op: init, var: h, ref: 1}", "{op: compute, compute_op: mul, args: [h, -60], var: r}",
+                        "{op: query, var: r}"), -180, "arithmetic", question) == 0.5
+    assert reward(trace("{op: init, var: h, ref: 1}", "{op: compute, compute_op: add, args: [60, 24], var: k}",
+                        "{op: compute, compute_op: mul, args: [h, k], var: r}", "{op: query, var: r}"),
+                  252, "arithmetic", question) == 0.5
+
+
+def test_a_constant_spends_its_budget():
+    question = "Sam has 3 apples."
+    doubled = [f"{{op: compute, compute_op: mul, args: [v{i}, 2], var: v{i + 1}}}" for i in range(5)]
+    text = trace("{op: init, var: v0, ref: 1}", *doubled, "{op: query, var: v5}")
+    out = grade(text, 96, None, question)
+    assert out.reward == 0.5 and "more than 4 times" in out.error
+
+
+# ---------------------------------------------------------------- 2. traces that ignore the question
+
+@pytest.mark.parametrize("label", ["arithmetic", None, ""])
+def test_question_free_program_is_invalid_with_or_without_label(label):
+    text = trace("{op: compute, compute_op: add, args: [1, 1], var: r}", "{op: query, var: r}")
+    assert reward(text, 90, label) == 0.5
+
+
+@pytest.mark.parametrize("steps", [
+    ["{op: init, var: a, ref: 1}", "{op: compute, compute_op: sub, args: [a, a], var: z}",
+     "{op: compute, compute_op: add, args: [z, 1], var: r}"],  # the question's number cancels out
+    ["{op: init, var: a, ref: 1}", "{op: compute, compute_op: div, args: [a, a], var: one}",
+     "{op: compute, compute_op: mul, args: [one, 2], var: r}"],
+    ["{op: init, var: one, value: 1}", "{op: init, var: two, value: 2}",
+     "{op: compute, compute_op: mul, args: [one, two], var: r}"],
+])
+def test_answer_independent_of_the_question_is_invalid(steps):
+    out = grade(trace(*steps, "{op: query, var: r}"), 2, "arithmetic", BAKERY)
+    assert out.reward == 0.5, out
+
+
+# ---------------------------------------------------------------- 3. identity laundering
+
+@pytest.mark.parametrize(("steps", "question"), [
+    (["{op: compute, compute_op: add, args: [x, 1, -1], var: r}"], BAKERY),
+    (["{op: compute, compute_op: mul, args: [x, -1, -1], var: r}"], BAKERY),
+    (["{op: compute, compute_op: mul, args: [x, 2, 1/2], var: r}"], HALF),
+    (["{op: compute, compute_op: add, args: [x, 7], var: t}", "{op: compute, compute_op: sub, args: [t, 7], var: r}"],
+     BAKERY),
+    (["{op: compute, compute_op: mul, args: [x, 5], var: t}", "{op: compute, compute_op: div, args: [t, 5], var: r}"],
+     BAKERY),
+    (["{op: init, var: d, ref: 3}", "{op: compute, compute_op: add, args: [x, d], var: t}",
+      "{op: compute, compute_op: sub, args: [t, d], var: r}"], BAKERY),
+    (["{op: compute, compute_op: max, args: [x, 5], var: r}"], BAKERY),
+    (["{op: compute, compute_op: floor, args: [x], var: r}"], BAKERY),
+])
+def test_identity_laundering_of_a_given_number(steps, question):
+    ref = 1 if question is HALF else 2
+    text = trace(f"{{op: init, var: x, ref: {ref}}}", *steps, "{op: query, var: r}")
+    assert reward(text, 30, "arithmetic", question) == 0.5
+    # The identity rule alone catches it too (without the question, where -1 is no constant issue):
+    by_value = text.replace(f"x, ref: {ref}", "x, value: 30").replace("ref: 3", "value: 5")
+    out = grade(by_value, 30, "arithmetic", None)
+    assert out.reward == 0.5 and "not computed" in out.error, out
+
+
+def test_entity_computed_as_zero_does_not_launder():
+    text = trace("{op: init, var: x, ref: 2}", "{op: compute, compute_op: sub, args: [x, x], var: box}",
+                 "{op: add_entity, var: box, amount: x}", "{op: query, var: box}", expert="entity_track")
+    out = grade(text, 30, "entity_track", BAKERY)
+    assert out.reward == 0.5 and "not computed" in out.error
+
+
+def test_percent_identities_launder_nothing():
+    question = "A shirt costs $30 and is 100% cotton. It is 20% off. What is the price?"
+    for step in ("{op: percent_of, base: x, rate: 100, var: r}", "{op: percent_off, base: x, rate: 0, var: r}"):
+        text = trace("{op: init, var: x, ref: 1}", step, "{op: query, var: r}", expert="percentage")
+        assert reward(text, 30, "percentage", question + " 0") == 0.5
+
+
+# ---------------------------------------------------------------- 4. one consistent ladder
+
+def test_ladder_for_unreadable_and_aliased_outputs():
+    assert reward("expert: arithmetic\ntrace: *a") == 0.5  # refused (alias): invalid, right expert
+    assert reward("trace: *a") == 0.3  # refused and no expert: the expert check applies
+    assert reward("trace: *a", expert=None) == 0.5
+    wrong = HONEST.replace("arithmetic", "comparison")
+    assert reward(wrong) == 0.3
+    assert reward(wrong.replace("- {op: init, var: made, ref: 1}", "- &m {op: init, var: made, ref: 1}")) == 0.3
+    assert reward("expert: arithmetic\ntrace: [unclosed") == 0.0  # no parseable trace
+    assert reward("expert: arithmetic\ntrace:\n" + "- " * 5_000 + "x") == 0.5
+
+
+def test_ladder_for_over_long_outputs():
+    padding = "x" * 60_000
+    assert reward("I think the expert would say " + padding) == 0.0  # no trace start: nothing to grade
+    assert reward(HONEST + "\n" + padding) == 0.5
+    assert reward(HONEST.replace("arithmetic", "comparison") + "\n" + padding) == 0.3
+
+
+def test_empty_label_means_no_label():
+    wrong_expert_but_correct = HONEST.replace("arithmetic", "rate_equation").replace(
+        "compute_op: sub", "compute_op: sub")
+    assert reward(wrong_expert_but_correct, expert="") == 1.0
+    assert reward(wrong_expert_but_correct, expert="arithmetic") == 0.3
+
+
+def test_grader_fault_is_its_own_category(monkeypatch):
+    module = importlib.import_module("solver.grade")
+    monkeypatch.setattr(module, "execute", lambda *a: 1 / 0)
+    out = grade(HONEST, 90, "arithmetic", BAKERY)
+    assert out.category == GRADER_ERROR and out.reward is None and not out.parsed
+    with pytest.raises(GraderError, match="ZeroDivisionError"):
+        out.checked()
+
+
+# ---------------------------------------------------------------- 7. honest prose around a trace
+
+@pytest.mark.parametrize("text", [
+    HONEST + "\nAnswer: 90",
+    HONEST + "\n---\nSo 90 muffins are left.",
+    HONEST + "\n...\nDone.",
+    "```yaml\n" + HONEST.replace("args: [left, days]", "args: [made, days]") + "\n```\nWait, that is wrong:\n" + HONEST,
+    "First try:\n" + HONEST.replace("args: [left, days]", "args: [made, days]") + "\nCorrected:\n" + HONEST,
+])
+def test_honest_prose_is_forgiven(text):
+    assert reward(text) == 1.0
+
+
+def test_comma_without_space_separates_arguments():
+    question = "A jar holds 3 dollars. How many cents is that?"
+    text = trace("{op: init, var: d, ref: 1}", "{op: compute, compute_op: mul, args: [d,100], var: r}",
+                 "{op: query, var: r}")
+    assert reward(text, 300, "arithmetic", question) == 1.0
+
+
+# ---------------------------------------------------------------- 8. grader faults found by fuzzing
+
+@pytest.mark.parametrize("step", ["{op: transfer, to: y, amount: 2}", "{op: transfer, from: x, amount: 2}"])
+def test_transfer_without_a_side_is_invalid(step):
+    text = trace("{op: init, var: x, ref: 1}", step, "{op: query, var: y}", expert="entity_track")
+    out = grade(text, 2, "entity_track", BAKERY)
+    assert out.category == "invalid" and "missing" in out.error
+    composed = f"- expert: entity_track\n  trace:\n  - {{op: init, var: x, ref: 1}}\n  - {step}\n  - {{op: query, var: y}}"
+    assert grade(composed, 2, "composition", BAKERY).category == "invalid"
+
+
+def _random_scalar(rng: random.Random) -> object:
+    return rng.choice([rng.randint(-5, 60), rng.choice(["x", "y", "z", "t0", "t1"]), "1/2", "50%", "", None,
+                       [rng.randint(0, 9)], {"a": 1}, "prev.result", True, 2.5])
+
+
+def _random_step(rng: random.Random, expert: str) -> dict:
+    ops = sorted(EXPERTS[expert].step_ops) if rng.random() < 0.9 else sorted(FIELDS)
+    op = rng.choice(ops)
+    step: dict = {"op": op}
+    for field in FIELDS[op]:
+        if rng.random() < 0.85:
+            step[field] = _random_scalar(rng)
+    if op == "compute":
+        step["compute_op"] = rng.choice(sorted(EXPERTS[expert].compute_ops) + ["nope"])
+        step["args"] = [_random_scalar(rng) for _ in range(rng.randint(0, 4))]
+    if rng.random() < 0.05:
+        step[rng.choice(["from", "to", "ref", "rate", "extra"])] = _random_scalar(rng)
+    return step
+
+
+def test_fuzzed_traces_never_fault_the_grader():
+    """A seeded search over the step vocabulary (bounded in count and time): no grader faults."""
+    rng = random.Random(20261202)
+    problems = generate(40, seed=7)
+    deadline = time.monotonic() + 20
+    graded = 0
+    while graded < 4_000 and time.monotonic() < deadline:
+        problem = rng.choice(problems)
+        expert = rng.choice(sorted(EXPERTS))
+        subs = [{"expert": expert, "trace": [_random_step(rng, expert) for _ in range(rng.randint(1, 6))]}
+                for _ in range(rng.randint(1, 2))]
+        data = subs[0] if len(subs) == 1 else subs
+        out = grade(repr(data).replace("'", ""), problem.answer, problem.expert, problem.question)
+        assert out.category != GRADER_ERROR, (data, out.error)
+        out = grade_data(data, problem)
+        assert out.category != GRADER_ERROR, (data, out.error)
+        graded += 1
+    assert graded >= 500
+
+
+def grade_data(data: object, problem) -> object:
+    import yaml
+
+    return grade(yaml.safe_dump(data, default_flow_style=None), problem.answer, problem.expert, problem.question)
+
+
+# ---------------------------------------------------------------- the hypothesis adversary
+
+PROBLEMS = st.builds(lambda i, preset: generate(1, seed=11, start=i, preset=preset)[0],
+                     st.integers(0, 5_000), st.sampled_from(["default", "hard"]))
+
+
+def _constants_only(value: Fraction) -> list[str]:
+    """Steps spelling `value` out of the counting constants 1 and 2 (Horner's scheme in binary on
+    the numerator and the denominator): the generic encoder of the reward issue."""
+    steps: list[str] = []
+
+    def spell(n: int, name: str) -> str:
+        if n == 0:
+            steps.append(f"{{op: compute, compute_op: sub, args: [1, 1], var: {name}}}")
+            return name
+        bits = bin(n)[3:]  # after the leading 1
+        current = "1"
+        for i, bit in enumerate(bits):
+            steps.append(f"{{op: compute, compute_op: mul, args: [{current}, 2], var: {name}{i}d}}")
+            current = f"{name}{i}d"
+            if bit == "1":
+                steps.append(f"{{op: compute, compute_op: add, args: [{current}, 1], var: {name}{i}a}}")
+                current = f"{name}{i}a"
+        if current == "1":
+            steps.append(f"{{op: compute, compute_op: mul, args: [1, 1], var: {name}}}")
+            return name
+        return current
+
+    top, bottom = spell(abs(value.numerator), "n"), spell(value.denominator, "d")
+    steps.append(f"{{op: compute, compute_op: div, args: [{top}, {bottom}], var: q}}")
+    if value < 0:
+        steps.append("{op: compute, compute_op: sub, args: [0, q], var: r}")
+    else:
+        steps.append("{op: compute, compute_op: mul, args: [q, 1], var: r}")
+    return steps
+
+
+def test_constants_only_encoder_spells_the_answer_without_the_question():
+    # The encoder is a real threat: graded without a question (no grounding), it reaches 1.0.
+    for value in (Fraction(90), Fraction(7, 4), Fraction(6), Fraction(1023), Fraction(-5, 3)):
+        text = trace(*_constants_only(value), "{op: query, var: r}")
+        assert grade(text, value, None, None).answer == value
+
+
+@settings(max_examples=60, deadline=2_000, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=PROBLEMS)
+def test_adversary_constants_only_encoder(problem):
+    gold = Fraction(problem.answer)
+    text = trace(*_constants_only(gold), "{op: query, var: r}")
+    assert grade(text, problem.answer, problem.expert if problem.expert != "composition" else None,
+                 problem.question).reward <= 0.5
+
+
+DRESSINGS = [
+    ["{op: compute, compute_op: add, args: [x, 0], var: r}"],
+    ["{op: compute, compute_op: mul, args: [x, 1], var: r}"],
+    ["{op: compute, compute_op: add, args: [x, 2, -2], var: r}"],
+    ["{op: compute, compute_op: mul, args: [x, 2], var: t}", "{op: compute, compute_op: div, args: [t, 2], var: r}"],
+    ["{op: compute, compute_op: add, args: [x, 1], var: t}", "{op: compute, compute_op: sub, args: [t, 1], var: r}"],
+    ["{op: compute, compute_op: add, args: [x, x], var: t}", "{op: compute, compute_op: sub, args: [t, x], var: r}"],
+    ["{op: compute, compute_op: div, args: [x, x], var: t}", "{op: compute, compute_op: mul, args: [t, x], var: r}"],
+    ["{op: compute, compute_op: max, args: [x, 1], var: r}"],
+    ["{op: compute, compute_op: min, args: [x, x], var: r}"],
+    ["{op: compute, compute_op: round, args: [x], var: t}", "{op: compute, compute_op: mul, args: [t, 1], var: r}"],
+]
+
+
+@settings(max_examples=80, deadline=2_000, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=PROBLEMS, pick=st.data())
+def test_adversary_one_copied_number_plus_identities(problem, pick):
+    quantities = extract_quantities(problem.question)
+    index = pick.draw(st.integers(1, len(quantities)))
+    dressing = pick.draw(st.sampled_from(DRESSINGS))
+    for init in (f"{{op: init, var: x, ref: {index}}}",
+                 f"{{op: init, var: x, value: {format_number(quantities[index - 1].value)}}}"):
+        text = trace(init, *dressing, "{op: query, var: r}")
+        # Even when the given number IS the answer, dressing it up earns nothing.
+        for answer in (problem.answer, format_number(quantities[index - 1].value)):
+            assert grade(text, answer, None, problem.question).reward <= 0.5, (text, problem.question)
+
+
+FIXED_PROGRAMS = [
+    ["{op: compute, compute_op: add, args: [1, 1], var: r}"],
+    ["{op: init, var: a, ref: 1}", "{op: compute, compute_op: sub, args: [a, a], var: z}",
+     "{op: compute, compute_op: add, args: [z, 2], var: r}"],
+    ["{op: init, var: a, ref: 1}", "{op: init, var: b, ref: 2}", "{op: compute, compute_op: div, args: [a, a], var: o}",
+     "{op: compute, compute_op: div, args: [b, b], var: p}", "{op: compute, compute_op: add, args: [o, p], var: r}"],
+    ["{op: init, var: a, value: 2}", "{op: compute, compute_op: mul, args: [a, 2], var: r}"],
+]
+
+
+@settings(max_examples=60, deadline=2_000, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=PROBLEMS, program=st.sampled_from(FIXED_PROGRAMS))
+def test_adversary_fixed_question_independent_programs(problem, program):
+    text = trace(*program, "{op: query, var: r}")
+    for answer in (problem.answer, "2", "4"):
+        assert grade(text, answer, None, problem.question).reward <= 0.5
+
+
+# ---------------------------------------------------------------- 5. linear time
+
+def _worst_case_outputs() -> dict[str, str]:
+    path = Path(__file__).resolve().parent.parent / "bench" / "worst_case_outputs.py"
+    spec = importlib.util.spec_from_file_location("worst_case_outputs", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.worst_case_outputs()
+
+
+def test_worst_case_outputs_grade_fast():
+    """Generous bound (the benchmark has the real figure): a super-linear path takes seconds here."""
+    for name, text in _worst_case_outputs().items():
+        start = time.process_time()
+        out = grade(text, 90, "arithmetic", BAKERY)
+        took = time.process_time() - start
+        assert took < 0.5, (name, took)
+        assert out.category != GRADER_ERROR, name
