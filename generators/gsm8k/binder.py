@@ -4,9 +4,13 @@ A number in an equation becomes, in this order of preference:
 1. a reference to an earlier result with that value (results are variables, never re-typed);
 2. an init of a question quantity that grounds it (`extract_quantities`), named from its context;
 3. a named init of an implicit constant (`solver.CONSTANTS`);
-4. optionally, a one-operation derivation from the values above (a step the solution did in
-   its head, e.g. "together they pack 90 boxes an hour" = 40 + 50); every derivation is noted.
+4. optionally, a derivation from the values above (a step the solution did in its head, e.g.
+   "together they pack 90 boxes an hour" = 40 + 50, "she and her 3 friends" = 3 + 1, or
+   `x + 2x = 3x` = 1 + 2; the shapes are in `derive`); every derivation is noted.
 Anything else is ungrounded and the equation is dropped; later uses of its result fail too.
+Two readings keep the trace honest: a step on implicit constants alone that lands on a
+counting constant is that constant (`1 + 1` is 2), and `a - a`, `a / a`, `a + a` with a single
+result `a` read the second operand from the question (or a constant) when one has that value.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 
 from solver import format_number
 
-from .derive import Operand, find_derivation
+from .derive import Operand, find_count, find_derivation, find_expansion, folds_to, like_terms, unit_named
 from .expr import BinOp, Neg, Node, Num, flatten
 from .graph import Graph
 from .naming import constant_name, part_name, quantity_name, unit_word
@@ -64,6 +68,7 @@ class Binder:
         derive: bool = True,
     ):
         self.question = question
+        self.solution = solution
         self.context = f"{question}\n{solution}"
         self.quantities = list(quantities)
         self.constants = frozenset(Fraction(c) for c in constants)
@@ -145,7 +150,8 @@ class Binder:
         for q in self.quantities:
             if q.value not in seen:
                 seen.add(q.value)
-                out.append(Operand(q.value, "quantity", q.index, unit=unit_word(self.question, q.end)))
+                out.append(Operand(q.value, "quantity", q.index, unit=unit_word(self.question, q.end),
+                                   span=(q.start, q.end), quantity_kind=q.kind))
         out.extend(Operand(c, "constant", None) for c in sorted(self.constants) if c not in seen)
         return out
 
@@ -157,16 +163,72 @@ class Binder:
         return self._constant_init(o.value)
 
     def _derive(self, target: Fraction) -> int | None:
-        found = find_derivation(target, self._operands(), self.line, self.before)
+        operands = self._operands()
+        found = find_derivation(target, operands, self.line, self.before)
+        why = ""
         if found is None:
-            return None
+            counted = find_count(target, operands, self.question, self.line, self.solution)
+            if counted is None:
+                counted = find_expansion(target, operands, self.solution)
+                if counted is None:
+                    return self._like_terms(target)
+                counted = (*counted, "an expansion the solution writes")
+            *found, why = counted
         op, a, b = found
         gid = self.graph.compute(op, [self._materialize(a), self._materialize(b)])
         self.results.append((target, gid))
-        self.notes.append((gid, f"derived {format_number(target)} = {format_number(a.value)} {op} {format_number(b.value)}"))
+        note = f"derived {format_number(target)} = {format_number(a.value)} {op} {format_number(b.value)}"
+        self.notes.append((gid, f"{note} ({why})" if why else note))
+        return gid
+
+    def _like_terms(self, target: Fraction) -> int | None:
+        """`x + 2x + 4x = 7x`: the sum of the coefficients the solution combines (a bare `x` is
+        the constant 1), when every other coefficient is grounded and one comes from the question."""
+        coefficients = like_terms(target, self.solution)
+        if coefficients is None:
+            return None
+        mark = len(self.graph.nodes), len(self.results), len(self.notes)
+        try:
+            args = [self._constant_init(c) if c == 1 else self.leaf(c) for c in coefficients]
+        except BindError:
+            args = []
+        if all(self.graph.nodes[a].origin == ("constant",) for a in args):
+            del self.graph.nodes[mark[0] :], self.results[mark[1] :], self.notes[mark[2] :]
+            self.q_inits = {k: v for k, v in self.q_inits.items() if v < mark[0]}
+            self.c_inits = {k: v for k, v in self.c_inits.items() if v < mark[0]}
+            return None
+        gid = self.graph.compute("add", args)
+        self.results.append((target, gid))
+        terms = " + ".join(format_number(c) for c in coefficients)
+        self.notes.append((gid, f"derived {format_number(target)} = {terms} (like terms the solution combines)"))
         return gid
 
     # ---- compiling expressions ----------------------------------------------------------
+    def _compute_or_fold(self, op: str, args: list[int]) -> int:
+        """A compute step; on implicit constants alone whose result is a counting constant
+        (`1 + 1` for "x + x = 2x") it is that constant instead, since a step that combines
+        constants only computes nothing from the question."""
+        gid = self.graph.compute(op, args)
+        value = self.graph.nodes[gid].value
+        if all(self.graph.nodes[a].origin == ("constant",) for a in args) and folds_to(value, self.constants):
+            del self.graph.nodes[gid:]
+            return self._constant_init(value)
+        return gid
+
+    def _other_source(self, value: Fraction, gid: int) -> int:
+        """The second operand of `a - a`, `a / a` or `a + a` written with one result in mind: the
+        solution means another quantity of that value (`$10 / 10 figurines`), so a question quantity or
+        a constant is read instead when one grounds it (the constant first when the line names its
+        unit); otherwise the result stays."""
+        if value in self.constants and unit_named(value, self.line):
+            return self._constant_init(value)  # `60 / 60 = 1 hour`: minutes per hour
+        index = self._find_quantity(value)
+        if index is not None:
+            return self._quantity_init(index, value)
+        if value in self.constants:
+            return self._constant_init(value)
+        return gid
+
     def _pct(self, p: Fraction) -> int | None:
         for q in self.quantities:
             if q.kind == "percent" and q.value == p:
@@ -209,20 +271,28 @@ class Binder:
             if not plus:
                 raise BindError("negative_literal")
             args = [self.compile(x) for x in plus]
-            gid = args[0] if len(args) == 1 else self.graph.compute("add", args)
+            for k in range(1, len(args)):  # `60 + 60` after one result of 60: the other is the question's
+                if args[k] in args[:k] and isinstance(plus[k], Num) and self.graph.nodes[args[k]].kind != "init":
+                    args[k] = self._other_source(plus[k].value, args[k])
+            gid = args[0] if len(args) == 1 else self._compute_or_fold("add", args)
             for x in minus:  # `52+-4`, `(-9)+30`: a sum with negative terms is a subtraction
                 gid = self.graph.compute("sub", [gid, self.compile(x)])
             return gid
         if node.op == "*":
-            return self.graph.compute("mul", [self.compile(x) for x in flatten(node, "*")])
+            return self._compute_or_fold("mul", [self.compile(x) for x in flatten(node, "*")])
         left = self.compile(node.left)
         right = self.compile(node.right)
+        if right == left and isinstance(node.right, Num):
+            right = self._other_source(node.right.value, right)
         if node.op == "/" and self.graph.nodes[right].value == 0:
             raise BindError("division_by_zero")
         return self.graph.compute("sub" if node.op == "-" else "div", [left, right])
 
     def add_equation(self, node: Node, stated: Fraction, label: str) -> int:
         gid = self.compile(node)
+        if self.graph.nodes[gid].origin == ("constant",) and isinstance(node, BinOp):
+            self.results.append((stated, gid))  # `1 * 2 = 2` folded to the counting constant
+            return gid
         if self.graph.nodes[gid].kind == "init":
             raise BindError("no_computation", label)  # e.g. `1/2` that is just the question's "half"
         value = self.graph.nodes[gid].value

@@ -1,0 +1,232 @@
+"""Checked derivations of the GSM8K converter, on GSM8K-style items written for these tests.
+
+Each derivation must be a real step from grounded numbers, read from the question's wording or
+from arithmetic the solution writes, and must not fire on a number that merely coincides.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import solver
+from generators.gsm8k import convert_example
+from generators.gsm8k.derive import Operand, find_count, find_expansion, like_terms
+
+
+def steps(conv) -> list[dict]:
+    return conv.trace_data["trace"]
+
+
+def computes(conv) -> list[tuple[str, list]]:
+    """(op, argument values) of every compute step, with inits resolved to their values."""
+    values: dict[str, Fraction] = {}
+    out = []
+    for s in steps(conv):
+        if s["op"] == "init":
+            values[s["var"]] = Fraction(str(s["value"]))
+        elif s["op"] == "compute":
+            args = [values[a] for a in s["args"]]
+            out.append((s["compute_op"], args))
+            values[s["var"]] = {"add": sum(args, Fraction(0)), "sub": args[0] - args[1],
+                                "div": args[0] / args[1]}.get(s["compute_op"], Fraction(0))
+            if s["compute_op"] == "mul":
+                product = Fraction(1)
+                for a in args:
+                    product *= a
+                values[s["var"]] = product
+    return out
+
+
+def assert_graded(conv, question: str, answer: str) -> None:
+    assert conv.status == "ok", conv.status
+    assert conv.answer == answer
+    outcome = solver.grade(conv.trace, answer, expert=conv.expert, question=question)
+    assert outcome.reward == 1.0, outcome.error
+
+
+# ---- folding constants: "x + x = 2x" ---------------------------------------------------------
+
+def test_like_unknowns_fold_to_the_counting_constant_two():
+    q = "Nora and Owen have 86 stamps together. Nora has 12 more stamps than Owen. How many stamps does Owen have?"
+    s = ("Let x be the number of stamps Owen has. Nora has x + 12.\n"
+         "x + x + 12 = 86\n2x = 74\nx = <<37=37>>37\n#### 37")
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "37")
+    assert (86 - 12) / 2 == 37  # the answer by hand
+    # the trace divides by the constant 2 instead of adding 1 to 1 (a step on constants alone)
+    assert ("div", [Fraction(74), Fraction(2)]) in computes(conv)
+    assert not any(op == "add" and args == [1, 1] for op, args in computes(conv))
+
+
+def test_a_product_of_constants_written_as_an_equation_is_the_constant():
+    q = "Ada is 9 and Ben is 13. In how many years will their ages add up to 40?"
+    s = ("Now their ages add up to 9 + 13 = <<9+13=22>>22.\n"
+         "Each year adds 1 * 2 = <<1*2=2>>2 years to the sum.\n"
+         "They need 40 - 22 = <<40-22=18>>18 more years of sum.\n"
+         "That takes 18 / 2 = <<18/2=9>>9 years.\n#### 9")
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "9")
+    assert ("div", [Fraction(18), Fraction(2)]) in computes(conv)
+    assert not any(op == "mul" and sorted(args) == [1, 2] for op, args in computes(conv))
+
+
+# ---- `a - a`, `a / a`, `a + a`: the second operand is another quantity --------------------------
+
+def test_dividing_a_result_by_an_equal_question_number_reads_the_question():
+    q = "Gil buys 4 mugs at $15 each and 12 plates. He spends $72 in all. How much does one plate cost?"
+    s = ("The mugs cost 4 * 15 = $<<4*15=60>>60.\n"
+         "The plates cost 72 - 60 = $<<72-60=12>>12.\n"
+         "One plate costs 12 / 12 = $<<12/12=1>>1.\n#### 1")
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "1")
+    last = steps(conv)[-2]
+    assert last["compute_op"] == "div" and last["args"][0] != last["args"][1]  # not step / step
+
+
+def test_sixty_over_sixty_reads_minutes_per_hour_when_the_line_says_hour():
+    q = "A runner has 3 laps of 20 minutes each and rests 2 hours. How many hours does it all take?"
+    s = ("The laps take 3 * 20 = <<3*20=60>>60 minutes.\n"
+         "That is 60 / 60 = <<60/60=1>>1 hour.\n"
+         "In all it takes 1 + 2 = <<1+2=3>>3 hours.\n#### 3")
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "3")
+    assert {"op": "init", "var": "minutes_per_hour", "value": 60} in steps(conv)
+
+
+def test_adding_a_result_to_an_equal_question_number_reads_the_question():
+    q = ("A shop sells 30 kites in the morning, twice as many in the afternoon, and 60 in the evening. "
+         "How many kites does it sell?")
+    s = ("In the afternoon it sells 30 * 2 = <<30*2=60>>60 kites.\n"
+         "In all it sells 30 + 60 + 60 = <<30+60+60=150>>150 kites.\n#### 150")
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "150")
+    total = steps(conv)[-2]
+    assert total["compute_op"] == "add" and len(set(total["args"])) == 3  # three different sources
+
+
+# ---- parts of a total ------------------------------------------------------------------------
+
+def test_twice_as_many_in_total_is_three_parts_from_the_question_multiplier():
+    q = "A farm has twice as many ducks as geese. There are 96 birds in total. How many geese are there?"
+    s = ("Let g be the number of geese. Then there are 2g ducks.\n"
+         "g + 2g = 3g = 96\ng = 96 / 3 = <<96/3=32>>32\n#### 32")
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "32")
+    assert ("add", [Fraction(2), Fraction(1)]) in computes(conv)  # 3 = twice + 1, computed
+    assert any("parts of a total" in n or "like terms" in n for n in conv.notes)
+    assert 96 / (2 + 1) == 32
+
+
+def test_three_times_as_many_altogether_is_four_parts():
+    q = "Kim read three times as many pages as Lou. Altogether they read 240 pages. How many pages did Lou read?"
+    s = "Together they read 4 times what Lou read, 4L = 240.\nLou read 240 / 4 = <<240/4=60>>60 pages.\n#### 60"
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "60")
+    assert ("add", [Fraction(3), Fraction(1)]) in computes(conv)
+    assert any(n.startswith("derived 4 = 3 add 1") for n in conv.notes)
+
+
+def test_a_bare_division_by_three_is_not_read_as_parts():
+    # "twice" and "total" are in the question, but the 3 is three remaining days, not 2 + 1 parts
+    q = ("A stall sells 450 pies in a week. It sells 50 on Monday and twice that on Tuesday. "
+         "It sells the same number on each of the other days but Thursday and Friday, when it sells 50 each. "
+         "How many pies does it sell in total on each of the remaining days?")
+    s = ("On Tuesday it sells 50 * 2 = <<50*2=100>>100.\n"
+         "With Thursday and Friday that is 50 + 100 + 50 + 50 = <<50+100+50+50=250>>250.\n"
+         "The rest is 450 - 250 = <<450-250=200>>200, on 3 days... 200 / 3 = <<200/3=66.67>>66.67\n#### 66.67")
+    conv = convert_example(q, s)
+    assert not conv.ok
+    assert conv.status == "ungrounded_number: 3"
+
+
+# ---- counting oneself ------------------------------------------------------------------------
+
+def test_she_and_her_three_friends_are_four_people():
+    q = "Rosa shares 84 cherries equally between herself and her 3 friends. How many cherries does each get?"
+    s = "There are 4 people, so each gets 84 / 4 = <<84/4=21>>21 cherries.\n#### 21"
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "21")
+    assert ("add", [Fraction(3), Fraction(1)]) in computes(conv)
+    assert any("counting oneself" in n for n in conv.notes)
+
+
+def test_n_of_his_friends_are_counted_with_him():
+    q = "Theo and 5 of his friends split a $96 bill evenly. How much does each person pay?"
+    s = "Each person pays 96 / 6 = $<<96/6=16>>16.\n#### 16"
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "16")
+    assert ("add", [Fraction(5), Fraction(1)]) in computes(conv)
+
+
+def test_friends_without_oneself_are_not_counted_up():
+    # no "and his/her": the 5 in the solution is not 4 + 1
+    q = "Four friends each bring 6 apples. They eat 4 and share the rest into bags of 5. How many bags are there?"
+    s = "They bring 4 * 6 = <<4*6=24>>24 apples.\nThey have 24 - 4 = <<24-4=20>>20 left.\nThat is 20 / 5 = <<20/5=4>>4 bags.\n#### 4"
+    conv = convert_example(q, s)
+    assert not any("counting oneself" in n for n in conv.notes)
+
+
+# ---- the parts a percent makes ----------------------------------------------------------------
+
+def test_a_quarter_written_as_25_percent_divides_by_four():
+    q = "A baker makes 360 rolls. 25% of them are sold in the morning. How many rolls are left?"
+    s = "In the morning she sells 360 / 4 = <<360/4=90>>90 rolls.\nShe has 360 - 90 = <<360-90=270>>270 left.\n#### 270"
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "270")
+    assert ("div", [Fraction(100), Fraction(25)]) in computes(conv)
+    assert 360 - 360 * 25 // 100 == 270
+
+
+# ---- expansions and like terms the solution writes -------------------------------------------
+
+def test_an_expansion_the_solution_writes_multiplies_the_question_numbers():
+    q = ("A shelf holds 90 books. There are twice as many novels as comics, and 5 more comics than atlases. "
+         "How many atlases are there?")
+    s = ("Let a be the number of atlases.\nComics: a + 5\nNovels: 2(a + 5) = 2a + 10\n"
+         "Total: a + a + 5 + 2a + 10 = 90\n4a + 15 = 90\n4a = 75\na = <<18.75=18.75>>18.75\n#### 18.75")
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "18.75")
+    assert ("mul", [Fraction(2), Fraction(5)]) in computes(conv)
+    assert (90 - 5 - 10) / (1 + 1 + 2) == 18.75
+
+
+def test_like_terms_add_their_coefficients():
+    q = ("Ann has twice as many shells as Bo, and Cy has twice as many as Ann. "
+         "They have 490 shells. How many shells does Bo have?")
+    s = ("Let b be Bo's shells. Ann has 2b and Cy has 2 * 2b = <<2*2=4>>4b.\n"
+         "b + 2b + 4b = 7b = 490\nb = 490 / 7 = <<490/7=70>>70\n#### 70")
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "70")
+    assert any(n.startswith("derived 7 = 1 + 2 + 4") for n in conv.notes)
+    assert 490 / (1 + 2 + 2 * 2) == 70
+
+
+# ---- the derivation functions on their own ----------------------------------------------------
+
+def _quantities(question: str) -> list[Operand]:
+    return [Operand(q.value, "quantity", i, span=(q.start, q.end), quantity_kind=q.kind)
+            for i, q in enumerate(solver.extract_quantities(question))]
+
+
+def test_find_count_needs_the_wording_not_just_the_numbers():
+    with_self = "Ivo and his 2 brothers share 30 grapes equally."
+    without_self = "Ivo's 2 brothers share 30 grapes equally."
+    line = "Each of the 3 boys gets 30 / 3 = 10 grapes."
+    assert find_count(Fraction(3), _quantities(with_self), with_self, line)[0] == "add"
+    assert find_count(Fraction(3), _quantities(without_self), without_self, line) is None
+
+
+def test_find_expansion_needs_a_factor_from_the_question():
+    constants = [Operand(Fraction(2), "constant", None), Operand(Fraction(4), "constant", None)]
+    assert find_expansion(Fraction(8), constants, "2(4 + x) = 8 + 2x") is None
+    mixed = [Operand(Fraction(2), "quantity", 0), Operand(Fraction(4), "constant", None)]
+    assert find_expansion(Fraction(8), mixed, "2(4 + x) = 8 + 2x")[0] == "mul"
+    assert find_expansion(Fraction(8), mixed, "2 + 4 + x = 6 + x") is None  # no expansion written
+
+
+def test_like_terms_reads_only_a_combination_that_adds_up():
+    assert like_terms(Fraction(9), "x + 3x + 5x = 9x") == [1, 3, 5]
+    assert like_terms(Fraction(3), "T + 2T + 75 = 3T + 75") == [1, 2]
+    assert like_terms(Fraction(8), "x + 3x + 5x = 8x") is None  # the solution's own slip
+    assert like_terms(Fraction(1), "3x - 2x = 1x") is None  # subtraction is not a sum of parts
+    assert like_terms(Fraction(4), "4x = 20") is None  # one term: nothing combined
