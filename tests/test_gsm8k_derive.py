@@ -230,3 +230,22 @@ def test_like_terms_reads_only_a_combination_that_adds_up():
     assert like_terms(Fraction(8), "x + 3x + 5x = 8x") is None  # the solution's own slip
     assert like_terms(Fraction(1), "3x - 2x = 1x") is None  # subtraction is not a sum of parts
     assert like_terms(Fraction(4), "4x = 20") is None  # one term: nothing combined
+
+
+def test_the_host_who_invited_friends_is_counted():
+    q = "For her party, Mia invited 7 friends. She bakes 48 cookies and the children share them equally. How many does each child get?"
+    s = "Let us share the cookies among the 8 children: 48 / 8 = <<48/8=6>>6 cookies.\n#### 6"
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "6")
+    assert ("add", [Fraction(7), Fraction(1)]) in computes(conv)
+
+
+def test_halving_a_given_price_divides_by_two_not_by_itself():
+    q = "A shop cuts its $2 muffins and $5 pies by half. How much do 9 muffins and 4 pies cost now?"
+    s = ("A muffin now costs 2/2 = $<<2/2=1>>1.\nA pie now costs 5/2 = $<<5/2=2.5>>2.5.\n"
+         "9 muffins cost 9 * 1 = $<<9*1=9>>9 and 4 pies cost 4 * 2.5 = $<<4*2.5=10>>10.\n"
+         "In all 9 + 10 = $<<9+10=19>>19.\n#### 19")
+    conv = convert_example(q, s)
+    assert_graded(conv, q, "19")
+    divisions = [st["args"] for st in steps(conv) if st.get("compute_op") == "div"]
+    assert divisions and all(a != b for a, b in divisions)  # 2 / 2 is the price over the constant 2

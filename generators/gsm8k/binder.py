@@ -223,7 +223,7 @@ class Binder:
         if value in self.constants and unit_named(value, self.line):
             return self._constant_init(value)  # `60 / 60 = 1 hour`: minutes per hour
         index = self._find_quantity(value)
-        if index is not None:
+        if index is not None and self._quantity_init(index, value) != gid:
             return self._quantity_init(index, value)
         if value in self.constants:
             return self._constant_init(value)

@@ -22,8 +22,8 @@ names and checked against the solution line that uses the count:
   solution must write the count as the coefficient of an unknown (`x + 2x = 3x`, `3(trucks)`),
   since a bare `150 / 3` in such a question may divide by three remaining days;
 * counting oneself: "Jack and his 4 friends", "herself and her 3 sisters", "Suzie and 5 of her
-  friends" are 4 + 1 = 5 people (`add [friends, 1]`); the solution line must speak of the
-  people (each, share, person, including ...);
+  friends", "Aku invited 4 friends" are 4 + 1 = 5 people (`add [friends, 1]`); the solution
+  line must speak of the people (each, share, person, including ...) or write the sum;
 * the share a percent is of the whole: 25% is 100 / 25 = 4 parts (`div [100, pct]`), when the
   solution divides by that count (`200 / 4`) or names the percent on the same line.
 
@@ -151,7 +151,8 @@ _AFTER_PEOPLE = re.compile(
     rf"\s+(?:of\s+(?P<poss>his|her|their|my|our)\s+)?(?:[a-z]+\s+)?(?:{_PEOPLE})\b", re.IGNORECASE
 )
 _BEFORE_SELF = re.compile(
-    r"\b(?:and|with)\s+(?:for\s+)?(?P<poss>his|her|their|my|our)?\s*$", re.IGNORECASE
+    r"\b(?:(?:and|with)\s+(?:for\s+)?(?P<poss>his|her|their|my|our)?|(?P<host>invit(?:es|ed|ing)))\s*$",
+    re.IGNORECASE,
 )
 _SHARING = re.compile(
     r"\b(?:each|person|persons|people|including|share[sd]?|split|equally|everyone|ways|"
@@ -198,7 +199,7 @@ def _counts_oneself(q: Operand, question: str) -> bool:
         return False
     sentence_start = max(question.rfind(".", 0, start), question.rfind("?", 0, start)) + 1
     before = _BEFORE_SELF.search(question[sentence_start:start])
-    return before is not None and bool(before.group("poss") or people.group("poss"))
+    return before is not None and bool(before.group("poss") or people.group("poss") or before.group("host"))
 
 
 def _about_people(q: Operand, target: Fraction, question: str, line: str) -> bool:
