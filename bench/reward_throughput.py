@@ -11,7 +11,9 @@ times in the same run:
 * grading without the question (no grounding).
 
 It also checks that the fast path and the general loader give identical outcomes on the whole
-corpus. Usage:
+corpus, and times the crafted worst-case outputs of ``bench/worst_case_outputs.py`` (50,000
+characters each, aimed at the slow paths of extraction and loading; goal: under 50 ms each).
+Usage:
 
     python bench/reward_throughput.py            # 10,000 outputs, best of 3
     python bench/reward_throughput.py --n 2000 --repeats 1
@@ -34,12 +36,20 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from worst_case_outputs import worst_case_outputs  # noqa: E402
 
 import solver  # noqa: E402
 import solver.extract as extract  # noqa: E402
 import solver.yaml_load as yaml_load  # noqa: E402
-from solver import format_trace, grade  # noqa: E402
-from solver.quantities import _extract, grounded_values  # noqa: E402
+from solver import (  # noqa: E402
+    format_trace,
+    grade,
+    provenance,  # noqa: E402
+)
+from solver.constants import question_constants, unit_constants  # noqa: E402
+from solver.quantities import _extract, question_grounds  # noqa: E402
 
 NAMES = ["Tom", "Mia", "Ravi", "Lena", "Omar", "Sara", "Ken", "Ada"]
 Row = tuple[str, str, str, str]  # text, answer, expert, question
@@ -160,8 +170,8 @@ def build_corpus(n: int, seed: int = 0) -> list[Row]:
 
 
 def _clear_caches() -> None:
-    _extract.cache_clear()
-    grounded_values.cache_clear()
+    for cached in (_extract, question_grounds, question_constants, unit_constants, provenance._salt, provenance.quantity):
+        cached.cache_clear()
 
 
 def _time(fn: Callable[[], object]) -> float:
@@ -252,6 +262,7 @@ def main(argv: list[str] | None = None) -> dict:
         "grade without question (no grounding)": lambda: grade_all(rows, with_question=False),
     }, args.repeats)
 
+    worst = _worst_case_times(args.repeats)
     n = len(rows)
     result = {
         "date": date.today().isoformat(),
@@ -266,17 +277,37 @@ def main(argv: list[str] | None = None) -> dict:
         "timer": f"process_time, best of {args.repeats} interleaved runs",
         "per_second": {name: n / t for name, t in times.items()},
         "grade_over_bare": times["bare CSafeLoader parse"] / times["grade (fast path + general fallback)"],
+        "worst_case_ms": worst,
     }
     print(f"corpus: {n} outputs, seed {args.seed}; categories {result['categories']}")
     print(f"fast path vs general loader (libyaml and pure Python): {mismatches} differing outcomes")
     print(f"{'variant':45s} {'outputs/s':>12s} {'vs bare':>8s}")
     for name, rate in result["per_second"].items():
         print(f"{name:45s} {rate:12,.0f} {rate / result['per_second']['bare CSafeLoader parse']:7.2f}x")
+    print(f"\n{'crafted worst case (50,000 characters)':45s} {'ms':>12s}")
+    for name, ms in worst.items():
+        print(f"{name:45s} {ms:12.2f}")
+    print(f"{'slowest':45s} {max(worst.values()):12.2f}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     if mismatches:
         raise SystemExit("fast path and general loader disagree")
     return result
+
+
+def _worst_case_times(repeats: int) -> dict[str, float]:
+    """Milliseconds (process time, best of `repeats`) to grade each crafted worst-case output."""
+    question = "A baker makes 48 muffins a day and sells 30 of them. How many muffins are left after 5 days?"
+    out: dict[str, float] = {}
+    for name, text in worst_case_outputs().items():
+        best = float("inf")
+        for _ in range(repeats):
+            _clear_caches()
+            start = time.process_time()
+            grade(text, 90, "arithmetic", question)
+            best = min(best, time.process_time() - start)
+        out[name] = best * 1000
+    return out
 
 
 def _cpu_name() -> str:

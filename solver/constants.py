@@ -73,22 +73,18 @@ def _word(pattern: str) -> re.Pattern[str]:
 
 
 _UNIT_PATTERNS = tuple((_word(p), v) for p, v, _ in UNIT_CONSTANTS)
-_CUE_PATTERNS = tuple((v, None if cue is None else _word(cue)) for v, cue in CONSTANT_CUES.items())
+_CUE_PATTERNS = tuple((v, _word(cue)) for v, cue in CONSTANT_CUES.items() if cue is not None)
 
 
 @lru_cache(maxsize=4096)
 def unit_constants(question: str) -> frozenset[Fraction]:
     """The ``UNIT_CONSTANTS`` values whose unit the question names."""
-    found: set[Fraction] = set()
-    for pattern, values in _UNIT_PATTERNS:
-        if pattern.search(question):
-            found.update(values)
-    return frozenset(found)
+    return frozenset(v for pattern, values in _UNIT_PATTERNS if pattern.search(question) for v in values)
 
 
 @lru_cache(maxsize=4096)
 def question_constants(question: str) -> frozenset[Fraction]:
     """The constants this question may use: ``CONSTANTS`` whose cue it names, 1 and 2, and the
     ``UNIT_CONSTANTS`` whose unit it names."""
-    cued = {v for v, cue in _CUE_PATTERNS if cue is None or cue.search(question)}
-    return frozenset(cued) | unit_constants(question)
+    cued = {v for v, cue in _CUE_PATTERNS if cue.search(question)}
+    return frozenset(cued) | COUNTING_CONSTANTS | unit_constants(question)

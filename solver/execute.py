@@ -53,19 +53,26 @@ _COUNTING_OPS = frozenset({"add", "sub", "min", "max"})
 class _Context:
     """What a sub-trace can see: grounding, question quantities, earlier results, provenance."""
 
-    __slots__ = ("question", "grounds", "constants", "quantities", "results", "index", "composed", "given",
+    __slots__ = ("question", "grounds", "_constants", "quantities", "results", "index", "composed", "given",
                  "constant_uses")
 
     def __init__(self, question: str | None, composed: bool) -> None:
         self.question = question
         self.grounds = question_grounds(question) if question is not None else None
-        self.constants = question_constants(question) if question is not None else frozenset()
+        self._constants: frozenset[Fraction] | None = None if question is not None else frozenset()
         self.quantities = _extract(question) if question is not None else None
         self.results: list[_Value] = []
         self.index = 0
         self.composed = composed
         self.given: set[prov.Sig] = set()  # signatures of given numbers and earlier results
         self.constant_uses: dict[Fraction, int] = {}
+
+    @property
+    def constants(self) -> frozenset[Fraction]:
+        """The constants the question's cues allow (looked up only when a literal needs them)."""
+        if self._constants is None:
+            self._constants = question_constants(self.question)  # type: ignore[arg-type]
+        return self._constants
 
     def given_value(self, value: Number) -> _Value:
         """A number of the question (or any literal, when grading without a question)."""

@@ -11,44 +11,25 @@ import re
 
 # A plain scalar that YAML reads the same in flow context: no indicators, no spaces, no commas.
 _SCALAR = r"(?:[A-Za-z0-9_$.]|-(?=[A-Za-z0-9_$.]))[A-Za-z0-9_$.%/-]*"
-_SCALAR_RE = re.compile(_SCALAR)
-_KEY_RE = re.compile(r"[A-Za-z_]+(?=: )")
+_VALUE = rf"\[(?:{_SCALAR}(?:, {_SCALAR})*)?\]|{_SCALAR}"
+_PAIR_RE = re.compile(rf"([A-Za-z_]+): ({_VALUE})")
+_ITEM_RE = re.compile(_SCALAR)
 _EXPERT_RE = re.compile(r"expert: ([A-Za-z_][A-Za-z0-9_]*)")
+# No key or value of a valid step is longer than 64 characters (names and number texts are
+# limited). A longer run goes to the general loader, and keeps the pair search below linear in
+# the line: each attempt backtracks over at most one run.
+_LONG_RUN_RE = re.compile(r"[^ ,:{}\[\]\n]{65}")
 
 
 def _step(body: str) -> dict | None:
-    """Read `{key: value, key: [a, b], ...}` left to right in one pass (linear time: every
-    pattern is matched once at a fixed position, so no run of letters is rescanned)."""
-    if len(body) < 2 or body[0] != "{" or body[-1] != "}":
+    pairs = _PAIR_RE.findall(body)
+    # The pairs must make up the whole body, joined by ", " inside braces: rebuild and compare.
+    if not pairs or body != "{" + ", ".join([f"{k}: {v}" for k, v in pairs]) + "}":
         return None
-    inner, pos, end = body, 1, len(body) - 1
     step: dict = {}
-    while True:
-        key = _KEY_RE.match(inner, pos, end)
-        if key is None:
-            return None
-        pos = key.end() + 2
-        if pos < end and inner[pos] == "[":
-            close = inner.find("]", pos, end)
-            if close < 0:
-                return None
-            content = inner[pos + 1:close]
-            items = content.split(", ") if content else []
-            if any(_SCALAR_RE.fullmatch(item) is None for item in items):
-                return None
-            step[key[0]] = items
-            pos = close + 1
-        else:
-            value = _SCALAR_RE.match(inner, pos, end)
-            if value is None:
-                return None
-            step[key[0]] = value[0]
-            pos = value.end()
-        if pos == end:
-            return step
-        if not inner.startswith(", ", pos) or pos + 2 >= end:
-            return None
-        pos += 2
+    for key, value in pairs:
+        step[key] = _ITEM_RE.findall(value) if value[0] == "[" else value
+    return step
 
 
 def _steps(lines: list[str], start: int, prefix: str) -> tuple[list[dict], int] | None:
@@ -67,6 +48,8 @@ def _steps(lines: list[str], start: int, prefix: str) -> tuple[list[dict], int] 
 
 def fast_load(block: str) -> dict | list | None:
     """Parse the canonical layout, or return None if `block` is anything else."""
+    if _LONG_RUN_RE.search(block) is not None:
+        return None
     lines = block.split("\n")
     if lines[0].startswith("expert: "):
         match = _EXPERT_RE.fullmatch(lines[0])

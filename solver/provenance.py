@@ -49,6 +49,7 @@ def _hash(*parts: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(b"\x00".join(parts), digest_size=8).digest(), "big") % PRIME
 
 
+@lru_cache(maxsize=65_536)
 def quantity(question: str | None, value: Fraction | int) -> Sig:
     """The stand-in for a given quantity (keyed by its value: equal numbers are one quantity)."""
     value = Fraction(value)

@@ -325,7 +325,7 @@ DRESSINGS = [
     ["{op: compute, compute_op: div, args: [x, x], var: t}", "{op: compute, compute_op: mul, args: [t, x], var: r}"],
     ["{op: compute, compute_op: max, args: [x, 1], var: r}"],
     ["{op: compute, compute_op: min, args: [x, x], var: r}"],
-    ["{op: compute, compute_op: round, args: [x], var: t}", "{op: compute, compute_op: mul, args: [t, 1], var: r}"],
+    ["{op: compute, compute_op: mul, args: [x, x], var: t}", "{op: compute, compute_op: div, args: [t, x], var: r}"],
 ]
 
 
