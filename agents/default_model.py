@@ -30,7 +30,7 @@ from trace_env import prompts
 from .prompt_options import write_prompt_options
 
 DEFAULT_MODEL = "default"
-BUILDER_VERSION = 3
+BUILDER_VERSION = 4  # 4: generators redraw numbers the solver's provenance rules refuse
 
 PAD, END = "<|pad|>", "<|end|>"
 ROLE_TOKENS = ("<|system|>", "<|user|>", "<|assistant|>")
