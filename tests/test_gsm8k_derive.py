@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
+
 import solver
 from generators.gsm8k import convert_example
 from generators.gsm8k.derive import Operand, find_count, find_expansion, like_terms
@@ -37,11 +39,14 @@ def computes(conv) -> list[tuple[str, list]]:
     return out
 
 
-def assert_graded(conv, question: str, answer: str) -> None:
+def graded(question: str, solution: str, answer: str):
+    """The conversion, after checking it is a trace the solver grades 1.0 with the question."""
+    conv = convert_example(question, solution)
     assert conv.status == "ok", conv.status
     assert conv.answer == answer
     outcome = solver.grade(conv.trace, answer, expert=conv.expert, question=question)
     assert outcome.reward == 1.0, outcome.error
+    return conv
 
 
 # ---- folding constants: "x + x = 2x" ---------------------------------------------------------
@@ -50,8 +55,7 @@ def test_like_unknowns_fold_to_the_counting_constant_two():
     q = "Nora and Owen have 86 stamps together. Nora has 12 more stamps than Owen. How many stamps does Owen have?"
     s = ("Let x be the number of stamps Owen has. Nora has x + 12.\n"
          "x + x + 12 = 86\n2x = 74\nx = <<37=37>>37\n#### 37")
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "37")
+    conv = graded(q, s, "37")
     assert (86 - 12) / 2 == 37  # the answer by hand
     # the trace divides by the constant 2 instead of adding 1 to 1 (a step on constants alone)
     assert ("div", [Fraction(74), Fraction(2)]) in computes(conv)
@@ -64,8 +68,7 @@ def test_a_product_of_constants_written_as_an_equation_is_the_constant():
          "Each year adds 1 * 2 = <<1*2=2>>2 years to the sum.\n"
          "They need 40 - 22 = <<40-22=18>>18 more years of sum.\n"
          "That takes 18 / 2 = <<18/2=9>>9 years.\n#### 9")
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "9")
+    conv = graded(q, s, "9")
     assert ("div", [Fraction(18), Fraction(2)]) in computes(conv)
     assert not any(op == "mul" and sorted(args) == [1, 2] for op, args in computes(conv))
 
@@ -77,8 +80,7 @@ def test_dividing_a_result_by_an_equal_question_number_reads_the_question():
     s = ("The mugs cost 4 * 15 = $<<4*15=60>>60.\n"
          "The plates cost 72 - 60 = $<<72-60=12>>12.\n"
          "One plate costs 12 / 12 = $<<12/12=1>>1.\n#### 1")
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "1")
+    conv = graded(q, s, "1")
     last = steps(conv)[-2]
     assert last["compute_op"] == "div" and last["args"][0] != last["args"][1]  # not step / step
 
@@ -88,8 +90,7 @@ def test_sixty_over_sixty_reads_minutes_per_hour_when_the_line_says_hour():
     s = ("The laps take 3 * 20 = <<3*20=60>>60 minutes.\n"
          "That is 60 / 60 = <<60/60=1>>1 hour.\n"
          "In all it takes 1 + 2 = <<1+2=3>>3 hours.\n#### 3")
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "3")
+    conv = graded(q, s, "3")
     assert {"op": "init", "var": "minutes_per_hour", "value": 60} in steps(conv)
 
 
@@ -98,8 +99,7 @@ def test_adding_a_result_to_an_equal_question_number_reads_the_question():
          "How many kites does it sell?")
     s = ("In the afternoon it sells 30 * 2 = <<30*2=60>>60 kites.\n"
          "In all it sells 30 + 60 + 60 = <<30+60+60=150>>150 kites.\n#### 150")
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "150")
+    conv = graded(q, s, "150")
     total = steps(conv)[-2]
     assert total["compute_op"] == "add" and len(set(total["args"])) == 3  # three different sources
 
@@ -110,8 +110,7 @@ def test_twice_as_many_in_total_is_three_parts_from_the_question_multiplier():
     q = "A farm has twice as many ducks as geese. There are 96 birds in total. How many geese are there?"
     s = ("Let g be the number of geese. Then there are 2g ducks.\n"
          "g + 2g = 3g = 96\ng = 96 / 3 = <<96/3=32>>32\n#### 32")
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "32")
+    conv = graded(q, s, "32")
     assert ("add", [Fraction(2), Fraction(1)]) in computes(conv)  # 3 = twice + 1, computed
     assert any("parts of a total" in n or "like terms" in n for n in conv.notes)
     assert 96 / (2 + 1) == 32
@@ -120,8 +119,7 @@ def test_twice_as_many_in_total_is_three_parts_from_the_question_multiplier():
 def test_three_times_as_many_altogether_is_four_parts():
     q = "Kim read three times as many pages as Lou. Altogether they read 240 pages. How many pages did Lou read?"
     s = "Together they read 4 times what Lou read, 4L = 240.\nLou read 240 / 4 = <<240/4=60>>60 pages.\n#### 60"
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "60")
+    conv = graded(q, s, "60")
     assert ("add", [Fraction(3), Fraction(1)]) in computes(conv)
     assert any(n.startswith("derived 4 = 3 add 1") for n in conv.notes)
 
@@ -141,21 +139,19 @@ def test_a_bare_division_by_three_is_not_read_as_parts():
 
 # ---- counting oneself ------------------------------------------------------------------------
 
-def test_she_and_her_three_friends_are_four_people():
-    q = "Rosa shares 84 cherries equally between herself and her 3 friends. How many cherries does each get?"
-    s = "There are 4 people, so each gets 84 / 4 = <<84/4=21>>21 cherries.\n#### 21"
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "21")
-    assert ("add", [Fraction(3), Fraction(1)]) in computes(conv)
+@pytest.mark.parametrize("q, s, answer, others", [
+    ("Rosa shares 84 cherries equally between herself and her 3 friends. How many cherries does each get?",
+     "There are 4 people, so each gets 84 / 4 = <<84/4=21>>21 cherries.\n#### 21", "21", 3),
+    ("Theo and 5 of his friends split a $96 bill evenly. How much does each person pay?",
+     "Each person pays 96 / 6 = $<<96/6=16>>16.\n#### 16", "16", 5),
+    ("For her party, Mia invited 7 friends. She bakes 48 cookies and the children share them equally. "
+     "How many does each child get?",
+     "Let us share the cookies among the 8 children: 48 / 8 = <<48/8=6>>6 cookies.\n#### 6", "6", 7),
+])
+def test_counting_oneself_adds_one_to_the_others(q, s, answer, others):
+    conv = graded(q, s, answer)
+    assert ("add", [Fraction(others), Fraction(1)]) in computes(conv)  # oneself, computed
     assert any("counting oneself" in n for n in conv.notes)
-
-
-def test_n_of_his_friends_are_counted_with_him():
-    q = "Theo and 5 of his friends split a $96 bill evenly. How much does each person pay?"
-    s = "Each person pays 96 / 6 = $<<96/6=16>>16.\n#### 16"
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "16")
-    assert ("add", [Fraction(5), Fraction(1)]) in computes(conv)
 
 
 def test_friends_without_oneself_are_not_counted_up():
@@ -171,8 +167,7 @@ def test_friends_without_oneself_are_not_counted_up():
 def test_a_quarter_written_as_25_percent_divides_by_four():
     q = "A baker makes 360 rolls. 25% of them are sold in the morning. How many rolls are left?"
     s = "In the morning she sells 360 / 4 = <<360/4=90>>90 rolls.\nShe has 360 - 90 = <<360-90=270>>270 left.\n#### 270"
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "270")
+    conv = graded(q, s, "270")
     assert ("div", [Fraction(100), Fraction(25)]) in computes(conv)
     assert 360 - 360 * 25 // 100 == 270
 
@@ -184,8 +179,7 @@ def test_an_expansion_the_solution_writes_multiplies_the_question_numbers():
          "How many atlases are there?")
     s = ("Let a be the number of atlases.\nComics: a + 5\nNovels: 2(a + 5) = 2a + 10\n"
          "Total: a + a + 5 + 2a + 10 = 90\n4a + 15 = 90\n4a = 75\na = <<18.75=18.75>>18.75\n#### 18.75")
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "18.75")
+    conv = graded(q, s, "18.75")
     assert ("mul", [Fraction(2), Fraction(5)]) in computes(conv)
     assert (90 - 5 - 10) / (1 + 1 + 2) == 18.75
 
@@ -195,8 +189,7 @@ def test_like_terms_add_their_coefficients():
          "They have 490 shells. How many shells does Bo have?")
     s = ("Let b be Bo's shells. Ann has 2b and Cy has 2 * 2b = <<2*2=4>>4b.\n"
          "b + 2b + 4b = 7b = 490\nb = 490 / 7 = <<490/7=70>>70\n#### 70")
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "70")
+    conv = graded(q, s, "70")
     assert any(n.startswith("derived 7 = 1 + 2 + 4") for n in conv.notes)
     assert 490 / (1 + 2 + 2 * 2) == 70
 
@@ -232,20 +225,11 @@ def test_like_terms_reads_only_a_combination_that_adds_up():
     assert like_terms(Fraction(4), "4x = 20") is None  # one term: nothing combined
 
 
-def test_the_host_who_invited_friends_is_counted():
-    q = "For her party, Mia invited 7 friends. She bakes 48 cookies and the children share them equally. How many does each child get?"
-    s = "Let us share the cookies among the 8 children: 48 / 8 = <<48/8=6>>6 cookies.\n#### 6"
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "6")
-    assert ("add", [Fraction(7), Fraction(1)]) in computes(conv)
-
-
 def test_halving_a_given_price_divides_by_two_not_by_itself():
     q = "A shop cuts its $2 muffins and $5 pies by half. How much do 9 muffins and 4 pies cost now?"
     s = ("A muffin now costs 2/2 = $<<2/2=1>>1.\nA pie now costs 5/2 = $<<5/2=2.5>>2.5.\n"
          "9 muffins cost 9 * 1 = $<<9*1=9>>9 and 4 pies cost 4 * 2.5 = $<<4*2.5=10>>10.\n"
          "In all 9 + 10 = $<<9+10=19>>19.\n#### 19")
-    conv = convert_example(q, s)
-    assert_graded(conv, q, "19")
+    conv = graded(q, s, "19")
     divisions = [st["args"] for st in steps(conv) if st.get("compute_op") == "div"]
     assert divisions and all(a != b for a, b in divisions)  # 2 / 2 is the price over the constant 2

@@ -187,15 +187,13 @@ class Binder:
         coefficients = like_terms(target, self.solution)
         if coefficients is None:
             return None
-        mark = len(self.graph.nodes), len(self.results), len(self.notes)
+        mark = self._mark()
         try:
             args = [self._constant_init(c) if c == 1 else self.leaf(c) for c in coefficients]
         except BindError:
             args = []
         if all(self.graph.nodes[a].origin == ("constant",) for a in args):
-            del self.graph.nodes[mark[0] :], self.results[mark[1] :], self.notes[mark[2] :]
-            self.q_inits = {k: v for k, v in self.q_inits.items() if v < mark[0]}
-            self.c_inits = {k: v for k, v in self.c_inits.items() if v < mark[0]}
+            self._rollback(mark)
             return None
         gid = self.graph.compute("add", args)
         self.results.append((target, gid))
@@ -316,18 +314,26 @@ class Binder:
         """Add an equation; on failure forget its half-built nodes and poison its result."""
         self.line, self.before = line, before
         self.taken = set()
-        mark = len(self.graph.nodes), len(self.results), len(self.notes)
+        mark = self._mark()
         try:
             self.add_equation(node, stated, label)
             return None
         except BindError as err:
-            del self.graph.nodes[mark[0] :]
-            del self.results[mark[1] :]
-            del self.notes[mark[2] :]
-            self.q_inits = {k: v for k, v in self.q_inits.items() if v < mark[0]}
-            self.c_inits = {k: v for k, v in self.c_inits.items() if v < mark[0]}
+            self._rollback(mark)
             self.poison(stated)
             return err
+
+    def _mark(self) -> tuple[int, int, int]:
+        return len(self.graph.nodes), len(self.results), len(self.notes)
+
+    def _rollback(self, mark: tuple[int, int, int]) -> None:
+        """Forget the nodes, results and notes made since `mark` (a half-built equation)."""
+        nodes, results, notes = mark
+        del self.graph.nodes[nodes:]
+        del self.results[results:]
+        del self.notes[notes:]
+        self.q_inits = {k: v for k, v in self.q_inits.items() if v < nodes}
+        self.c_inits = {k: v for k, v in self.c_inits.items() if v < nodes}
 
     def poison(self, value: Fraction) -> None:
         if self._result(value) is None:
