@@ -183,11 +183,17 @@ def _compute(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
         sig = prov.sub(*sigs)
     elif cop == "div":
         sig = prov.div(*sigs)
-    elif through is not None:  # min/max select an operand; floor of a whole number, mod, pow 1
-        sig = sigs[through]
+    elif cop in ("min", "max"):  # the result is the operand they select
+        sig = sigs[through]  # type: ignore[index]
+    elif cop in ("floor", "ceil", "round"):  # x less the rounding residue of this run
+        sig = prov.sub(sigs[0], prov.constant(args[0].number - result))
+    elif cop == "floordiv":  # (a - (a mod b)) / b
+        sig = prov.div(prov.sub(sigs[0], prov.constant(args[0].number - result * args[1].number)), sigs[1])
+    elif cop == "mod":  # a - b * (a // b)
+        sig = prov.sub(sigs[0], prov.scale(sigs[1], (args[0].number - result) // args[1].number))
     elif cop == "pow" and not prov.depends_on_question(sigs[1]):
         sig = prov.power(sigs[0], args[1].number)  # type: ignore[arg-type]  # a whole number: checked by pow
-    else:
+    else:  # pow with an exponent that depends on the question
         sig = prov.opaque(cop, *sigs)
     return _Value(check(result), _passed(sig, sigs, through), None, constant_only)
 

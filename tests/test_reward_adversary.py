@@ -122,6 +122,10 @@ def test_answer_independent_of_the_question_is_invalid(steps):
      BAKERY),
     (["{op: init, var: d, ref: 3}", "{op: compute, compute_op: add, args: [x, d], var: t}",
       "{op: compute, compute_op: sub, args: [t, d], var: r}"], BAKERY),
+    (["{op: compute, compute_op: mul, args: [x, 5], var: t}", "{op: compute, compute_op: floordiv, args: [t, 5], var: r}"],
+     BAKERY),
+    (["{op: compute, compute_op: add, args: [x, 48], var: t}", "{op: compute, compute_op: mod, args: [t, 48], var: r}"],
+     BAKERY),
     (["{op: compute, compute_op: max, args: [x, 5], var: r}"], BAKERY),
     (["{op: compute, compute_op: floor, args: [x], var: r}"], BAKERY),
 ])
