@@ -12,7 +12,7 @@ import pytest
 
 import solver
 from generators.gsm8k import convert_example
-from generators.gsm8k.derive import Operand, find_count, find_expansion, like_terms
+from generators.gsm8k.derive import Operand, find_count, find_expansion, find_share, like_terms
 
 
 def steps(conv) -> list[dict]:
@@ -170,6 +170,23 @@ def test_a_quarter_written_as_25_percent_divides_by_four():
     conv = graded(q, s, "270")
     assert ("div", [Fraction(100), Fraction(25)]) in computes(conv)
     assert 360 - 360 * 25 // 100 == 270
+
+
+def test_what_a_discount_leaves_is_one_minus_the_rate():
+    q = "Ivy paid $84 for a lamp after a 30% discount. What was the price before the discount?"
+    s = "Let p be the price. She paid 0.7p = 84.\nSo p = 84 / 0.7 = <<84/0.7=120>>120\n#### 120"
+    conv = graded(q, s, "120")
+    assert ("sub", [Fraction(1), Fraction(3, 10)]) in computes(conv)
+    assert Fraction(84) / (1 - Fraction(30, 100)) == 120
+
+
+def test_find_share_reads_only_fractions_a_percent_leaves_or_adds():
+    q = "A shop sells 40% of its 250 plants in spring."
+    quantities = _quantities(q)
+    assert find_share(Fraction(3, 5), quantities, q)[:1] == ("sub",)  # 1 - 0.4
+    assert find_share(Fraction(7, 5), quantities, q)[:1] == ("add",)  # 1 + 0.4
+    assert find_share(Fraction(60), quantities, q) is None  # a whole 60 may be anything
+    assert find_share(Fraction(1, 2), quantities, q) is None
 
 
 # ---- expansions and like terms the solution writes -------------------------------------------

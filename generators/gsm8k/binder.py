@@ -23,7 +23,7 @@ from typing import Any
 
 from solver import format_number
 
-from .derive import Operand, find_count, find_derivation, find_expansion, folds_to, like_terms, unit_named
+from .derive import Operand, find_derivation, find_worded, folds_to, like_terms, unit_named
 from .expr import BinOp, Neg, Node, Num, flatten
 from .graph import Graph
 from .naming import constant_name, part_name, quantity_name, unit_word
@@ -167,13 +167,10 @@ class Binder:
         found = find_derivation(target, operands, self.line, self.before)
         why = ""
         if found is None:
-            counted = find_count(target, operands, self.question, self.line, self.solution)
-            if counted is None:
-                counted = find_expansion(target, operands, self.solution)
-                if counted is None:
-                    return self._like_terms(target)
-                counted = (*counted, "an expansion the solution writes")
-            *found, why = counted
+            worded = find_worded(target, operands, self.question, self.line, self.solution)
+            if worded is None:
+                return self._like_terms(target)
+            *found, why = worded
         op, a, b = found
         gid = self.graph.compute(op, [self._materialize(a), self._materialize(b)])
         self.results.append((target, gid))

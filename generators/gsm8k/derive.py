@@ -25,7 +25,10 @@ names and checked against the solution line that uses the count:
   friends", "Aku invited 4 friends" are 4 + 1 = 5 people (`add [friends, 1]`); the solution
   line must speak of the people (each, share, person, including ...) or write the sum;
 * the share a percent is of the whole: 25% is 100 / 25 = 4 parts (`div [100, pct]`), when the
-  solution divides by that count (`200 / 4`) or names the percent on the same line.
+  solution divides by that count (`200 / 4`) or names the percent on the same line;
+* what a percent leaves or adds: "20% off" leaves 1 - 0.2 = 0.8 of the price (`sub [1, rate]`),
+  "25% more" is 1 + 0.25 = 1.25 times it (`add [1, rate]`); only for targets that are not whole
+  (a whole 60 next to a 40% is as likely minutes as 100 - 40).
 
 Algebra also combines and expands terms in writing. `find_expansion` takes a product only from
 an expansion the solution writes, `a(... b ...) = ... target ...` (`Pigs: 2(4+x) = 8+2x` is
@@ -243,6 +246,34 @@ def find_count(
             ):
                 return "div", hundred, q, "parts a percent makes of the whole"
     return None
+
+
+def find_share(target: Fraction, operands: list[Operand], question: str) -> tuple[str, Operand, Operand, str] | None:
+    """(op, a, b, why) for what a percent of the question leaves or adds (see the module doc)."""
+    percents = [o for o in operands if o.kind == "quantity" and o.quantity_kind == "percent" and 0 < o.value < 100]
+    if not percents or Fraction(100) not in question_constants(question):
+        return None
+    if target.denominator == 1:
+        return None
+    one = Operand(Fraction(1), "constant", None)
+    for q in percents:
+        rate = Operand(q.value / 100, "quantity", q.ref, span=q.span, quantity_kind=q.quantity_kind)
+        if target == 1 - rate.value:
+            return "sub", one, rate, "what a percent leaves"
+        if target == 1 + rate.value:
+            return "add", one, rate, "a percent added to the whole"
+    return None
+
+
+def find_worded(
+    target: Fraction, operands: list[Operand], question: str, line: str, solution: str
+) -> tuple[str, Operand, Operand, str] | None:
+    """The worded shapes in turn: counts, percent shares, then an expansion the solution writes."""
+    found = find_count(target, operands, question, line, solution) or find_share(target, operands, question)
+    if found is None:
+        expansion = find_expansion(target, operands, solution)
+        found = (*expansion, "an expansion the solution writes") if expansion else None
+    return found
 
 
 _EXPANSION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*\*?\s*\(([^()=\n]*)\)\s*=\s*([^=\n]*)")
