@@ -127,3 +127,19 @@ def test_cli_runs_as_a_module(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "converted 1/1" in proc.stdout
+
+
+def test_line_separator_characters_survive_convert_then_training_load(tmp_path):
+    # U+2028, U+2029 and U+0085 are line breaks to str.splitlines but not to JSONL: a question
+    # holding one must come back whole from the converter's output (it once crashed train_sft.py).
+    from training.data import gsm8k_examples
+
+    odd = "Tom has 5 apples.\u2028He buys 3 more.\u0085 How\u2029many apples does he have now?"
+    src = tmp_path / "train.jsonl"
+    src.write_text(json.dumps({"question": odd, "answer": "5 + 3 = <<5+3=8>>8\n#### 8"}, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / "conv.jsonl"
+    assert main(["convert", str(src), "--out", str(out)]) == 0
+    examples = gsm8k_examples(str(out), "ref")
+    assert [e.question for e in examples] == [odd]
+    assert examples[0].answer == "8"
