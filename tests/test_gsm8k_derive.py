@@ -232,6 +232,9 @@ def test_find_expansion_needs_a_factor_from_the_question():
     mixed = [Operand(Fraction(2), "quantity", 0), Operand(Fraction(4), "constant", None)]
     assert find_expansion(Fraction(8), mixed, "2(4 + x) = 8 + 2x")[0] == "mul"
     assert find_expansion(Fraction(8), mixed, "2 + 4 + x = 6 + x") is None  # no expansion written
+    assert find_expansion(Fraction(8), mixed, "Cy has 2 * 4x = 8x shells")[0] == "mul"
+    assert find_expansion(Fraction(6), mixed, "Muscovies: 2 + (4 + 3x) = 6 + 3x")[0] == "add"
+    assert find_expansion(Fraction(8), mixed, "She pays 2 x 4 = 8 dollars") is None  # a plain product
 
 
 def test_like_terms_reads_only_a_combination_that_adds_up():

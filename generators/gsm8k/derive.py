@@ -32,7 +32,8 @@ names and checked against the solution line that uses the count:
 
 Algebra also combines and expands terms in writing. `find_expansion` takes a product only from
 an expansion the solution writes, `a(... b ...) = ... target ...` (`Pigs: 2(4+x) = 8+2x` is
-`mul [twice, cows]`), with at least one factor from the question; `like_terms` takes a sum of
+`mul [twice, cows]`, `3 * 2x = 6x` is `mul [3, twice]`), a sum only from `a + (b + ...) = target
++ ...`, with at least one operand from the question; `like_terms` takes a sum of
 coefficients only from like terms the solution combines, `x + 2x + 4x = 7x` (`add [1, twice, 4]`).
 """
 
@@ -276,25 +277,43 @@ def find_worded(
     return found
 
 
-_EXPANSION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*\*?\s*\(([^()=\n]*)\)\s*=\s*([^=\n]*)")
+# `a(... b ...) = ...` and `a + (... b ...) = ...`: the factor or term, the bracket, the right side
+_EXPANSION = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(\*|\+)?\s*\(([^()=\n]*)\)\s*=\s*([^=\n]*)")
+# `3 * 2x = 6x`, `2*x*2 = 4*x`: a product of two numbers and one unknown, then its coefficient
+_SCALED = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*[*×]\s*(?:(\d+(?:\.\d+)?)\s*\*?\s*([A-Za-z])|([A-Za-z])\s*[*×]\s*(\d+(?:\.\d+)?))"
+    r"(?![A-Za-z\d])\s*=\s*(\d+(?:\.\d+)?)\s*\*?\s*(?:\3|\4)(?![A-Za-z])"
+)
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 
 
+def _expansions(solution: str) -> list[tuple[str, Fraction, set[Fraction], set[Fraction]]]:
+    """(op, outer number, numbers inside, numbers of the result) of each expansion written."""
+    out = []
+    for m in _EXPANSION.finditer(solution):
+        op = "add" if m.group(2) == "+" else "mul"
+        inner = {Fraction(n) for n in _NUMBER.findall(m.group(3))}
+        out.append((op, Fraction(m.group(1)), inner, {Fraction(n) for n in _NUMBER.findall(m.group(4))}))
+    for m in _SCALED.finditer(solution):
+        out.append(("mul", Fraction(m.group(1)), {Fraction(m.group(2) or m.group(5))}, {Fraction(m.group(6))}))
+    return out
+
+
 def find_expansion(target: Fraction, operands: list[Operand], solution: str) -> tuple[str, Operand, Operand] | None:
-    """("mul", a, b) when the solution expands `a(... b ...)` into a sum with the term `target`."""
+    """(op, a, b) when the solution expands `a(... b ...)` (or `a + (... b ...)`, `a * b x`) into
+    terms with `target` among them, `target` being `a * b` (or `a + b`)."""
     by_value: dict[Fraction, Operand] = {}
     for o in operands:  # results first, then quantities, then constants: keep the first
         by_value.setdefault(o.value, o)
-    for m in _EXPANSION.finditer(solution):
-        if target not in {Fraction(n) for n in _NUMBER.findall(m.group(3))}:
+    for op, outer, inner, result in _expansions(solution):
+        if target not in result:
             continue
-        factor = Fraction(m.group(1))
-        for inner in {Fraction(n) for n in _NUMBER.findall(m.group(2))}:
-            a, b = by_value.get(factor), by_value.get(inner)
-            if a is None or b is None or a.value * b.value != target:
+        for value in inner:
+            a, b = by_value.get(outer), by_value.get(value)
+            if a is None or b is None or (a.value * b.value if op == "mul" else a.value + b.value) != target:
                 continue
             if a.kind != "constant" or b.kind != "constant":
-                return "mul", a, b
+                return op, a, b
     return None
 
 
