@@ -253,3 +253,20 @@ def test_halving_a_given_price_divides_by_two_not_by_itself():
     conv = graded(q, s, "19")
     divisions = [st["args"] for st in steps(conv) if st.get("compute_op") == "div"]
     assert divisions and all(a != b for a, b in divisions)  # 2 / 2 is the price over the constant 2
+
+
+# ---- the unit the question asks for -------------------------------------------------------------
+
+def test_an_answer_asked_in_cents_converts_the_last_dollar_result():
+    q = "A pack of 8 pencils costs $2.40. How many cents does one pencil cost?"
+    s = "One pencil costs 2.40 / 8 = $<<2.40/8=0.30>>0.30.\n#### 30"
+    conv = graded(q, s, "30")
+    assert ("mul", [Fraction(3, 10), Fraction(100)]) in computes(conv)
+    assert "unit: the question asks in cents" in conv.notes
+
+
+def test_a_share_is_not_turned_into_cents_when_the_question_asks_for_dollars():
+    q = "A pack of 8 pencils costs $2.40. How many dollars does one pencil cost?"
+    s = "One pencil costs 2.40 / 8 = $<<2.40/8=0.30>>0.30.\n#### 30"
+    conv = convert_example(q, s)
+    assert not conv.ok  # the gold (30) is the solution's slip: no asked unit explains it

@@ -116,6 +116,10 @@ class Binder:
                 return (fresh or tier)[0]
         return None
 
+    def constant(self, value: Fraction) -> int:
+        """The init of an implicit constant (created on first use)."""
+        return self._constant_init(value)
+
     def _constant_init(self, value: Fraction) -> int:
         if value not in self.c_inits:
             self.c_inits[value] = self.graph.init(value, constant_name(value, self.context), ("constant",))

@@ -90,6 +90,29 @@ def _written_rounding(binder: Binder, solution: str, gold: Fraction) -> int | No
     return gid
 
 
+# the unit the question asks for, and the factor from the last result (dollars, a share) to it
+_ASKED_UNITS = (
+    (re.compile(r"\b(?:how many cents|in cents)\b", re.IGNORECASE), Fraction(100), "cents"),
+    (re.compile(r"\bwhat (?:percent|percentage)\b", re.IGNORECASE), Fraction(100), "a percentage"),
+)
+
+
+def _asked_unit(binder: Binder, question: str, gold: Fraction) -> int | None:
+    """The last result converted to the unit the question asks in ("how many cents", "what
+    percentage") when the solution stops one conversion short (`$0.25`, `0.8`)."""
+    if not binder.results:
+        return None
+    ask = question[question.rfind(".", 0, len(question.rstrip(" ?.")) ) + 1 :]
+    gid = binder.results[-1][1]
+    value = binder.graph.nodes[gid].value
+    for pattern, factor, unit in _ASKED_UNITS:
+        if pattern.search(ask) and value * factor == gold and factor in binder.constants:
+            gid = binder.graph.compute("mul", [gid, binder.constant(factor)])
+            binder.notes.append((gid, f"unit: the question asks in {unit}"))
+            return gid
+    return None
+
+
 def _failure(binder: Binder, gold: Fraction, failures: list[BindError], quantities: list[QuantityRef]) -> str:
     if failures:  # a root cause first: "uses_failed_result" only echoes an earlier failure
         first = sorted(failures, key=lambda f: f.reason == "uses_failed_result")[0]
@@ -183,6 +206,8 @@ def _convert(question: str, solution: str, percent_ops: bool, derive: bool) -> C
     answer_gid = _answer_node(binder, gold)
     if answer_gid is None:
         answer_gid = _written_rounding(binder, solution, gold)
+    if answer_gid is None:
+        answer_gid = _asked_unit(binder, question, gold)
     if answer_gid is None:
         return Conversion(None, _failure(binder, gold, failures, quantities), answer=answer)
     needed = binder.graph.needed(answer_gid)
