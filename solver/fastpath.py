@@ -12,13 +12,11 @@ import re
 # A plain scalar that YAML reads the same in flow context: no indicators, no spaces, no commas.
 _SCALAR = r"(?:[A-Za-z0-9_$.]|-(?=[A-Za-z0-9_$.]))[A-Za-z0-9_$.%/-]*"
 _VALUE = rf"\[(?:{_SCALAR}(?:, {_SCALAR})*)?\]|{_SCALAR}"
-_PAIR_RE = re.compile(rf"([A-Za-z_]+): ({_VALUE})")
+# A key starts after a non-letter: findall then tries each run of letters once, not once per
+# position inside it (which made long runs quadratic).
+_PAIR_RE = re.compile(rf"(?<![A-Za-z_])([A-Za-z_]+): ({_VALUE})")
 _ITEM_RE = re.compile(_SCALAR)
 _EXPERT_RE = re.compile(r"expert: ([A-Za-z_][A-Za-z0-9_]*)")
-# No key or value of a valid step is longer than 64 characters (names and number texts are
-# limited). A longer run goes to the general loader, and keeps the pair search below linear in
-# the line: each attempt backtracks over at most one run.
-_LONG_RUN_RE = re.compile(r"[^ ,:{}\[\]\n]{65}")
 
 
 def _step(body: str) -> dict | None:
@@ -48,8 +46,6 @@ def _steps(lines: list[str], start: int, prefix: str) -> tuple[list[dict], int] 
 
 def fast_load(block: str) -> dict | list | None:
     """Parse the canonical layout, or return None if `block` is anything else."""
-    if _LONG_RUN_RE.search(block) is not None:
-        return None
     lines = block.split("\n")
     if lines[0].startswith("expert: "):
         match = _EXPERT_RE.fullmatch(lines[0])

@@ -112,4 +112,23 @@ def safe_load(text: str) -> object:
     text = _join_groups(text)
     if _needs_event_scan(text):
         _scan(text)
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a BaseLoader: no object construction
+    node = yaml.compose(text, Loader=_Loader)  # libyaml builds the node tree in C
+    return None if node is None else _plain(node)
+
+
+def _plain(node: yaml.Node) -> object:
+    """Node tree to plain dicts, lists and strings: what ``yaml.load`` with a BaseLoader returns
+    (tags ignored, the last of duplicate keys wins), without its general-purpose constructor,
+    which costs more than the C parser on node-dense documents. Depth is bounded by the nesting
+    checks above."""
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key, value in node.value:
+            name = _plain(key)
+            if not isinstance(name, str):
+                raise yaml.constructor.ConstructorError(None, None, "found an unhashable key", key.start_mark)
+            out[name] = _plain(value)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item) for item in node.value]
+    return node.value
