@@ -1,5 +1,9 @@
-"""Pattern modules; importing this package registers every pattern in `PATTERNS`."""
+"""Pattern modules; importing this package registers every pattern in `PATTERNS`.
 
+Each pattern's question templates live in phrasings.json under the pattern's name (see `_phrasings`).
+"""
+
+from ..registry import PATTERNS
 from . import (  # noqa: F401
     arithmetic,
     chains,
@@ -11,3 +15,6 @@ from . import (  # noqa: F401
     percentage,
     rate,
 )
+from ._phrasings import check_all_used
+
+check_all_used(PATTERNS)

@@ -10,22 +10,15 @@ from fractions import Fraction
 
 from ..context import Ctx, Draft
 from ..lexicon import CLUBS, COLLECTIBLES, FRUITS, GOODS, GROUPS, SHOPS
-from ..registry import pattern
 from ._common import count_for, need, things, unit_price, who
+from ._phrasings import pattern  # each pattern's question templates: phrasings.json, under its name
 from ._shapes import chain, inits
 
 SEQ = "arithmetic_sequential"
 
 
-@pattern("ar_shopping_total", "arithmetic", SEQ, [
-    "{name} buys {n1} {items1} at {p1} each and {n2} {items2} at {p2} each. How much does {he} spend in total?",
-    "At the {shop}, {name} picks up {n1} {items1} that cost {p1} apiece, plus {n2} {items2} that cost {p2} "
-    "apiece. What is the total bill?",
-    "For a school project {name} needs {n1} {items1}, which are {p1} each, and {n2} {items2}, which are {p2} "
-    "each. How much money does {he} need?",
-    "{n1} {items1} priced at {p1} each and {n2} {items2} priced at {p2} each go into {name}'s cart. "
-    "How much does the cart cost altogether?",
-], "two kinds of goods, count times price each, summed", decimals=True, gaps=("many_inits",))
+@pattern("ar_shopping_total", "arithmetic", SEQ, "two kinds of goods, count times price each, summed",
+         decimals=True, gaps=("many_inits",))
 def ar_shopping_total(g: Ctx) -> Draft:
     p = g.person()
     t1, t2 = g.thing(GOODS), g.thing(GOODS)
@@ -41,13 +34,8 @@ def ar_shopping_total(g: Ctx) -> Draft:
                       "shop": g.pick(SHOPS)})
 
 
-@pattern("ar_change_due", "arithmetic", SEQ, [
-    "{name} buys {n} {items} for {price} each and pays with a {paid} bill. How much change does {he} get?",
-    "{n} {items} cost {price} each. {name} hands the cashier {paid} for them. How much change should "
-    "{name} receive?",
-    "{name} wants {n} {items}. Each one costs {price}, and {he} pays with {paid}. How much money does "
-    "{he} get back?",
-], "count times price, subtracted from the amount paid", decimals=True)
+@pattern("ar_change_due", "arithmetic", SEQ, "count times price, subtracted from the amount paid",
+         decimals=True)
 def ar_change_due(g: Ctx) -> Draft:
     p, t = g.person(), g.thing(GOODS)
     price = unit_price(g, t)
@@ -61,12 +49,7 @@ def ar_change_due(g: Ctx) -> Draft:
     return Draft(tr, {**who(p), **things(t), "n": g.n(n), "price": g.money(price), "paid": g.money(paid)})
 
 
-@pattern("ar_boxes_needed", "arithmetic", SEQ, [
-    "{name} has {n} {items} to pack. Each box holds {per_box} {items}. How many boxes does {he} need to "
-    "pack all of them?",
-    "What is the smallest number of boxes needed for {n} {items} if a box can hold {per_box} of them?",
-    "{name} is moving {n} {items}, and {his} crates fit {per_box} each. How many crates must {he} use?",
-], "round a division up (a part-full box still counts)")
+@pattern("ar_boxes_needed", "arithmetic", SEQ, "round a division up (a part-full box still counts)")
 def ar_boxes_needed(g: Ctx) -> Draft:
     p, t = g.person(), g.thing(COLLECTIBLES)
     per_box = g.int(4, 24)
@@ -79,14 +62,7 @@ def ar_boxes_needed(g: Ctx) -> Draft:
     return Draft(tr, {**who(p), **things(t), "n": g.n(n), "per_box": g.n(per_box)})
 
 
-@pattern("ar_share_equally", "arithmetic", SEQ, [
-    "{name} has {a} {items1} and {b} {items2}. {He} shares all of them equally among {k} friends. How many "
-    "pieces of fruit does each friend get?",
-    "A basket holds {a} {items1} and {b} {items2}. The fruit is split evenly between {k} children. How many "
-    "pieces does each child receive?",
-    "{name} picked {a} {items1} and {b} {items2}, then divided them equally into {k} bags. How many pieces "
-    "of fruit are in each bag?",
-], "two amounts added, then shared equally")
+@pattern("ar_share_equally", "arithmetic", SEQ, "two amounts added, then shared equally")
 def ar_share_equally(g: Ctx) -> Draft:
     p = g.person()
     t1, t2 = g.thing(FRUITS), g.thing(FRUITS)
@@ -101,13 +77,7 @@ def ar_share_equally(g: Ctx) -> Draft:
                       "k": g.n(k)})
 
 
-@pattern("ar_average", "arithmetic", SEQ, [
-    "{name} scored {s1}, {s2} and {s3} points on {k} quizzes. What was {his} average score?",
-    "{name} got {s1}, {s2} and {s3} words right on {his} {k} spelling tests. On average, how many words "
-    "did {he} get right per test?",
-    "{name} scored {s1}, {s2} and {s3} points in {his} last {k} basketball games. How many points did {he} "
-    "average per game?",
-], "mean of three values")
+@pattern("ar_average", "arithmetic", SEQ, "mean of three values")
 def ar_average(g: Ctx) -> Draft:
     p = g.person()
     k = 3
@@ -122,11 +92,8 @@ def ar_average(g: Ctx) -> Draft:
     return Draft(tr, {**who(p), "s1": g.n(s1), "s2": g.n(s2), "s3": g.n(s3), "k": g.n(k)})
 
 
-@pattern("ar_fraction_left", "arithmetic", SEQ, [
-    "{name} has {money}. {He} spends {frac} of it on a new game. How much money does {he} have left?",
-    "{name} earned {money} last month and put {frac} of it toward rent. How much of the money is left?",
-    "Out of a budget of {money}, a {club} uses {frac} for supplies. How many dollars remain in the budget?",
-], "a fraction of an amount is spent; what is left", gaps=("fractions",))
+@pattern("ar_fraction_left", "arithmetic", SEQ, "a fraction of an amount is spent; what is left",
+         gaps=("fractions",))
 def ar_fraction_left(g: Ctx) -> Draft:
     p = g.person()
     frac = g.pick([Fraction(1, 2), Fraction(1, 3), Fraction(1, 4), Fraction(2, 5), Fraction(3, 4), Fraction(2, 3)])
@@ -138,12 +105,7 @@ def ar_fraction_left(g: Ctx) -> Draft:
     return Draft(tr, {**who(p), "money": g.money(money), "frac": g.frac(frac), "club": g.pick(CLUBS)})
 
 
-@pattern("ar_dozen_cost", "arithmetic", SEQ, [
-    "Eggs cost {price} per dozen. {name} buys {n} eggs. How much does {he} pay?",
-    "A bakery sells bagels for {price} a dozen. How much do {n} bagels cost?",
-    "{name} sells cookies at {price} per dozen. If a customer orders {n} cookies, how much does the "
-    "customer owe?",
-], "items priced per dozen (12 is implicit)", gaps=("constants",))
+@pattern("ar_dozen_cost", "arithmetic", SEQ, "items priced per dozen (12 is implicit)", gaps=("constants",))
 def ar_dozen_cost(g: Ctx) -> Draft:
     p = g.person()
     price, dozens = g.big(2, 12), g.int(2, 10)
@@ -154,11 +116,8 @@ def ar_dozen_cost(g: Ctx) -> Draft:
     return Draft(tr, {**who(p), "price": g.money(price), "n": g.n(n)})
 
 
-@pattern("ar_cents_to_dollars", "arithmetic", SEQ, [
-    "Each {item} costs {cents} cents. {name} buys {n} of them. How many dollars does {he} spend?",
-    "A {item} sells for {cents} cents at the {shop}. How many dollars do {n} {items} cost?",
-    "{name} pays {cents} cents for every {item} {he} buys. {He} buys {n} {items}. How much is that in dollars?",
-], "a price in cents times a count, converted to dollars (100 is implicit)", gaps=("constants",))
+@pattern("ar_cents_to_dollars", "arithmetic", SEQ,
+         "a price in cents times a count, converted to dollars (100 is implicit)", gaps=("constants",))
 def ar_cents_to_dollars(g: Ctx) -> Draft:
     p = g.person()
     t = g.thing(COLLECTIBLES)
@@ -172,12 +131,7 @@ def ar_cents_to_dollars(g: Ctx) -> Draft:
     return Draft(tr, {**who(p), **things(t), "cents": g.n(cents), "n": g.n(n), "shop": g.pick(SHOPS)})
 
 
-@pattern("ar_leftover_groups", "arithmetic", SEQ, [
-    "There are {n} {members} at the {club}. They form teams of {k}. How many {members} are left without "
-    "a team?",
-    "{n} {members} line up in rows of {k}. How many {members} are in the last, incomplete row?",
-    "A coach splits {n} {members} into groups of exactly {k}. How many {members} are left over?",
-], "the remainder of a division")
+@pattern("ar_leftover_groups", "arithmetic", SEQ, "the remainder of a division")
 def ar_leftover_groups(g: Ctx) -> Draft:
     club, m = g.pick(GROUPS)
     k = g.int(3, 12)
@@ -189,14 +143,8 @@ def ar_leftover_groups(g: Ctx) -> Draft:
     return Draft(tr, {"members": m.plural, "n": g.n(n), "k": g.n(k), "club": club})
 
 
-@pattern("ar_sum_then_subtract", "arithmetic", SEQ, [
-    "A library received {a} new books on Monday, {b} on Tuesday and {c} on Wednesday. By Friday it had "
-    "lent out {d} of them. How many of the new books are still on the shelves?",
-    "{name} collected {a} cans in the first week, {b} in the second week and {c} in the third week. {He} "
-    "recycled {d} of them. How many cans does {he} still have?",
-    "A farm stand picked {a} melons on the first day, {b} on the second and {c} on the third. It sold {d}. "
-    "How many melons are left?",
-], "three amounts added, one taken away", gaps=("many_inits",))
+@pattern("ar_sum_then_subtract", "arithmetic", SEQ, "three amounts added, one taken away",
+         gaps=("many_inits",))
 def ar_sum_then_subtract(g: Ctx) -> Draft:
     p = g.person()
     a, b, c = g.big(10, 90), g.big(10, 90), g.big(10, 90)

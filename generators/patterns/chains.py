@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..context import Ctx, Draft
 from ..lexicon import GOODS
-from ..registry import pattern
 from ._common import count_for, need, unit_price, who
+from ._phrasings import pattern  # each pattern's question templates: phrasings.json, under its name
 from ._shapes import chain, inits
 
 LONG = "arithmetic_long"
@@ -15,12 +15,9 @@ def _listing(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-@pattern("al_shopping_list", "arithmetic", LONG, [
-    "{name} goes shopping and buys {listing}. How much does {he} spend in total?",
-    "{Name}'s receipt lists {listing}. What is the total on the receipt?",
-    "For the new school year {name} needs {listing}. How much will all of it cost?",
-], "several goods, each count times price, all summed (length follows chain_length)", decimals=True,
-    variable_length=True, gaps=("long", "interleaved", "many_inits"))
+@pattern("al_shopping_list", "arithmetic", LONG,
+         "several goods, each count times price, all summed (length follows chain_length)", decimals=True,
+         variable_length=True, gaps=("long", "interleaved", "many_inits"))
 def al_shopping_list(g: Ctx) -> Draft:
     p = g.person()
     k = max(3, min(6, g.int(*g.diff.chain_length)))
@@ -37,15 +34,9 @@ def al_shopping_list(g: Ctx) -> Draft:
     return Draft(tr, {**who(p), "listing": _listing(parts)})
 
 
-@pattern("al_savings_growth", "arithmetic", LONG, [
-    "{name} saves {first} in January. Every month after that, {he} saves {more} more than the month before. "
-    "How much has {he} saved in total by the end of {last}?",
-    "On the first day of a reading challenge {name} reads {first} pages. Each day {he} reads {more} pages "
-    "more than the day before. How many pages has {he} read by the end of the {last} day?",
-    "A new cafe serves {first} customers in its first week, and {more} more customers each week than the "
-    "week before. How many customers has it served by the end of its {last} week?",
-], "an amount that grows by a fixed step, summed over k periods (k follows chain_length)",
-    variable_length=True, gaps=("long",))
+@pattern("al_savings_growth", "arithmetic", LONG,
+         "an amount that grows by a fixed step, summed over k periods (k follows chain_length)",
+         variable_length=True, gaps=("long",))
 def al_savings_growth(g: Ctx) -> Draft:
     p = g.person()
     k = max(5, min(10, g.int(*g.diff.chain_length) + 2))
@@ -72,16 +63,9 @@ _ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", 
 _PIPES = (("rows", "trees", "apples"), ("coops", "hens", "eggs"), ("classes", "students", "cookies"))
 
 
-@pattern("al_harvest_sales", "arithmetic", LONG, [
-    "An orchard has {a} rows with {b} trees in each row. Every tree gives {c} apples. {bad} apples are "
-    "bruised and thrown away. The rest are packed into bags of {per} and each bag sells for {price}. How "
-    "much money does the orchard make?",
-    "A farm has {a} coops with {b} hens in each coop. Each hen lays {c} eggs this week. {bad} eggs are "
-    "cracked. The good eggs go into cartons of {per}, and each carton sells for {price}. How much does "
-    "the farm earn from the eggs this week?",
-    "A school has {a} classes of {b} students. Each student bakes {c} cookies for a fundraiser, but {bad} "
-    "cookies burn. The others are sold in bags of {per} for {price} a bag. How much money is raised?",
-], "nested counts, minus losses, packed, priced (a fixed 12-step chain)", gaps=("long", "interleaved", "many_inits"))
+@pattern("al_harvest_sales", "arithmetic", LONG,
+         "nested counts, minus losses, packed, priced (a fixed 12-step chain)",
+         gaps=("long", "interleaved", "many_inits"))
 def al_harvest_sales(g: Ctx) -> Draft:
     outer, unit, item = _PIPES[g.phrasing % len(_PIPES)]
     a, b, c = g.int(2, 10), g.int(3, 12), g.int(2, 12)

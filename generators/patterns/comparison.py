@@ -11,8 +11,8 @@ from fractions import Fraction
 from ..builder import TraceBuilder
 from ..context import Ctx, Draft
 from ..lexicon import COLLECTIBLES
-from ..registry import pattern
 from ._common import need, things
+from ._phrasings import pattern  # each pattern's question templates: phrasings.json, under its name
 from ._shapes import chain, inits
 
 CMP = "comparison"
@@ -33,13 +33,7 @@ def _times(g: Ctx, f: int) -> str:
     return "twice" if f == 2 and g.render_rng.random() < 0.5 else f"{g.n(f)} times"
 
 
-@pattern("cmp_times_more", CMP, CMP, [
-    "{b} has {x} {items}. {a} has {times} as many {items} as {b}. How many more {items} does {a} have than {b}?",
-    "{b} collected {x} {items}, and {a} collected {times} as many. How many more {items} did {a} collect?",
-    "{b} owns {x} {items}. {a} owns {times} that number. What is the difference between their collections?",
-    "There are {x} {items} in {b}'s box and {times} as many in {a}'s box. How many more {items} are in "
-    "{a}'s box?",
-], "times as many, then the difference")
+@pattern("cmp_times_more", CMP, CMP, "times as many, then the difference")
 def cmp_times_more(g: Ctx) -> Draft:
     slots, _, nb, _ = _pair(g)
     x, f = g.big(3, 40), g.int(2, 6)
@@ -48,14 +42,7 @@ def cmp_times_more(g: Ctx) -> Draft:
     return Draft(tr, {**slots, "x": g.n(x), "times": _times(g, f)})
 
 
-@pattern("cmp_sum_difference", CMP, CMP, [
-    "{a} and {b} have {total} {items} together. {a} has {more} more {items} than {b}. How many {items} "
-    "does {a} have?",
-    "Between them, {a} and {b} own {total} {items}. {a} owns {more} more than {b}. How many {items} does "
-    "{a} own?",
-    "{a} and {b} collected {total} {items} in all, and {a} collected {more} more than {b}. How many did "
-    "{a} collect?",
-], "total and difference known; find the larger share")
+@pattern("cmp_sum_difference", CMP, CMP, "total and difference known; find the larger share")
 def cmp_sum_difference(g: Ctx) -> Draft:
     slots, _, _, _ = _pair(g)
     small, more = g.big(3, 60), g.big(2, 30)
@@ -65,11 +52,7 @@ def cmp_sum_difference(g: Ctx) -> Draft:
     return Draft(tr, {**slots, "total": g.n(total), "more": g.n(more)})
 
 
-@pattern("cmp_more_total", CMP, CMP, [
-    "{b} has {x} {items}. {a} has {more} more {items} than {b}. How many {items} do they have together?",
-    "{b} found {x} {items}, and {a} found {more} more than {b}. How many {items} did they find in all?",
-    "{b} owns {x} {items}; {a} owns {more} more than that. How many {items} do the two of them own?",
-], "more than, then the total")
+@pattern("cmp_more_total", CMP, CMP, "more than, then the total")
 def cmp_more_total(g: Ctx) -> Draft:
     slots, _, nb, _ = _pair(g)
     x, more = g.big(3, 60), g.big(2, 30)
@@ -78,11 +61,7 @@ def cmp_more_total(g: Ctx) -> Draft:
     return Draft(tr, {**slots, "x": g.n(x), "more": g.n(more)})
 
 
-@pattern("cmp_fewer_total", CMP, CMP, [
-    "{b} has {x} {items}. {a} has {fewer} fewer {items} than {b}. How many {items} do they have together?",
-    "{b} collected {x} {items}, while {a} collected {fewer} fewer. How many {items} did they collect in all?",
-    "{b} owns {x} {items}, and {a} owns {fewer} less than {b}. How many {items} do they own combined?",
-], "fewer than, then the total")
+@pattern("cmp_fewer_total", CMP, CMP, "fewer than, then the total")
 def cmp_fewer_total(g: Ctx) -> Draft:
     slots, _, nb, _ = _pair(g)
     x = g.big(10, 80)
@@ -92,12 +71,7 @@ def cmp_fewer_total(g: Ctx) -> Draft:
     return Draft(tr, {**slots, "x": g.n(x), "fewer": g.n(fewer)})
 
 
-@pattern("cmp_half_as_many", CMP, CMP, [
-    "{b} has {x} {items}. {a} has only half as many {items} as {b}. How many fewer {items} does {a} have than {b}?",
-    "{b} collected {x} {items}, and {a} collected half as many. How many fewer {items} did {a} collect?",
-    "There are {x} {items} in {b}'s jar and half that many in {a}'s jar. How many fewer {items} are in "
-    "{a}'s jar?",
-], "half as many, then the difference", gaps=("fractions",))
+@pattern("cmp_half_as_many", CMP, CMP, "half as many, then the difference", gaps=("fractions",))
 def cmp_half_as_many(g: Ctx) -> Draft:
     slots, _, nb, _ = _pair(g)
     x = g.multiple(2, 6, 90)
@@ -108,14 +82,7 @@ def cmp_half_as_many(g: Ctx) -> Draft:
     return Draft(tr, {**slots, "x": g.n(x)})
 
 
-@pattern("cmp_range", CMP, CMP, [
-    "In a game, {a} scored {x} points, {b} scored {y} points and {c} scored {z} points. How many more "
-    "points did the top scorer get than the lowest scorer?",
-    "{a} is {x} centimeters tall, {b} is {y} centimeters tall and {c} is {z} centimeters tall. What is the "
-    "difference between the tallest and the shortest of them?",
-    "Three friends read books over the summer: {a} read {x} pages, {b} read {y} pages and {c} read {z} "
-    "pages. How many more pages did the biggest reader read than the smallest?",
-], "largest minus smallest of three", gaps=("many_inits",))
+@pattern("cmp_range", CMP, CMP, "largest minus smallest of three", gaps=("many_inits",))
 def cmp_range(g: Ctx) -> Draft:
     a, b, c = g.people(3)
     lo_hi = ((10, 90), (100, 190), (40, 400))[g.phrasing % 3]
@@ -129,14 +96,8 @@ def cmp_range(g: Ctx) -> Draft:
     return Draft(tr, {"a": a.name, "b": b.name, "c": c.name, "x": g.n(x), "y": g.n(y), "z": g.n(z)})
 
 
-@pattern("cmp_chain_total", CMP, CMP, [
-    "{a} has {x} {items}. {b} has {times} as many {items} as {a}, and {c} has {fewer} fewer than {b}. How "
-    "many {items} do the three of them have?",
-    "{a} collected {x} {items}. {b} collected {times} as many as {a}. {c} collected {fewer} fewer than "
-    "{b}. How many {items} did they collect altogether?",
-    "There are {x} {items} on {a}'s shelf, {times} as many on {b}'s shelf, and {fewer} fewer than that on "
-    "{c}'s shelf. How many {items} are on the three shelves?",
-], "a chain of relations, then a three-way total", gaps=("interleaved", "many_inits"))
+@pattern("cmp_chain_total", CMP, CMP, "a chain of relations, then a three-way total",
+         gaps=("interleaved", "many_inits"))
 def cmp_chain_total(g: Ctx) -> Draft:
     a, b, c = g.people(3)
     t = g.thing(COLLECTIBLES)
@@ -151,11 +112,7 @@ def cmp_chain_total(g: Ctx) -> Draft:
                       "fewer": g.n(fewer)})
 
 
-@pattern("cmp_how_many_times", CMP, CMP, [
-    "{a} has {x} {items} and {b} has {y} {items}. How many times as many {items} does {a} have as {b}?",
-    "{a}'s collection has {x} {items}; {b}'s has {y}. {a}'s collection is how many times the size of {b}'s?",
-    "{a} saved {x} {items}, while {b} saved {y}. How many times more {items} did {a} save than {b}?",
-], "the ratio of two amounts")
+@pattern("cmp_how_many_times", CMP, CMP, "the ratio of two amounts")
 def cmp_how_many_times(g: Ctx) -> Draft:
     slots, na, nb, _ = _pair(g)
     y, f = g.big(2, 30), g.int(2, 9)

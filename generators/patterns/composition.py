@@ -12,8 +12,8 @@ from fractions import Fraction
 from ..builder import Composition
 from ..context import Ctx, Draft
 from ..lexicon import CLUBS, COLLECTIBLES, GOODS, JOBS
-from ..registry import pattern
 from ._common import need, things, who
+from ._phrasings import pattern  # each pattern's question templates: phrasings.json, under its name
 from ._shapes import after, chain, percent_result
 from .comparison import more_than_total
 from .percentage import _base_for, _pct
@@ -29,12 +29,7 @@ def together_percent(nb: str, x: int, more: int, rate: Fraction) -> Composition:
     return c
 
 
-@pattern("comp_sale_quantity", "composition", C2, [
-    "A {item} costs {price} but is {rate} off this week. {name} buys {n} of them. How much does {he} pay?",
-    "The {shop} marks down {items} that normally cost {price} by {rate}. How much do {n} {items} cost at the "
-    "sale price?",
-    "{name} finds {items} priced at {price} with a {rate} discount, and buys {n}. What is the total cost?",
-], "percent off a price, then times a count", n_experts=2)
+@pattern("comp_sale_quantity", "composition", C2, "percent off a price, then times a count", n_experts=2)
 def comp_sale_quantity(g: Ctx) -> Draft:
     p, t = g.person(), g.thing(GOODS)
     rate = Fraction(g.pick([10, 20, 25, 30, 40, 50]))
@@ -47,14 +42,8 @@ def comp_sale_quantity(g: Ctx) -> Draft:
                      "shop": g.pick(("store", "shop", "market"))})
 
 
-@pattern("comp_flip_profit", "composition", C2, [
-    "{name} buys an old {thing} for {price} and spends {repairs} fixing it up. After the repairs, the {thing} "
-    "is worth {rate} more than {he} paid for it. How much profit does {he} make by selling it?",
-    "An old {thing} costs {name} {price}, and the repairs cost another {repairs}. The repairs raise its value "
-    "by {rate} of the purchase price. If {he} sells it at that value, what is {his} profit?",
-    "{name} paid {price} for a {thing} and put {repairs} into repairs. Its value then rose {rate} above the "
-    "purchase price. What profit does {he} make when {he} sells it?",
-], "percent increase of a cost, then the profit after two costs", n_experts=2)
+@pattern("comp_flip_profit", "composition", C2, "percent increase of a cost, then the profit after two costs",
+         n_experts=2)
 def comp_flip_profit(g: Ctx) -> Draft:
     p = g.person()
     thing = g.pick(("car", "boat", "piano", "motorcycle", "cabin", "trailer"))
@@ -72,14 +61,7 @@ def comp_flip_profit(g: Ctx) -> Draft:
                      "rate": _pct(g, rate)})
 
 
-@pattern("comp_wage_tax", "composition", C2, [
-    "{name} earns {wage} an hour and works {h} hours this week. {rate} of {his} pay goes to taxes. How much "
-    "does {he} take home?",
-    "A {job} job pays {name} {wage} per hour. {He} works {h} hours, and {rate} of the pay is withheld for "
-    "taxes. How much does {he} keep?",
-    "{name} is paid {wage} an hour for {job}. After {h} hours of work, {rate} of the earnings are taken out "
-    "for taxes. What is {his} pay after taxes?",
-], "rate times time, then percent off", n_experts=2)
+@pattern("comp_wage_tax", "composition", C2, "rate times time, then percent off", n_experts=2)
 def comp_wage_tax(g: Ctx) -> Draft:
     p = g.person()
     rate = Fraction(g.pick([10, 15, 20, 25]))
@@ -93,14 +75,7 @@ def comp_wage_tax(g: Ctx) -> Draft:
     return Draft(c, {**who(p), "wage": g.money(wage), "h": g.n(h), "rate": _pct(g, rate), "job": g.pick(JOBS)})
 
 
-@pattern("comp_together_percent", "composition", C2, [
-    "{b} has {x} {items}. {a} has {more} more {items} than {b}. {rate} of all their {items} are blue. How "
-    "many blue {items} do they have?",
-    "{b} collected {x} {items} and {a} collected {more} more than {b}. They give away {rate} of all the "
-    "{items} they collected. How many {items} do they give away?",
-    "{b} owns {x} {items}, and {a} owns {more} more than that. If {rate} of their {items} are old, how many "
-    "of their {items} are old?",
-], "a comparison total, then a percent of it", n_experts=2)
+@pattern("comp_together_percent", "composition", C2, "a comparison total, then a percent of it", n_experts=2)
 def comp_together_percent(g: Ctx) -> Draft:
     a, b = g.people(2)
     t = g.thing(COLLECTIBLES)
@@ -114,14 +89,8 @@ def comp_together_percent(g: Ctx) -> Draft:
     return Draft(c, {"a": a.name, "b": b.name, **things(t), "x": g.n(x), "more": g.n(more), "rate": _pct(g, rate)})
 
 
-@pattern("comp_leftover_percent", "composition", C2, [
-    "{name} had {n} {items}. {He} gave {given} to {friend} and lost {lost}. {rate} of the {items} {he} has "
-    "left are red. How many red {items} does {he} have?",
-    "{name}'s box held {n} {items}. {He} traded away {given} and misplaced {lost}. Of the remaining {items}, "
-    "{rate} are shiny. How many shiny {items} are there?",
-    "There were {n} {items} in {name}'s drawer. {He} handed {given} to {friend}, and {lost} went missing. "
-    "{rate} of what is still in the drawer are old. How many old {items} are in the drawer?",
-], "two losses tracked, then a percent of what is left", n_experts=2)
+@pattern("comp_leftover_percent", "composition", C2, "two losses tracked, then a percent of what is left",
+         n_experts=2)
 def comp_leftover_percent(g: Ctx) -> Draft:
     p, q = g.people(2)
     t = g.thing(COLLECTIBLES)
@@ -140,14 +109,7 @@ def comp_leftover_percent(g: Ctx) -> Draft:
                      "rate": _pct(g, rate)})
 
 
-@pattern("comp_distance_compare", "composition", C2, [
-    "{a} drives at {s} miles per hour for {h} hours. {b} drives {d} miles. How many more miles does {a} "
-    "drive than {b}?",
-    "A train travels at {s} kilometers an hour for {h} hours, while a bus covers {d} kilometers. How much "
-    "farther does the train go?",
-    "{a} cycles at {s} kilometers per hour for {h} hours. {b} cycles {d} kilometers in total. How many more "
-    "kilometers does {a} cycle?",
-], "speed times time, then a difference", n_experts=2)
+@pattern("comp_distance_compare", "composition", C2, "speed times time, then a difference", n_experts=2)
 def comp_distance_compare(g: Ctx) -> Draft:
     a, b = g.people(2)
     s, h = g.int(8, 70), g.int(2, 8)
@@ -158,14 +120,7 @@ def comp_distance_compare(g: Ctx) -> Draft:
     return Draft(c, {"a": a.name, "b": b.name, "s": g.n(s), "h": g.n(h), "d": g.dec(d)})
 
 
-@pattern("comp_percent_share", "composition", C2, [
-    "A {club} raised {money}. {rate} of it goes to a field trip, shared equally among {k} classes. How much "
-    "does each class get for the trip?",
-    "{name} won {money} and spends {rate} of it on gifts for {his} {k} cousins, splitting that amount "
-    "equally. How much does each cousin's gift cost?",
-    "Out of a {money} budget, {rate} is set aside for books, divided evenly among {k} teachers. How many "
-    "dollars does each teacher get for books?",
-], "a percent of an amount, then split equally", n_experts=2)
+@pattern("comp_percent_share", "composition", C2, "a percent of an amount, then split equally", n_experts=2)
 def comp_percent_share(g: Ctx) -> Draft:
     p = g.person()
     rate = Fraction(g.pick([10, 20, 25, 40, 50, 60, 75]))

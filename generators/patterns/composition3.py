@@ -7,21 +7,15 @@ from fractions import Fraction
 from ..builder import Composition
 from ..context import Ctx, Draft
 from ..lexicon import COLLECTIBLES, GOODS
-from ..registry import pattern
 from ._common import count_for, need, things, unit_price, who
+from ._phrasings import pattern  # each pattern's question templates: phrasings.json, under its name
 from ._shapes import after, chain, percent_result
 from .composition import C3, together_percent
 from .percentage import _pct
 
 
-@pattern("comp3_wage_tax_goal", "composition", C3, [
-    "{name} earns {wage} an hour and works {h} hours. {rate} of the pay goes to taxes. {He} wants a bike that "
-    "costs {goal}. How much more money does {he} need after taxes?",
-    "At {wage} per hour, {name} works {h} hours, but {rate} of the pay is taken out for taxes. {He} is "
-    "saving for a trip that costs {goal}. How much is {he} still short?",
-    "{name} makes {wage} an hour. This month {he} worked {h} hours, and {rate} of the money went to taxes. "
-    "How much more does {he} need to buy a {goal} laptop?",
-], "rate (pay), then percentage (after tax), then arithmetic (gap to a goal)", n_experts=3)
+@pattern("comp3_wage_tax_goal", "composition", C3,
+         "rate (pay), then percentage (after tax), then arithmetic (gap to a goal)", n_experts=3)
 def comp3_wage_tax_goal(g: Ctx) -> Draft:
     p = g.person()
     rate = Fraction(g.pick([10, 20, 25]))
@@ -38,16 +32,8 @@ def comp3_wage_tax_goal(g: Ctx) -> Draft:
     return Draft(c, {**who(p), "wage": g.money(wage), "h": g.n(h), "rate": _pct(g, rate), "goal": g.money(goal)})
 
 
-@pattern("comp3_games_total", "composition", C3, [
-    "A team scored {a} points in its first game. In the second game it played {b} quarters and scored {c} "
-    "points in each. In the third game it scored {rate} more points than in the second. How many points did "
-    "it score in the three games?",
-    "{name} scored {a} points in the first round of a quiz. In the second round {he} answered {b} questions "
-    "worth {c} points each. The third round earned {him} {rate} more points than the second. What was {his} "
-    "total score?",
-    "A shop sold {a} {items} on Monday. On Tuesday it sold {b} boxes of {c} {items}. On Wednesday it sold "
-    "{rate} more {items} than on Tuesday. How many {items} did it sell over the three days?",
-], "arithmetic, then a percent increase of it, then a total that wires sub1 and sub2", n_experts=3)
+@pattern("comp3_games_total", "composition", C3,
+         "arithmetic, then a percent increase of it, then a total that wires sub1 and sub2", n_experts=3)
 def comp3_games_total(g: Ctx) -> Draft:
     p = g.person()
     t = g.thing(COLLECTIBLES)
@@ -67,14 +53,8 @@ def comp3_games_total(g: Ctx) -> Draft:
     return Draft(c, {**who(p), **things(t), "a": g.n(a), "b": g.n(b), "c": g.n(c_), "rate": _pct(g, rate)})
 
 
-@pattern("comp3_compare_donate_share", "composition", C3, [
-    "{b} has {x} {items} and {a} has {more} more than {b}. They donate {rate} of all their {items} and split "
-    "the donation equally among {k} classrooms. How many {items} does each classroom get?",
-    "{b} collected {x} {items}; {a} collected {more} more. Together they give {rate} of the {items} to "
-    "{k} friends, the same number to each. How many {items} does each friend receive?",
-    "{b} owns {x} {items}, and {a} owns {more} more than {b}. They sell {rate} of their combined {items} "
-    "in bundles, one bundle to each of {k} buyers. How many {items} are in each bundle?",
-], "comparison (total), percentage (share of it), arithmetic (split equally)", n_experts=3)
+@pattern("comp3_compare_donate_share", "composition", C3,
+         "comparison (total), percentage (share of it), arithmetic (split equally)", n_experts=3)
 def comp3_compare_donate_share(g: Ctx) -> Draft:
     a, b = g.people(2)
     t = g.thing(COLLECTIBLES)
@@ -93,14 +73,8 @@ def comp3_compare_donate_share(g: Ctx) -> Draft:
                      "k": g.n(k)})
 
 
-@pattern("comp3_discount_change", "composition", C3, [
-    "{name} buys {n} {items} at {price} each. The store takes {rate} off the total. {He} pays with {paid}. "
-    "How much change does {he} get?",
-    "{n} {items} cost {price} apiece. At checkout {name} gets {rate} off the whole order and hands over "
-    "{paid}. How much change comes back?",
-    "{name} orders {n} {items} for {price} each and uses a coupon for {rate} off the bill. If {he} pays with "
-    "{paid}, what is {his} change?",
-], "arithmetic (bill), percentage (discount), arithmetic (change)", n_experts=3, decimals=True)
+@pattern("comp3_discount_change", "composition", C3,
+         "arithmetic (bill), percentage (discount), arithmetic (change)", n_experts=3, decimals=True)
 def comp3_discount_change(g: Ctx) -> Draft:
     p, t = g.person(), g.thing(GOODS)
     rate = Fraction(g.pick([10, 20, 25, 50]))

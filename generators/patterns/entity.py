@@ -6,22 +6,13 @@ from fractions import Fraction
 
 from ..context import Ctx, Draft
 from ..lexicon import BAKED, COLLECTIBLES, FOODS
-from ..registry import pattern
 from ._common import count_for, need, things, unit_price, who
+from ._phrasings import pattern  # each pattern's question templates: phrasings.json, under its name
 from ._shapes import inits
 
 
-@pattern("et_sell_leftovers", "entity_track", "entity_track", [
-    "{name} bakes {n} {items} for a bake sale. {He} eats {eaten} of them and gives {given} to {his} neighbors. "
-    "{He} sells the rest for {price} each. How much money does {he} make?",
-    "{name} has {n} {items}. After eating {eaten} and giving {given} away, {he} sells every remaining one "
-    "at {price} apiece. How many dollars does {he} earn?",
-    "There are {n} {items} at {name}'s stall in the morning. {His} family eats {eaten} of them and {he} "
-    "donates {given} to a shelter. The remaining {items} are sold for {price} each. How much does {name} "
-    "earn from the sales?",
-    "{name} starts the day with {n} {items}. {He} uses {eaten} for lunch, and {his} friends take {given}. "
-    "If {he} sells what is left for {price} per {item}, how much money does {he} get?",
-], "start, consume twice, sell the rest", decimals=True, gaps=("interleaved", "many_inits"))
+@pattern("et_sell_leftovers", "entity_track", "entity_track", "start, consume twice, sell the rest",
+         decimals=True, gaps=("interleaved", "many_inits"))
 def et_sell_leftovers(g: Ctx) -> Draft:
     p, t = g.person(), g.thing(BAKED)
     price = unit_price(g, t)
@@ -37,14 +28,8 @@ def et_sell_leftovers(g: Ctx) -> Draft:
                       "price": g.money(price)})
 
 
-@pattern("et_give_then_lose", "entity_track", "entity_track", [
-    "{a} has {x} {items} and {b} has {y} {items}. {a} gives {b} {gift} {items}. Later {b} loses {lost} of them. "
-    "How many {items} does {b} have now?",
-    "{a} owns {x} {items}, while {b} owns {y}. {a} hands {gift} of {his_a} {items} to {b}, and then {b} "
-    "misplaces {lost}. How many {items} does {b} end up with?",
-    "At the start of the week {a} had {x} {items} and {b} had {y}. {a} gave {gift} {items} to {b}. "
-    "By Friday, {b} had lost {lost} {items}. How many {items} did {b} have then?",
-], "transfer between two people, then one loses some", gaps=("many_inits",))
+@pattern("et_give_then_lose", "entity_track", "entity_track",
+         "transfer between two people, then one loses some", gaps=("many_inits",))
 def et_give_then_lose(g: Ctx) -> Draft:
     a, b = g.people(2)
     t = g.thing(COLLECTIBLES)
@@ -61,14 +46,7 @@ def et_give_then_lose(g: Ctx) -> Draft:
                       "gift": g.n(gift), "lost": g.n(lost)})
 
 
-@pattern("et_transfer_difference", "entity_track", "entity_track", [
-    "{a} has {x} {items} and {b} has {y}. {a} gives {gift} {items} to {b}. How many more {items} does "
-    "{a} have than {b} now?",
-    "{a} collected {x} {items}; {b} collected {y}. After {a} passes {gift} of them to {b}, how many more "
-    "{items} does {a} still have than {b}?",
-    "{a} has {x} {items}, and {b} has only {y}. {a} gives {b} {gift} of them. Now how many more {items} "
-    "does {a} have than {b}?",
-], "transfer, then compare the two holdings")
+@pattern("et_transfer_difference", "entity_track", "entity_track", "transfer, then compare the two holdings")
 def et_transfer_difference(g: Ctx) -> Draft:
     a, b = g.people(2)
     t = g.thing(COLLECTIBLES)
@@ -83,17 +61,8 @@ def et_transfer_difference(g: Ctx) -> Draft:
     return Draft(tr, {"a": a.name, "b": b.name, **things(t), "x": g.n(x), "y": g.n(y), "gift": g.n(gift)})
 
 
-@pattern("et_buy_packs", "entity_track", "entity_track", [
-    "{name} has {n} {items}. {He} buys {packs} packs with {per_pack} {items} in each pack. Then {he} "
-    "gives {given} {items} to {his} brother. How many {items} does {name} have now?",
-    "{name} owns {n} {items}. At the store {he} picks up {packs} more packs of {per_pack} {items} each, "
-    "and on the way home {he} gives away {given}. How many {items} does {he} have left?",
-    "{name}'s collection holds {n} {items}. {He} adds {packs} packs containing {per_pack} {items} apiece, "
-    "then trades away {given} {items}. How many {items} are in the collection now?",
-    "{name} had {n} {items} before {his} birthday. For {his} birthday {he} got {packs} packs of "
-    "{items}, each with {per_pack} inside. {He} then gave {given} to a friend. How many {items} does "
-    "{he} have?",
-], "buy several packs, then give some away", gaps=("interleaved", "many_inits"))
+@pattern("et_buy_packs", "entity_track", "entity_track", "buy several packs, then give some away",
+         gaps=("interleaved", "many_inits"))
 def et_buy_packs(g: Ctx) -> Draft:
     p, t = g.person(), g.thing(COLLECTIBLES)
     n, packs, per_pack = g.big(5, 80), g.int(2, 9), g.int(3, 12)
@@ -107,14 +76,8 @@ def et_buy_packs(g: Ctx) -> Draft:
                       "given": g.n(given)})
 
 
-@pattern("et_weekly_use", "entity_track", "entity_track", [
-    "{name} has {n} {items}. {He} eats {per_day} {items} every day. How many {items} are left after "
-    "{weeks} weeks?",
-    "A pantry holds {n} {items}. {name}'s family uses {per_day} of them each day. How many {items} remain "
-    "after {weeks} weeks?",
-    "{name} bought {n} {items} for the month. If {he} uses {per_day} {items} a day, how many will {he} have "
-    "left at the end of {weeks} weeks?",
-], "daily use over whole weeks (7 days a week is implicit)", gaps=("constants",))
+@pattern("et_weekly_use", "entity_track", "entity_track",
+         "daily use over whole weeks (7 days a week is implicit)", gaps=("constants",))
 def et_weekly_use(g: Ctx) -> Draft:
     p, t = g.person(), g.thing(FOODS)
     per_day, weeks = g.int(1, 6), g.int(2, 4)
@@ -127,14 +90,8 @@ def et_weekly_use(g: Ctx) -> Draft:
     return Draft(tr, {**who(p), **things(t), "n": g.n(n), "per_day": g.n(per_day), "weeks": g.n(weeks)})
 
 
-@pattern("et_dozens_bought", "entity_track", "entity_track", [
-    "{name} has {n} eggs. {He} buys {dozens} dozen more eggs and uses {used} of them to bake cakes. "
-    "How many eggs does {he} have now?",
-    "The cafe kitchen had {n} eggs on Monday. A delivery brought {dozens} dozen eggs, and the cooks used "
-    "{used} eggs for breakfast. How many eggs are in the kitchen now?",
-    "{name} keeps {n} eggs in the fridge. After buying {dozens} dozen at the market, {he} cooks {used} eggs "
-    "for a party. How many eggs are left in the fridge?",
-], "add whole dozens (12 is implicit), then use some", gaps=("constants",))
+@pattern("et_dozens_bought", "entity_track", "entity_track",
+         "add whole dozens (12 is implicit), then use some", gaps=("constants",))
 def et_dozens_bought(g: Ctx) -> Draft:
     p = g.person()
     n, dozens = g.int(2, 20), g.int(2, 8)
@@ -147,14 +104,8 @@ def et_dozens_bought(g: Ctx) -> Draft:
     return Draft(tr, {**who(p), "n": g.n(n), "dozens": g.n(dozens), "used": g.n(used)})
 
 
-@pattern("et_give_half", "entity_track", "entity_track", [
-    "{a} has {x} {items} and {b} has {y}. {a} gives {frac} of {his_a} {items} to {b}. How many {items} "
-    "does {b} have now?",
-    "{a} owns {x} {items} and {b} owns {y}. {a} hands {frac} of {his_a} {items} over to {b}. How many "
-    "{items} does {b} own after that?",
-    "{a} started with {x} {items}, and {b} started with {y}. Then {a} gave away {frac} of {his_a} {items}, "
-    "all of them to {b}. How many {items} does {b} have in the end?",
-], "give a fraction of one's things to someone", gaps=("fractions",))
+@pattern("et_give_half", "entity_track", "entity_track", "give a fraction of one's things to someone",
+         gaps=("fractions",))
 def et_give_half(g: Ctx) -> Draft:
     a, b = g.people(2)
     t = g.thing(COLLECTIBLES)
@@ -180,11 +131,9 @@ _EVENTS = (
 )
 
 
-@pattern("et_running_balance", "entity_track", "entity_track", [
-    "{name} has {n} {items} at the start of the week. {events} How many {items} does {he} have at the end?",
-    "{name} begins the week with {n} {items}. {events} How many {items} does {name} have now?",
-    "Last week {name} had {n} {items}. {events} How many {items} did {he} have after all that?",
-], "a week of gains and losses (length follows chain_length)", variable_length=True, gaps=("long", "interleaved"))
+@pattern("et_running_balance", "entity_track", "entity_track",
+         "a week of gains and losses (length follows chain_length)", variable_length=True,
+         gaps=("long", "interleaved"))
 def et_running_balance(g: Ctx) -> Draft:
     p, t = g.person(), g.thing(COLLECTIBLES)
     k = min(g.int(*g.diff.chain_length), len(_DAYS))

@@ -11,8 +11,8 @@ from fractions import Fraction
 
 from ..context import Ctx, Draft
 from ..lexicon import FRUITS, GOODS, GROUPS
-from ..registry import pattern
 from ._common import need, who
+from ._phrasings import pattern  # each pattern's question templates: phrasings.json, under its name
 from ._shapes import inits, percent_result
 
 PCT = "percentage"
@@ -57,13 +57,7 @@ def _price_change(g: Ctx, op: str, lo: int, hi: int) -> Draft:
     return d
 
 
-@pattern("pct_of", PCT, PCT, [
-    "There are {n} {members} at the {club}. {rate} of them play chess. How many {members} play chess?",
-    "A {club} has {n} {members}, and {rate} of them signed up for the trip. How many {members} signed up?",
-    "Of the {n} {members} in the {club}, {rate} ride a bike to get there. How many ride a bike?",
-    "{n} {members} took part in a survey at the {club}; {rate} said they like soccer best. How many "
-    "{members} like soccer best?",
-], "a percent of a whole")
+@pattern("pct_of", PCT, PCT, "a percent of a whole")
 def pct_of(g: Ctx) -> Draft:
     club, m = g.pick(GROUPS)
     rate = _rate(g)
@@ -73,31 +67,17 @@ def pct_of(g: Ctx) -> Draft:
     return d
 
 
-@pattern("pct_off", PCT, PCT, [
-    "A {item} costs {price}. It is on sale for {rate} off. What is the sale price?",
-    "The regular price of a {item} is {price}. This week every {item} is discounted by {rate}. How much does "
-    "a {item} cost this week?",
-    "{name} wants a {item} priced at {price}. With a coupon for {rate} off, how much will {he} pay?",
-], "a price after a percent discount", decimals=True)
+@pattern("pct_off", PCT, PCT, "a price after a percent discount", decimals=True)
 def pct_off(g: Ctx) -> Draft:
     return _price_change(g, "percent_off", 5, 75)
 
 
-@pattern("pct_increase", PCT, PCT, [
-    "A {item} cost {price} last year. This year the price went up by {rate}. What does it cost now?",
-    "The price of a {item} was {price}. After a {rate} increase, what is the new price?",
-    "{name}'s favorite {item} used to sell for {price}. The store raised the price by {rate}. How much "
-    "does it sell for now?",
-], "a price after a percent increase", decimals=True)
+@pattern("pct_increase", PCT, PCT, "a price after a percent increase", decimals=True)
 def pct_increase(g: Ctx) -> Draft:
     return _price_change(g, "percent_increase", 5, 50)
 
 
-@pattern("pct_remaining", PCT, PCT, [
-    "{name} picked {n} {items}. {rate} of them were too ripe to keep. How many {items} could {he} keep?",
-    "A crate held {n} {items}, but {rate} of them were bruised and thrown out. How many {items} were left?",
-    "Out of {n} {items} on a tray, {rate} were eaten at the party. How many {items} were not eaten?",
-], "what is left after a percent is removed")
+@pattern("pct_remaining", PCT, PCT, "what is left after a percent is removed")
 def pct_remaining(g: Ctx) -> Draft:
     p = g.person()
     t = g.thing(FRUITS)
@@ -108,12 +88,7 @@ def pct_remaining(g: Ctx) -> Draft:
     return d
 
 
-@pattern("pct_tip_total", PCT, PCT, [
-    "{name}'s dinner bill is {price}. {He} leaves a {rate} tip. How much does {he} pay in total?",
-    "A meal costs {price} before the tip. If the family adds a {rate} tip, what is the total?",
-    "The bill at the cafe comes to {price}, and {name} wants to add {rate} for the server. How much will "
-    "{he} pay altogether?",
-], "a bill plus a percent tip")
+@pattern("pct_tip_total", PCT, PCT, "a bill plus a percent tip")
 def pct_tip_total(g: Ctx) -> Draft:
     p = g.person()
     rate = Fraction(g.pick([10, 15, 20, 25]))
@@ -123,22 +98,13 @@ def pct_tip_total(g: Ctx) -> Draft:
     return d
 
 
-@pattern("pct_discount_amount", PCT, PCT, [
-    "A {item} normally costs {price}. During a sale it is {rate} off. How much money does a buyer save?",
-    "{name} buys a {item} that is marked {price}, and {he} gets a {rate} discount. How many dollars does "
-    "{he} save?",
-    "At the store a {item} is marked {price}. Shoppers get {rate} off it today. How much does a shopper "
-    "save on one {item}?",
-], "the size of a percent discount", decimals=True)
+@pattern("pct_discount_amount", PCT, PCT, "the size of a percent discount", decimals=True)
 def pct_discount_amount(g: Ctx) -> Draft:
     return _price_change(g, "percent_of", 5, 75)
 
 
-@pattern("pct_what_percent", PCT, PCT, [
-    "{name} answered {part} of the {total} questions on a test correctly. What percent did {he} get right?",
-    "A team won {part} of the {total} games it played this season. What percentage of its games did it win?",
-    "{name} planted seeds, and {part} of the {total} seeds sprouted. What percent of the seeds sprouted?",
-], "one amount as a percent of another (100 is implicit)", gaps=("constants",))
+@pattern("pct_what_percent", PCT, PCT, "one amount as a percent of another (100 is implicit)",
+         gaps=("constants",))
 def pct_what_percent(g: Ctx) -> Draft:
     p = g.person()
     total = g.pick([10, 20, 25, 40, 50, 80, 100, 200, 250, 400, 500])
@@ -152,14 +118,8 @@ def pct_what_percent(g: Ctx) -> Draft:
     return Draft(tr, {**who(p), "part": g.n(part), "total": g.n(total)})
 
 
-@pattern("pct_two_changes", PCT, PCT, [
-    "A {item} costs {price}. The price goes up by {up}, and later the new price is cut by {down}. What is "
-    "the final price?",
-    "The price of a {item} was {price}. It rose {up} in the spring and then fell {down} in the fall. What "
-    "does the {item} cost after both changes?",
-    "{name} sells a {item} for {price}. {He} raises the price by {up}, then runs a sale at {down} off the "
-    "new price. What is the sale price?",
-], "a percent increase followed by a percent decrease", gaps=("interleaved",))
+@pattern("pct_two_changes", PCT, PCT, "a percent increase followed by a percent decrease",
+         gaps=("interleaved",))
 def pct_two_changes(g: Ctx) -> Draft:
     p, t = g.person(), g.thing(GOODS)
     up = Fraction(g.pick([10, 20, 25, 50]))
@@ -176,14 +136,7 @@ def pct_two_changes(g: Ctx) -> Draft:
                       "down": _pct(g, down)})
 
 
-@pattern("pct_commission", PCT, PCT, [
-    "{name} earns a base pay of {base} a month plus {rate} of {his} sales. This month {he} sold {sales} worth "
-    "of goods. How much does {he} earn this month?",
-    "A salesperson gets {base} each week and a commission of {rate} on sales. Last week the sales came to "
-    "{sales}. What was the total pay?",
-    "{name} is paid {base} per event plus {rate} of the ticket money. One event brought in {sales} in "
-    "tickets. How much is {name} paid for that event?",
-], "a fixed amount plus a percent of sales", gaps=("many_inits",))
+@pattern("pct_commission", PCT, PCT, "a fixed amount plus a percent of sales", gaps=("many_inits",))
 def pct_commission(g: Ctx) -> Draft:
     p = g.person()
     base = g.big(100, 900, mult=10)
