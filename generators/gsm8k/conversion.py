@@ -102,7 +102,7 @@ def _asked_unit(binder: Binder, question: str, gold: Fraction) -> int | None:
     percentage") when the solution stops one conversion short (`$0.25`, `0.8`)."""
     if not binder.results:
         return None
-    ask = question[question.rfind(".", 0, len(question.rstrip(" ?.")) ) + 1 :]
+    ask = question[question.rfind(".", 0, len(question.rstrip(" ?."))) + 1 :]
     gid = binder.results[-1][1]
     value = binder.graph.nodes[gid].value
     for pattern, factor, unit in _ASKED_UNITS:
