@@ -39,7 +39,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--numbered", action=argparse.BooleanOptionalAction, default=None,
                    help="list numbered quantities in the prompt (hf default: as saved with the model)")
     p.add_argument("--max-new-tokens", type=int, default=768)
-    p.add_argument("--temperature", type=float, default=0.0)
+    p.add_argument("--temperature", type=float, default=None,
+                   help="decoding temperature (default greedy); with --samples, the sampling temperature "
+                        "(default 1.0) while the headline pass stays greedy")
+    p.add_argument("--samples", type=int, default=0,
+                   help="K > 0: also draw K traces per problem and report pass@k, maj@K and mean@K")
     p.add_argument("--device", default=None, help="hf: cuda / cpu (default: cuda when available)")
     p.add_argument("--concurrency", type=int, default=8, help="openai: parallel requests")
     p.add_argument("--out", required=True, help="output directory")
@@ -49,11 +53,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
     agent = args.agent.strip().lower()
+    decoding = 0.0 if args.samples or args.temperature is None else args.temperature  # greedy headline
     if agent == "hf":
         return {"numbered": args.numbered, "max_new_tokens": args.max_new_tokens, "batch_size": args.batch_size,
-                "temperature": args.temperature, "device": args.device}
+                "temperature": decoding, "device": args.device}
     if agent == "openai":
-        return {"numbered": bool(args.numbered), "max_tokens": args.max_new_tokens, "temperature": args.temperature,
+        return {"numbered": bool(args.numbered), "max_tokens": args.max_new_tokens, "temperature": decoding,
                 "concurrency": args.concurrency, "api_key_env": args.api_key_env}
     return {}
 
@@ -69,12 +74,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OSError) as err:  # SourceError is a ValueError; json errors too
         print(f"error: {err}", file=sys.stderr)
         return 2
-    report = evaluate(policy, problems, batch_size=args.batch_size, turns=args.turns, progress=not args.no_progress,
-                      seed=args.seed, source=describe(args.source), model=args.model, keep_samples=True)
+    sampling_temperature = 1.0 if args.temperature is None else args.temperature
+    try:
+        report = evaluate(policy, problems, batch_size=args.batch_size, turns=args.turns,
+                          progress=not args.no_progress, seed=args.seed, source=describe(args.source),
+                          model=args.model, keep_samples=True, samples=args.samples,
+                          temperature=sampling_temperature)
+    except ValueError as err:  # e.g. --samples with a policy that cannot sample
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     paths = write_report(report, args.out)
     lo, hi = report["ci95"]
     print(f"{report['meta']['agent']}: accuracy {report['accuracy']:.1%} (95% CI {lo:.1%}-{hi:.1%}), "
           f"n={report['n']}, parse {report['rates']['parse']:.1%}, valid {report['rates']['valid']:.1%}")
+    if "sampling" in report:
+        s = report["sampling"]
+        print(f"sampling K={s['k']} T={s['temperature']}: pass@{s['k']} {s['pass_at'][str(s['k'])]:.1%}, "
+              f"maj@{s['k']} {s['maj_at_k']:.1%}, mean@{s['k']} {s['mean_at_k']:.1%}, "
+              f"distinct {s['distinct_mean']:.1f}/{s['k']}")
     print(f"wrote {', '.join(str(p) for p in paths.values())}")
     return 0
 

@@ -97,20 +97,30 @@ class HFAgent:
             out.extend(self._generate(list(observations[start : start + self.batch_size])))
         return out
 
-    def _generate(self, batch: list[str]) -> list[str]:
+    def sample(self, observations: list[str], k: int, temperature: float = 1.0) -> list[list[str]]:
+        """k sampled traces per observation (one generate call per batch, num_return_sequences=k)."""
+        out: list[list[str]] = []
+        for start in range(0, len(observations), self.batch_size):
+            texts = self._generate(list(observations[start : start + self.batch_size]), k, temperature)
+            out.extend(texts[i : i + k] for i in range(0, len(texts), k))
+        return out
+
+    def _generate(self, batch: list[str], k: int = 1, temperature: float | None = None) -> list[str]:
         torch, tok = self._torch, self.tokenizer
+        temperature = self.temperature if temperature is None else temperature
         tok.padding_side = "left"  # decoder-only: new tokens must follow the prompt directly
         # The chat template already wrote any BOS; adding special tokens again would double it.
         enc = tok(self.prompts(batch), return_tensors="pt", padding=True, add_special_tokens=False)
         enc = {k: v.to(self.model.device) for k, v in enc.items()}
-        sampling = self.temperature > 0
+        sampling = temperature > 0
         kwargs: dict[str, Any] = {
             "max_new_tokens": self.max_new_tokens,
             "do_sample": sampling,
             "pad_token_id": tok.pad_token_id,
+            "num_return_sequences": k,  # the k samples of a prompt come out next to each other
         }
         if sampling:
-            kwargs.update(temperature=self.temperature, top_p=self.top_p)
+            kwargs.update(temperature=temperature, top_p=self.top_p)
         was_training = self.model.training
         self.model.eval()
         try:

@@ -99,3 +99,21 @@ def test_hf_agent_requires_a_chat_template_and_sets_pad_token():
     tokenizer.pad_token = None
     agent = HFAgent(_model(tokenizer), tokenizer, max_new_tokens=2)
     assert agent.tokenizer.pad_token == "<|end|>"
+
+
+def test_hf_agent_samples_k_per_prompt_in_one_batched_call(model_dir, monkeypatch):
+    agent = HFAgent(model_dir, max_new_tokens=6, batch_size=2, device="cpu")
+    calls = []
+    real = agent.model.generate
+
+    def counting(**kwargs):
+        calls.append(kwargs["num_return_sequences"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(agent.model, "generate", counting)
+    torch.manual_seed(0)
+    groups = agent.sample(QUESTIONS, 4, temperature=1.5)
+    assert [len(g) for g in groups] == [4, 4, 4] and all(isinstance(t, str) for g in groups for t in g)
+    assert calls == [4, 4]  # two batches of up to 2 prompts, 4 sequences each: no per-sample passes
+    assert len({t for g in groups for t in g}) > 1  # sampling, not greedy copies
+    assert agent.stats()["generated"] == 12

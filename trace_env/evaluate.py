@@ -24,6 +24,7 @@ from .envs.spaces import as_text
 from .policy import as_policy
 from .report import build_report
 from .report_files import markdown, write_chart
+from .sampling import problem_record, summarize_samples
 from .sources import SourceProblem, from_records, load_source
 
 PACKAGES = ("gsmtrace", "gymnasium", "numpy", "pyyaml", "torch", "transformers", "trl", "datasets")
@@ -94,6 +95,8 @@ def evaluate(
     source: str | None = None,
     model: str | None = None,
     keep_samples: bool = False,
+    samples: int = 0,
+    temperature: float = 1.0,
 ) -> dict[str, Any]:
     """Grade `policy` on `problems` and return the report dict (see docs/evaluation.md).
 
@@ -107,6 +110,10 @@ def evaluate(
       correct is asked again with `refinement_observation(question, trace, feedback)`, up to
       `turns` traces. The headline numbers describe each problem's last trace;
       `accuracy_by_turn[k]` is the share solved within k+1 turns.
+    * `samples=K > 0` also draws K traces per problem at `temperature` with the policy's
+      `sample(observations, k, temperature)` (one batched generation per batch, e.g.
+      `num_return_sequences`) and reports `sampling`: pass@k (unbiased), maj@K (a vote over the
+      answers the solver computed) and mean@K next to the greedy accuracy (`trace_env.sampling`).
     * `seed`, `source` and `model` only label `meta`. `keep_samples=True` adds `samples` (one
       record per problem: output, outcome, turn). The progress bar shows after two seconds.
     """
@@ -116,6 +123,11 @@ def evaluate(
         raise ValueError("evaluate() needs at least one problem")
     if batch_size < 1 or turns < 1:
         raise ValueError(f"batch_size and turns must be >= 1, got {batch_size} and {turns}")
+    if samples < 0 or (samples and temperature <= 0):
+        raise ValueError(f"samples must be >= 0 and temperature > 0 to sample, got {samples} and {temperature}")
+    if samples and not callable(getattr(policy, "sample", None)):
+        raise ValueError(f"policy {getattr(policy, 'name', policy)!r} cannot sample (no sample() method); "
+                         "pass@k needs one, e.g. agents.HFAgent")
     started, clock = datetime.now(timezone.utc), time.perf_counter()
     records: list[dict[str, Any]] = [{} for _ in problems]
     observations = [p.question for p in problems]
@@ -142,6 +154,7 @@ def evaluate(
             bar.refresh()
     finally:
         bar.close()
+    sampled = _sample(policy, problems, samples, temperature, batch_size, progress) if samples else None
     meta = {
         "agent": getattr(policy, "name", type(policy).__name__),
         "model": model,
@@ -160,9 +173,31 @@ def evaluate(
         meta["policy_stats"] = stats()
     report = build_report(records, meta)
     report["accuracy_by_turn"] = by_turn + [by_turn[-1]] * (turns - len(by_turn))
+    if sampled is not None:
+        for record, extra in zip(records, sampled, strict=True):
+            record.update(extra)
+        report["sampling"] = summarize_samples(sampled, temperature)
     if keep_samples:
         report["samples"] = records
     return report
+
+
+def _sample(policy: Any, problems: Sequence[SourceProblem], k: int, temperature: float, batch_size: int,
+            progress: bool) -> list[dict[str, Any]]:
+    """K sampled traces per problem, graded; one record of counts per problem."""
+    out: list[dict[str, Any]] = []
+    bar = _progress_bar(len(problems), f"{getattr(policy, 'name', 'policy')} x{k} samples", progress)
+    try:
+        for start in range(0, len(problems), batch_size):
+            batch = problems[start : start + batch_size]
+            groups = _checked(policy.sample([p.question for p in batch], k, temperature), len(batch), policy)
+            for problem, group in zip(batch, groups, strict=True):
+                texts = [as_text(raw) for raw in _checked(group, k, policy)]
+                out.append(problem_record([problem.grade(t) for t in texts], texts))
+            bar.update(len(batch))
+    finally:
+        bar.close()
+    return out
 
 
 def _progress_bar(total: int, name: str, enabled: bool) -> Any:

@@ -15,7 +15,9 @@ class Policy(Protocol):
 
     `act` receives observations (problem texts, or refinement texts from `GSMTraceRefine-v0`)
     and returns one text per observation, in order. Policies may also offer `stats() -> dict`
-    (e.g. how many generations hit the token limit); the evaluator records it in the report.
+    (e.g. how many generations hit the token limit), which the evaluator records in the report,
+    and `sample(observations, k, temperature) -> list[list[str]]` (k sampled texts per
+    observation, for pass@k and maj@k).
     """
 
     name: str

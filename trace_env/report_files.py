@@ -53,6 +53,20 @@ def _fence(text: str) -> str:
     return "~~~~\n" + text.replace("~~~~", "~ ~ ~ ~") + "\n~~~~"
 
 
+def _sampling_lines(report: Mapping[str, Any]) -> list[str]:
+    s = report.get("sampling")
+    if not s:
+        return []
+    k = s["k"]
+    passes = ", ".join(f"pass@{j} {_pct(v)}" for j, v in s["pass_at"].items())
+    return [
+        f"- **sampling** (K = {k}, temperature {s['temperature']}): {passes} "
+        f"(pass@{k} 95% CI {_ci(s['pass_at_k_ci95'])}); maj@{k} {_pct(s['maj_at_k'])} "
+        f"{_ci(s['maj_at_k_ci95'])}; mean@{k} {_pct(s['mean_at_k'])}; "
+        f"{s['distinct_mean']:.1f} distinct traces of {k}; greedy {_pct(report['accuracy'])}",
+    ]
+
+
 def markdown(report: Mapping[str, Any], samples: Sequence[Mapping[str, Any]] | None = None) -> str:
     """The report as Markdown: summary, outcome counts, breakdowns, routing, failures, meta."""
     meta = report.get("meta", {})
@@ -65,6 +79,7 @@ def markdown(report: Mapping[str, Any], samples: Sequence[Mapping[str, Any]] | N
         f"correct {_pct(r['correct'])}",
         f"- **mean reward**: {report['mean_reward']:.3f}",
         *_turn_lines(report),
+        *_sampling_lines(report),
         *_truncation_lines(meta),
         f"- model: `{meta.get('model')}`, seed {meta.get('seed')}, {meta.get('date', '')}",
         "",
@@ -112,13 +127,16 @@ def _json(data: Any) -> str:
 
 
 def write_chart(report: Mapping[str, Any], path: str | Path) -> Path:
-    """A PNG with outcome counts, accuracy by expert and accuracy by chain length (95% CIs)."""
+    """A PNG with outcome counts, accuracy by expert and accuracy by chain length (95% CIs), and
+    greedy accuracy against pass@k / maj@k / mean@k when the report has sampling."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)  # headless: never needs a display
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), constrained_layout=True)
+    sampling = report.get("sampling")
+    fig, axes = plt.subplots(1, 4 if sampling else 3, figsize=(20 if sampling else 15, 4.5),
+                             constrained_layout=True)
     meta = report.get("meta", {})
     fig.suptitle(
         f"{meta.get('agent', '?')} on {meta.get('source', '?')}: accuracy {_pct(report['accuracy'])} "
@@ -142,6 +160,15 @@ def write_chart(report: Mapping[str, Any], path: str | Path) -> Path:
         ax.set_title(title)
         ax.set_ylabel("accuracy (95% Wilson CI)")
         ax.tick_params(axis="x", rotation=30)
+    if sampling:  # greedy against the headroom of K samples
+        k = sampling["k"]
+        names = ["greedy", *[f"pass@{j}" for j in sampling["pass_at"]], f"maj@{k}", f"mean@{k}"]
+        values = [report["accuracy"], *sampling["pass_at"].values(), sampling["maj_at_k"], sampling["mean_at_k"]]
+        axes[3].bar(names, values, color=["#264653", *["#457b9d"] * len(sampling["pass_at"]), "#2a9d8f", "#8d99ae"])
+        axes[3].set_ylim(0, 1)
+        axes[3].set_title(f"Headroom: {k} samples at temperature {sampling['temperature']}")
+        axes[3].set_ylabel("accuracy")
+        axes[3].tick_params(axis="x", rotation=30)
     out = Path(path)
     fig.savefig(out, dpi=110)
     plt.close(fig)
