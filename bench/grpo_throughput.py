@@ -16,7 +16,6 @@ any number you quote.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -42,9 +41,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    import torch
     from transformers import TrainerCallback
 
+    from bench.record import machine_state, report
     from training import checks, data
     from training.args import GSMTraceGRPOConfig, ModelArguments, parse_mix
     from training.grpo import grouped_reward, rl_config
@@ -88,13 +87,9 @@ def main(argv: list[str] | None = None) -> dict:
         "mean_completion_tokens": round(statistics.mean(lengths), 1) if lengths else None,
         "mean_reward": round(statistics.mean(rewards), 3) if rewards else None,
         "max_completion_length": limit, "batch_size": args.batch_size, "num_generations": args.num_generations,
-        "torch_threads": torch.get_num_threads(), "load_average": os.getloadavg(),
-        "date": time.strftime("%Y-%m-%d %H:%M"),
+        **machine_state(),
     }
-    print(json.dumps(result, indent=2))
-    if args.out:
-        Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
-    return result
+    return report(result, args.out)
 
 
 if __name__ == "__main__":

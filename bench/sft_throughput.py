@@ -14,7 +14,6 @@ as JSON (--out). Record `uptime` next to any number you quote.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -113,7 +112,7 @@ def run_plain(model, batches, state_dict, lr: float, warmup: int) -> float:
 def main(argv: list[str] | None = None) -> dict:
     import copy
 
-    import torch
+    from bench.record import machine_state, report
 
     args = parse_args(argv)
     trainer, batches = build(args)
@@ -131,13 +130,9 @@ def main(argv: list[str] | None = None) -> dict:
         "model": args.model, "batch_size": args.batch_size, "timed_steps": len(timed), "tokens": tokens,
         "supervised_tokens": supervised, "plain_seconds": plain_s, "trl_seconds": trl_s,
         "plain_tokens_per_s": round(plain_tps, 1), "trl_tokens_per_s": round(trl_tps, 1),
-        "trl_over_plain": round(trl_tps / plain_tps, 3), "torch_threads": torch.get_num_threads(),
-        "load_average": os.getloadavg(), "date": time.strftime("%Y-%m-%d %H:%M"),
+        "trl_over_plain": round(trl_tps / plain_tps, 3), **machine_state(),
     }
-    print(json.dumps(result, indent=2))
-    if args.out:
-        Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
-    return result
+    return report(result, args.out)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,23 @@
-"""Test-session settings shared by every test module."""
+"""Test-session settings, and fixtures that several test modules share."""
 
 import os
+
+import pytest
 
 # As the training scripts do (train_grpo.py): idle OpenMP threads sleep instead of spinning, which
 # keeps small CPU matrix products (generation in the training tests) fast on a shared machine.
 # Must run before torch is imported; pytest imports conftest.py before the test modules.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A freshly built two-layer default model (a local folder) for the training tests."""
+    # Imported here, not at the top: only the training tests need agents (and torch).
+    from agents.default_model import DefaultModelSpec, build_default_model
+
+    tiny = DefaultModelSpec(
+        vocab_size=1024, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+        max_position_embeddings=1024, corpus_size=80,
+    )
+    return str(build_default_model(tiny, tmp_path_factory.mktemp("models")))

@@ -7,6 +7,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from handwritten import COOKIES  # tests/handwritten.py
 
 from agents import AGENTS, OpenAIChatAgent, OracleAgent, Policy, RandomAgent, as_policy, make_agent, register
 from agents.evaluate import main as evaluate_main
@@ -14,17 +15,8 @@ from agents.openai_chat import ChatEndpointError
 from trace_env.envs import refinement_observation
 from trace_env.prompts import SYSTEM_PROMPT
 
-TRACE = """expert: arithmetic
-trace:
-  - {op: init, var: have, value: 18}
-  - {op: init, var: spent, value: 5}
-  - {op: compute, compute_op: sub, args: [have, spent], var: left}
-  - {op: query, var: left}
-"""
-PROBLEMS = [
-    {"id": "coins", "question": "Ben has 18 coins and spends 5. How many coins are left?", "answer": 13,
-     "expert": "arithmetic", "trace": TRACE},
-]
+PROBLEMS = [COOKIES]
+TRACE = COOKIES["trace"]
 
 
 def test_policies_satisfy_the_protocol():
@@ -105,7 +97,7 @@ def test_a_registered_plug_in_is_built_by_name(plugin):
 
 
 def test_the_cli_finds_a_plug_in_by_name(plugin, tmp_path):
-    data = tmp_path / "coins.jsonl"
+    data = tmp_path / "cookies.jsonl"
     data.write_text(json.dumps(PROBLEMS[0]) + "\n")
     out = tmp_path / "eval"
     assert evaluate_main(["--agent", "counting-plugin", "--source", str(data), "--out", str(out), "--no-progress"]) == 0

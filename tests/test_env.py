@@ -12,41 +12,14 @@ import gymnasium as gym
 import pytest
 from gymnasium.error import ResetNeeded
 from gymnasium.utils.env_checker import check_env
+from handwritten import COOKIES, PRINTER, PROBLEMS  # tests/handwritten.py
 
 import trace_env
 from trace_env.envs import BASE_CHARSET, GSMTraceRefineEnv
 from trace_env.sources import SourceError, load_source
 
-# Hand-written GSM8K-style problems with hand-written gold traces (not real GSM8K).
-SUB = """expert: arithmetic
-trace:
-  - {op: init, var: baked, value: 24}
-  - {op: init, var: given, value: 9}
-  - {op: compute, compute_op: sub, args: [baked, given], var: left}
-  - {op: query, var: left}
-"""
-RATE = """expert: rate_equation
-trace:
-  - {op: init, var: rate, value: 35}
-  - {op: init, var: time, value: 6}
-  - {op: compute, compute_op: mul, args: [rate, time], var: pages}
-  - {op: query, var: pages}
-"""
-SALE = """expert: percentage
-trace:
-  - {op: init, var: price, value: 80}
-  - {op: init, var: off, value: 25}
-  - {op: percent_off, base: price, rate: off, var: sale}
-  - {op: query, var: sale}
-"""
-PROBLEMS = [
-    {"id": "cookies", "question": "Lena bakes 24 cookies and gives away 9 of them. How many cookies does she have left?",
-     "answer": "15", "expert": "arithmetic", "pattern": "take_away", "trace": SUB, "difficulty": {"steps": 4}},
-    {"id": "printer", "question": "A printer prints 35 pages per minute. How many pages does it print in 6 minutes?",
-     "answer": 210, "expert": "rate_equation", "pattern": "rate_time", "trace": RATE, "difficulty": {"steps": 4}},
-    {"id": "jacket", "question": "A jacket costs $80 and is on sale for 25% off. What is the sale price in dollars?",
-     "answer": "60", "expert": "percentage", "pattern": "discount", "trace": SALE, "difficulty": {"steps": 4}},
-]
+# Gold traces of two of the hand-written problems.
+SUB, RATE = COOKIES["trace"], PRINTER["trace"]
 # Executes fine but computes 24 + 9 = 33: a wrong answer, not invalid.
 WRONG_SUB = SUB.replace("compute_op: sub", "compute_op: add")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from handwritten import COOKIES  # tests/handwritten.py
 
 from agents import OracleAgent, RandomAgent
 from agents.evaluate import main
@@ -12,17 +13,8 @@ from trace_env.evaluate import evaluate
 from trace_env.report import summarize, wilson
 
 CATEGORIES = {"correct", "wrong_answer", "invalid", "wrong_expert", "unparseable"}
-TRACE = """expert: arithmetic
-trace:
-  - {op: init, var: boxes, value: 4}
-  - {op: init, var: per_box, value: 6}
-  - {op: compute, compute_op: mul, args: [boxes, per_box], var: total}
-  - {op: query, var: total}
-"""
-HANDWRITTEN = [
-    {"id": "crayons", "question": "Nia has 4 boxes with 6 crayons each. How many crayons does she have?",
-     "answer": "24", "expert": "arithmetic", "pattern": "groups", "trace": TRACE, "difficulty": {"steps": 4}},
-]
+HANDWRITTEN = [COOKIES]
+TRACE = COOKIES["trace"]
 
 
 def _check_report_fields(report: dict, n: int) -> None:
@@ -62,8 +54,8 @@ def test_random_agent_scores_about_zero():
 
 
 def test_valid_rate_excludes_invalid_traces():
-    wrong = TRACE.replace("compute_op: mul", "compute_op: add")        # executes: 4 + 6 = 10
-    ungrounded = TRACE.replace("value: 6", "value: 66")                 # 66 not in the question
+    wrong = TRACE.replace("compute_op: sub", "compute_op: add")        # executes: 24 + 9 = 33
+    ungrounded = TRACE.replace("value: 9", "value: 99")                 # 99 not in the question
     outputs = iter([[TRACE], [wrong], [ungrounded], ["no yaml here"]])
     reports = [evaluate(lambda obs: next(outputs), HANDWRITTEN, progress=False) for _ in range(4)]
     assert [r["outcomes"]["correct"] for r in reports] == [1, 0, 0, 0]
@@ -73,7 +65,7 @@ def test_valid_rate_excludes_invalid_traces():
 
 
 def test_refinement_turns_feed_back_solver_feedback():
-    wrong = TRACE.replace("compute_op: mul", "compute_op: add")
+    wrong = TRACE.replace("compute_op: sub", "compute_op: add")
     seen: list[str] = []
 
     def reviser(observations):
@@ -83,7 +75,7 @@ def test_refinement_turns_feed_back_solver_feedback():
     report = evaluate(reviser, HANDWRITTEN, turns=3, progress=False, keep_samples=True)
     assert report["accuracy_by_turn"] == [0.0, 1.0, 1.0] and report["accuracy"] == 1.0
     assert report["samples"][0]["turn"] == 2 and len(seen) == 2
-    assert "10" in seen[1].split("Solver feedback:")[1]  # the value the wrong trace computed
+    assert "33" in seen[1].split("Solver feedback:")[1]  # the value the wrong trace computed
     single = evaluate(reviser, HANDWRITTEN, progress=False)
     assert single["accuracy_by_turn"] == [0.0] and single["outcomes"]["wrong_answer"] == 1
 

@@ -8,18 +8,7 @@ from pathlib import Path
 import pytest
 
 import train_grpo
-from agents.default_model import DefaultModelSpec, build_default_model
 from training.grpo import GroupMismatchError, grouped_reward
-
-TINY = DefaultModelSpec(
-    vocab_size=1024, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
-    max_position_embeddings=1024, corpus_size=80,
-)
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return str(build_default_model(TINY, tmp_path_factory.mktemp("models")))
 
 
 def rl_args(model_flags: list[str], out: Path, *extra: str) -> list[str]:
