@@ -24,8 +24,14 @@ def test_grpo_from_a_checkpoint_end_to_end(tiny_model: str, tmp_path: Path) -> N
     from transformers import AutoModelForCausalLM
 
     out = tmp_path / "grpo"
-    report = train_grpo.main(rl_args(["--sft_checkpoint", tiny_model], out, "--heldout_every", "1"))
+    report = train_grpo.main(rl_args(["--sft_checkpoint", tiny_model], out, "--heldout_every", "1",
+                                     "--heldout_samples", "2"))
     summary = json.loads((out / "summary.json").read_text())
+    for key in ("heldout_before_rl", "heldout_after_rl"):  # the headroom before and after RL
+        for split in summary[key].values():
+            sampling = split["sampling"]
+            assert sampling["k"] == 2 and set(sampling["pass_at"]) == {"1", "2"}
+            assert 0 <= sampling["mean_at_k"] <= sampling["pass_at"]["2"] <= 1
     assert summary["stage"] == "grpo" and summary["splits"] == ["synthetic", "hard"] and summary["n_eval"] == 2
     assert set(summary["accuracy_before_rl"]) == set(summary["accuracy_after_rl"]) == {"synthetic", "hard"}
     assert set(summary["rl_change"]) == set(summary["rl_flips"]) == {"synthetic", "hard"}

@@ -128,6 +128,13 @@ class EvalArguments:
     heldout_n_during: int = field(
         default=64, metadata={"help": "Problems per split for the measurements taken during training."}
     )
+    heldout_samples: int = field(
+        default=0,
+        metadata={"help": "K > 0: the held-out measurement of each trained model (and GRPO's starting model) also "
+                          "draws K traces per problem and reports pass@k, maj@K and mean@K next to greedy accuracy "
+                          "(the headroom RL can use). Costs about K greedy passes."},
+    )
+    heldout_temperature: float = field(default=1.0, metadata={"help": "Sampling temperature for --heldout_samples."})
     eval_batch_size: int = field(default=64, metadata={"help": "Generation batch size for held-out evaluation."})
     eval_max_new_tokens: int | None = field(
         default=None,

@@ -127,7 +127,7 @@ class RLStage(Stage):
         if warm is not None and warm.get("splits") == list(self.splits) and warm.get("n_eval") == self.eval_args.n_eval:
             return warm["heldout_after"]  # the warm-up measured this very model on these problems
         return measure_cached(self.out / "heldout_before.json", self.run_args.resume,
-                              lambda: self.measure(model, tokenizer))
+                              lambda: self.measure(model, tokenizer, sampled=True))
 
     def trainer(self, model: Any, tokenizer: Any, dataset: Any, peft: Any) -> Any:
         from trl import GRPOTrainer, RLOOTrainer

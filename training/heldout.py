@@ -31,8 +31,11 @@ def measure(
     max_new_tokens: int,
     batch_size: int = 64,
     limit: int | None = None,
+    samples: int = 0,
+    temperature: float = 1.0,
 ) -> dict[str, dict[str, Any]]:
-    """Accuracy and rates per split (first `limit` problems of each when given).
+    """Accuracy and rates per split (first `limit` problems of each when given); with
+    `samples=K`, also pass@k, maj@K and mean@K from K sampled traces per problem.
 
     `model` is a loaded model (with `tokenizer`) or a saved model directory; a directory is
     loaded exactly as `python -m agents.evaluate --agent hf --model DIR` loads it.
@@ -48,8 +51,10 @@ def measure(
             continue
         started = time.perf_counter()
         report = evaluate(agent, [e.eval_record() for e in chosen], batch_size=batch_size, progress=False,
-                          keep_samples=True)
+                          keep_samples=True, samples=samples, temperature=temperature)
         summary = {k: report[k] for k in KEEP if k in report}
+        if "sampling" in report:
+            summary["sampling"] = report["sampling"]
         # per problem, in split order: lets two measurements be compared pair by pair (see `flips`)
         summary["correct"] = "".join("1" if r["category"] == "correct" else "0" for r in report["samples"])
         summary["seconds"] = round(time.perf_counter() - started, 2)
@@ -86,8 +91,16 @@ def show(line: str) -> None:
 
 
 def format_line(label: str, results: dict[str, dict[str, Any]]) -> str:
-    parts = [f"{name} {r['accuracy']:.1%} (n={r['n']})" for name, r in results.items()]
+    parts = [f"{name} {r['accuracy']:.1%} (n={r['n']}{_headroom(r)})" for name, r in results.items()]
     return f"[held-out] {label}: " + ", ".join(parts)
+
+
+def _headroom(result: dict[str, Any]) -> str:
+    s = result.get("sampling")
+    if not s:
+        return ""
+    k = s["k"]
+    return f", pass@{k} {s['pass_at'][str(k)]:.1%}, maj@{k} {s['maj_at_k']:.1%}, mean@{k} {s['mean_at_k']:.1%}"
 
 
 class HeldoutAccuracyCallback(TrainerCallback):

@@ -169,7 +169,7 @@ class Stage:
         if not is_main_process():  # evaluation and the summary belong to the main process
             return {"final_model": str(final), "global_step": step}
 
-        after = self.measure(str(final))  # the saved artefact, loaded the way the evaluate CLI loads it
+        after = self.measure(str(final), sampled=True)  # the saved artefact, loaded as the evaluate CLI loads it
         heldout.show(heldout.format_line(f"after {self.label}", after))
         history += [summary.heldout_entry(0, before), summary.heldout_entry(step, after)]
         curve = summary.learning_curve(history, self.out / "learning_curve.png",
@@ -183,10 +183,14 @@ class Stage:
         summary.write_json(self.out / "summary.json", report)
         return report
 
-    def measure(self, model: Any, tokenizer: Any = None, limit: int | None = None) -> dict[str, Any]:
-        """Held-out accuracy per split of a loaded model (with `tokenizer`) or a saved model directory."""
+    def measure(self, model: Any, tokenizer: Any = None, limit: int | None = None,
+                sampled: bool = False) -> dict[str, Any]:
+        """Held-out accuracy per split of a loaded model (with `tokenizer`) or a saved model directory;
+        `sampled` adds pass@k / maj@k when --heldout_samples asks for them."""
         return heldout.measure(model, tokenizer, self.splits, numbered=self.numbered, max_new_tokens=self.eval_tokens,
-                               batch_size=self.eval_args.eval_batch_size, limit=limit)
+                               batch_size=self.eval_args.eval_batch_size, limit=limit,
+                               samples=self.eval_args.heldout_samples if sampled else 0,
+                               temperature=self.eval_args.heldout_temperature)
 
     # The stage's own parts.
 
