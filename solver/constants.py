@@ -51,7 +51,11 @@ COUNTING_CONSTANTS: frozenset[Fraction] = frozenset(v for v, cue in CONSTANT_CUE
 # (word pattern, values, meaning): the values ground a trace only when the question matches.
 UNIT_CONSTANTS: tuple[tuple[str, tuple[Fraction, ...], str], ...] = (
     (r"months?", (Fraction(30), Fraction(4)), "days per month, weeks per month"),
-    (r"weekdays?|work ?days?|school ?days?", (Fraction(5),), "weekdays per week"),
+    (r"weekdays?|work ?days?|school ?days?|monday\s*(?:to|through|thru|until|-)\s*friday", (Fraction(5),),
+     "weekdays per week"),
+    (r"april|june|september|november", (Fraction(30),), "days in that month"),
+    (r"january|march|july|august|october|december", (Fraction(31),), "days in that month"),  # not "may"
+    (r"february", (Fraction(28),), "days in February (not a leap year)"),
     (r"weekends?", (Fraction(2),), "days per weekend"),
     (r"nickels?", (Fraction(5), Fraction(1, 20)), "cents per nickel, dollars per nickel"),
     (r"dimes?", (Fraction(10), Fraction(1, 10)), "cents per dime, dollars per dime"),

@@ -54,7 +54,7 @@ class _Context:
     """What a sub-trace can see: grounding, question quantities, earlier results, provenance."""
 
     __slots__ = ("question", "grounds", "_constants", "quantities", "results", "index", "composed", "given",
-                 "constant_uses")
+                 "constant_uses", "_indices", "taken")
 
     def __init__(self, question: str | None, composed: bool) -> None:
         self.question = question
@@ -66,6 +66,14 @@ class _Context:
         self.composed = composed
         self.given: set[prov.Sig] = set()  # signatures of given numbers and earlier results
         self.constant_uses: dict[Fraction, int] = {}
+        self._indices: dict[Fraction, list[int]] | None = None  # quantity value -> its 1-based indices
+        self.taken: set[int] = set()  # quantities the trace has read, by ref or by value
+
+    @property
+    def has_others(self) -> bool:
+        """Whether the question states a number other than 1 and 2. If it does not ("a bag of
+        chips, then twice as many"), its 1s and 2s are all it has, and count as full quantities."""
+        return any(q.value not in COUNTING_CONSTANTS for q in self.quantities or ())
 
     @property
     def constants(self) -> frozenset[Fraction]:
@@ -74,18 +82,39 @@ class _Context:
             self._constants = question_constants(self.question)  # type: ignore[arg-type]
         return self._constants
 
-    def given_value(self, value: Number) -> _Value:
+    def given_value(self, value: Number, ref: int | None = None) -> _Value:
         """A number of the question (or any literal, when grading without a question)."""
         magnitude = abs(value)
-        sig = prov.quantity(self.question, magnitude)
+        sig = prov.quantity(self.question, self._quantity_key(magnitude, ref))
         self.given.add(sig)
         return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig)
 
+    def _quantity_key(self, magnitude: Number, ref: int | None) -> Number | str:
+        """Stand-ins belong to quantities: two equal numbers of the question are two quantities ("3
+        oranges, 6 lemons, 3 eaten"). A literal reads the first quantity of its value that the trace
+        has not read yet (the last one once all are read), so a number stated once cancels with
+        itself however it is written; other grounds (25 of "25%" as 0.25, the 12 of "N dozen") are
+        keyed by value."""
+        if self.quantities is None:
+            return magnitude
+        if ref is None:
+            if self._indices is None:
+                self._indices = {}
+                for i, q in enumerate(self.quantities, 1):
+                    self._indices.setdefault(q.value, []).append(i)
+            indices = self._indices.get(Fraction(magnitude))
+            if not indices:
+                return magnitude
+            ref = next((i for i in indices if i not in self.taken), indices[-1])
+        self.taken.add(ref)
+        return f"#{ref}"
+
     def ambiguous_value(self, value: Number) -> _Value:
         """A number the question states that is also a counting constant ("one bundle", "2 packs",
-        "half"): a stand-in of its own, so cancellations and pass-throughs are still seen, but one
-        that counts as a constant for question dependence (the same in every draw). Otherwise a
-        question that says "one" and "two" would let 1s and 2s spell any answer."""
+        "half") in a question that states other numbers too: a stand-in of its own, so
+        cancellations and pass-throughs are still seen, but one that counts as a constant for
+        question dependence (the same in every draw). Otherwise a question that says "one" and
+        "two" would let 1s and 2s spell any answer."""
         sig = prov.quantity(self.question, abs(value))
         sig = (sig[0],) * len(sig)
         self.given.add(sig)
@@ -94,7 +123,11 @@ class _Context:
     def literal(self, value: Number, what: str) -> _Value:
         grounds = self.grounds
         if grounds is not None and abs(value) in COUNTING_CONSTANTS and abs(value) in grounds:
-            return self.ambiguous_value(value)
+            if self.has_others:
+                return self.ambiguous_value(value)
+            # Only 1s and 2s in the question: full quantities, but their uses still count against
+            # the constant budget, so they cannot spell a large answer.
+            return self.given_value(value)._replace(constant=Fraction(abs(value)))
         if grounds is None or value in grounds or -value in grounds:
             return self.given_value(value)
         if value in self.constants:
@@ -158,7 +191,7 @@ def _init(step: Step, ctx: _Context) -> _Value:
             raise TraceError("ref needs the question (grade or execute with question=...)")
         if step.ref > len(ctx.quantities):
             raise TraceError(f"ref {step.ref}, but the question has only {len(ctx.quantities)} quantities")
-        return ctx.given_value(ctx.quantities[step.ref - 1].value)
+        return ctx.given_value(ctx.quantities[step.ref - 1].value, step.ref)
     return _source(step, ctx)
 
 

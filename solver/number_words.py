@@ -136,7 +136,8 @@ def _at(text: str, toks: list[tuple[str, int, int]], i: int) -> tuple[Number, st
             frac = Fraction(value, DENOMINATORS[nxt])
             grounds = frozenset({frac, Fraction(value), Fraction(DENOMINATORS[nxt])})
             return frac, "fraction", grounds, j + 1
-        if _follow(text, toks, j, ("and", "a", "half")):
-            total = value + half
-            return total, "word", frozenset({total, Fraction(value), half, Fraction(1), Fraction(2)}), j + 3
+        for tail in (("and", "a", "half"), ("and", "half")):  # "two and a half", "two and half"
+            if _follow(text, toks, j, tail):
+                total = value + half
+                return total, "word", frozenset({total, Fraction(value), half, Fraction(1), Fraction(2)}), j + len(tail)
     return value, "word", frozenset({Fraction(value)}), j

@@ -50,12 +50,14 @@ def _hash(*parts: bytes) -> int:
 
 
 @lru_cache(maxsize=65_536)
-def quantity(question: str | None, value: Fraction | int) -> Sig:
-    """The stand-in for a given quantity (keyed by its value: equal numbers are one quantity)."""
-    value = Fraction(value)
-    key = f"{value.numerator}/{value.denominator}".encode()
+def quantity(question: str | None, key: Fraction | int | str) -> Sig:
+    """The stand-in for a given quantity, keyed by a name ("#3": the question's third quantity) or
+    by a value (equal values are one quantity)."""
+    if not isinstance(key, str):
+        value = Fraction(key)
+        key = f"{value.numerator}/{value.denominator}"
     salt = _salt(question)
-    return tuple(_hash(salt, key, bytes([draw])) for draw in range(DRAWS))
+    return tuple(_hash(salt, key.encode(), bytes([draw])) for draw in range(DRAWS))
 
 
 def opaque(op: str, *args: Sig) -> Sig:

@@ -25,7 +25,7 @@ _DIGITS_RE = re.compile(
         (?P<mixed>[ ]+(?P<mnum>\d+)/(?P<mden>\d+))
       | /(?P<den>\d+)
     )?
-    (?P<half>[ ]+and[ ]+a[ ]+half\b)?
+    (?P<half>[ ]+and[ ]+(?:a[ ]+)?half\b)?
     (?P<scale>[ ]+(?:thousand|million|billion|dozen)\b)?
     (?P<pct>[ ]?%|[ ]+percent\b|[ ]+per[ ]cent\b)?
     """,

@@ -383,3 +383,41 @@ def test_worst_case_outputs_grade_fast():
         took = time.process_time() - start
         assert took < 0.5, (name, took)
         assert out.category != GRADER_ERROR, name
+
+
+# ---------------------------------------------------------------- honest traces the rules must keep
+
+def test_equal_numbers_are_separate_quantities():
+    question = "Tom has 3 oranges and 6 lemons. He eats 3 of the oranges. How many fruits are left?"
+    text = trace("{op: init, var: oranges, value: 3}", "{op: init, var: lemons, value: 6}",
+                 "{op: compute, compute_op: add, args: [oranges, lemons], var: all}",
+                 "{op: init, var: eaten, value: 3}", "{op: compute, compute_op: sub, args: [all, eaten], var: r}",
+                 "{op: query, var: r}")
+    assert reward(text, 6, "arithmetic", question) == 1.0
+    # A number stated once still cancels with itself, however it is written (value or ref):
+    once = "Tom has 3 oranges and 6 lemons. How many lemons are there?"
+    launder = trace("{op: init, var: l, ref: 2}", "{op: compute, compute_op: add, args: [l, 3], var: t}",
+                    "{op: compute, compute_op: sub, args: [t, 3], var: r}", "{op: query, var: r}")
+    assert reward(launder, 6, "arithmetic", once) == 0.5
+
+
+def test_a_question_of_ones_and_twos_counts_them_in_full_but_within_a_budget():
+    question = "John eats a bag of chips for dinner and then eats twice as many after dinner. How many bags?"
+    honest = trace("{op: init, var: first, value: 1}", "{op: init, var: twice, value: 2}",
+                   "{op: compute, compute_op: mul, args: [first, twice], var: after}",
+                   "{op: compute, compute_op: add, args: [first, after], var: r}", "{op: query, var: r}")
+    assert reward(honest, 3, "arithmetic", question) == 1.0
+    spelled = trace(*_constants_only(Fraction(90)), "{op: query, var: r}")
+    assert reward(spelled, 90, "arithmetic", question) == 0.5
+
+
+@pytest.mark.parametrize(("question", "steps", "answer"), [
+    ("Ann works 8 hours a day from Monday to Friday. How many hours does she work?",
+     ["{op: init, var: h, ref: 1}", "{op: compute, compute_op: mul, args: [h, 5], var: r}"], 40),
+    ("Ben saves $2 a day in June. How much does he save?",
+     ["{op: init, var: d, ref: 1}", "{op: compute, compute_op: mul, args: [d, 30], var: r}"], 60),
+    ("A movie lasts 1 and half hours. How many minutes is that?",
+     ["{op: init, var: h, ref: 1}", "{op: compute, compute_op: mul, args: [h, 60], var: r}"], 90),
+])
+def test_unit_words_that_name_a_count(question, steps, answer):
+    assert reward(trace(*steps, "{op: query, var: r}"), answer, "arithmetic", question) == 1.0
