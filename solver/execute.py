@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple
 
 from . import provenance as prov
 from .constants import CONSTANT_VALUES, CONSTANTS, COUNTING_CONSTANTS, question_constants
 from .limits import MAX_CONSTANT_USES
-from .numbers import Number, format_number
+from .numbers import Number, format_number, normalize
 from .ops import check, compute, percent
 from .quantities import _extract, question_grounds
 from .schema import Operand, Step, SubTrace, Trace, TraceError, build_trace, where
@@ -54,7 +55,7 @@ class _Context:
     """What a sub-trace can see: grounding, question quantities, earlier results, provenance."""
 
     __slots__ = ("question", "grounds", "_constants", "quantities", "results", "index", "composed", "given",
-                 "constant_uses", "_indices", "taken")
+                 "constant_uses", "taken")
 
     def __init__(self, question: str | None, composed: bool) -> None:
         self.question = question
@@ -66,14 +67,13 @@ class _Context:
         self.composed = composed
         self.given: set[prov.Sig] = set()  # signatures of given numbers and earlier results
         self.constant_uses: dict[Fraction, int] = {}
-        self._indices: dict[Fraction, list[int]] | None = None  # quantity value -> its 1-based indices
         self.taken: set[int] = set()  # quantities the trace has read, by ref or by value
 
     @property
     def has_others(self) -> bool:
         """Whether the question states a number other than 1 and 2. If it does not ("a bag of
         chips, then twice as many"), its 1s and 2s are all it has, and count as full quantities."""
-        return any(q.value not in COUNTING_CONSTANTS for q in self.quantities or ())
+        return any(value not in COUNTING_CONSTANTS for value in _quantity_indices(self.question))  # type: ignore[arg-type]
 
     @property
     def constants(self) -> frozenset[Fraction]:
@@ -98,11 +98,7 @@ class _Context:
         if self.quantities is None:
             return magnitude
         if ref is None:
-            if self._indices is None:
-                self._indices = {}
-                for i, q in enumerate(self.quantities, 1):
-                    self._indices.setdefault(q.value, []).append(i)
-            indices = self._indices.get(Fraction(magnitude))
+            indices = _quantity_indices(self.question).get(magnitude)  # type: ignore[arg-type]
             if not indices:
                 return magnitude
             ref = next((i for i in indices if i not in self.taken), indices[-1])
@@ -156,6 +152,16 @@ class _Context:
                 f"the constant {format_number(value.constant)} is used more than {MAX_CONSTANT_USES} times; "
                 "constants convert units, they do not build numbers"
             )
+
+
+@lru_cache(maxsize=4096)
+def _quantity_indices(question: str) -> dict[Number, tuple[int, ...]]:
+    """Each value the question states -> the 1-based indices of its quantities (values normalised,
+    so an int looks up without building a Fraction)."""
+    indices: dict[Number, list[int]] = {}
+    for i, q in enumerate(_extract(question), 1):
+        indices.setdefault(normalize(q.value), []).append(i)
+    return {value: tuple(found) for value, found in indices.items()}
 
 
 def _fetch(env: dict[str, _Value], ctx: _Context, operand: Operand, what: str) -> _Value:
