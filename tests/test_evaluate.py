@@ -122,3 +122,36 @@ def test_cli_on_gsm8k_jsonl_with_random_agent(tmp_path):
     _check_report_fields(report, 6)
     assert list(report["by_expert"]) == ["unknown"] and list(report["by_chain_length"]) == ["1"]
     assert main(["--agent", "oracle", "--source", str(data), "--out", str(out)]) == 2  # no gold traces
+
+
+def test_refinement_evaluation_agrees_with_stepping_the_environment_by_hand():
+    """evaluate(turns=3) steps GSMTraceRefine-v0 itself: the same policy driven through gym.make
+    gives the same last trace, category and turn for every problem."""
+    import gymnasium as gym
+
+    import trace_env  # noqa: F401  (registers the environments)
+    from generators import generate
+
+    problems = generate(6, seed=3)
+
+    def policy(observations):
+        # First attempt: an ungrounded trace; after feedback: the gold trace, except for problem 0.
+        out = []
+        for obs in observations:
+            problem = next(p for p in problems if obs.startswith(p.question))
+            refined = "Solver feedback" in obs
+            out.append(problem.trace if refined and problem is not problems[0] else
+                       "expert: arithmetic\ntrace:\n- {op: init, var: x, value: 123456}\n- {op: query, var: x}")
+        return out
+
+    report = evaluate(policy, problems, batch_size=4, turns=3, progress=False, keep_samples=True)
+    env = gym.make("GSMTraceRefine-v0", source=[p.to_dict() for p in problems], max_turns=3)
+    for i, record in enumerate(report["samples"]):
+        obs, _ = env.reset(options={"index": i})
+        while True:
+            action = policy([obs])[0]
+            obs, _, terminated, truncated, info = env.step(action)
+            if terminated or truncated:
+                break
+        assert (record["category"], record["turn"], record["output"]) == (info["category"], info["turn"], action)
+    assert report["accuracy_by_turn"] == [0.0, 5 / 6, 5 / 6]

@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .envs.refine import refinement_observation
+from .envs.refine import GSMTraceRefineEnv
 from .envs.spaces import as_text
 from .policy import as_policy
 from .report import build_report
@@ -53,27 +53,25 @@ def git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-def _grade(problem: SourceProblem, raw: Any, turn: int) -> tuple[dict[str, Any], Any]:
-    text = as_text(raw)
-    outcome = problem.grade(text)
-    record = {
+def _record(problem: SourceProblem, text: str, outcome: Mapping[str, Any], turn: int) -> dict[str, Any]:
+    """One problem's evaluation record from its last trace and that trace's `Outcome.to_dict()`."""
+    return {
         "id": problem.id,
         "expert": problem.expert,
         "pattern": problem.pattern,
         "chain_length": problem.chain_length,
         "source": problem.source,
         "answer": problem.answer,
-        "category": outcome.category,
-        "reward": float(outcome.reward),
-        "computed": outcome.to_dict()["answer"],
-        "trace_expert": outcome.expert,
-        "error": outcome.error,
-        "step": outcome.step,
-        "subtrace": outcome.subtrace,
+        "category": outcome["category"],
+        "reward": float(outcome["reward"]),
+        "computed": outcome["answer"],
+        "trace_expert": outcome["expert"],
+        "error": outcome["error"],
+        "step": outcome["step"],
+        "subtrace": outcome["subtrace"],
         "turn": turn,
         "output": text,
     }
-    return record, outcome
 
 
 def _checked(outputs: Any, expected: int, policy: Any) -> Sequence[Any]:
@@ -106,10 +104,11 @@ def evaluate(
       spec string such as `"synthetic"` or a JSONL path, loaded with `load_source` defaults).
     * Questions go to the policy `batch_size` at a time; every returned text is graded with
       `solver.grade` (question passed, so grounding applies; expert label when known).
-    * `turns > 1` evaluates refinement like `GSMTraceRefine-v0`: a problem whose trace is not
-      correct is asked again with `refinement_observation(question, trace, feedback)`, up to
-      `turns` traces. The headline numbers describe each problem's last trace;
-      `accuracy_by_turn[k]` is the share solved within k+1 turns.
+    * Every problem is an episode of `GSMTraceRefine-v0` with `max_turns=turns`, stepped by the
+      evaluator: with `turns > 1` a trace that is not correct gets the environment's refinement
+      observation (problem, previous trace, solver feedback), up to `turns` traces. The headline
+      numbers describe each problem's last trace; `accuracy_by_turn[k]` is the share solved
+      within k+1 turns.
     * `samples=K > 0` also draws K traces per problem at `temperature` with the policy's
       `sample(observations, k, temperature)` (one batched generation per batch, e.g.
       `num_return_sequences`) and reports `sampling`: pass@k (unbiased), maj@K (a vote over the
@@ -130,30 +129,33 @@ def evaluate(
                          "pass@k needs one, e.g. agents.HFAgent")
     started, clock = datetime.now(timezone.utc), time.perf_counter()
     records: list[dict[str, Any]] = [{} for _ in problems]
-    observations = [p.question for p in problems]
-    pending = list(range(len(problems)))
-    by_turn: list[float] = []
+    # The refine environment itself runs every episode (one slot per batch position), so the
+    # evaluator and GSMTraceRefine-v0 cannot disagree on grading, feedback or turn limits.
+    slots = [GSMTraceRefineEnv(problems, max_turns=turns) for _ in range(min(batch_size, len(problems)))]
     bar = _progress_bar(len(problems), str(getattr(policy, "name", "policy")), progress)
     try:
-        for turn in range(1, turns + 1):
-            for start in range(0, len(pending), batch_size):
-                batch = pending[start : start + batch_size]
-                outputs = _checked(policy.act([observations[i] for i in batch]), len(batch), policy)
-                for i, raw in zip(batch, outputs, strict=True):
-                    records[i], outcome = _grade(problems[i], raw, turn)
-                    if not outcome.correct and turn < turns:
-                        observations[i] = refinement_observation(
-                            problems[i].question, records[i]["output"], outcome.feedback()
-                        )
-                bar.update(len(batch))
-            pending = [i for i in pending if records[i]["category"] != "correct"]
-            by_turn.append(sum(r["category"] == "correct" for r in records) / len(problems))
-            if not pending or turn == turns:
-                break
-            bar.total += len(pending)
-            bar.refresh()
+        for start in range(0, len(problems), batch_size):
+            batch = range(start, min(start + batch_size, len(problems)))
+            observations = [env.reset(options={"index": i})[0] for env, i in zip(slots, batch, strict=False)]
+            active = list(range(len(batch)))
+            while active:
+                outputs = _checked(policy.act([observations[s] for s in active]), len(active), policy)
+                running = []
+                for s, raw in zip(active, outputs, strict=True):
+                    text = as_text(raw)
+                    observations[s], _, terminated, truncated, info = slots[s].step(text)
+                    records[batch[s]] = _record(problems[batch[s]], text, info["outcome"], info["turn"])
+                    if terminated or truncated:
+                        bar.update(1)
+                    else:
+                        running.append(s)
+                active = running
     finally:
         bar.close()
+        for env in slots:
+            env.close()
+    by_turn = [sum(r["category"] == "correct" and r["turn"] <= k for r in records) / len(problems)
+               for k in range(1, turns + 1)]
     sampled = _sample(policy, problems, samples, temperature, batch_size, progress) if samples else None
     meta = {
         "agent": getattr(policy, "name", type(policy).__name__),
@@ -172,7 +174,7 @@ def evaluate(
     if callable(stats):
         meta["policy_stats"] = stats()
     report = build_report(records, meta)
-    report["accuracy_by_turn"] = by_turn + [by_turn[-1]] * (turns - len(by_turn))
+    report["accuracy_by_turn"] = by_turn
     if sampled is not None:
         for record, extra in zip(records, sampled, strict=True):
             record.update(extra)
