@@ -115,11 +115,14 @@ class EvalArguments:
         default="synthetic,hard",
         metadata={
             "help": "Comma-separated held-out splits: 'synthetic' (the default generator mix), 'hard' (longer "
-            "chains, compositions), any other generator preset name, and 'gsm8k' (needs --gsm8k_eval_path)."
+            "chains, compositions), any other generator preset name, and 'gsm8k' (the fixed GSM8K dev split, "
+            "added by itself whenever --gsm8k_path or --gsm8k_eval_path is given)."
         },
     )
     gsm8k_eval_path: str | None = field(
-        default=None, metadata={"help": "JSONL of GSM8K problems for the 'gsm8k' held-out split."}
+        default=None,
+        metadata={"help": "JSONL of GSM8K problems whose dev split is the 'gsm8k' held-out split (default: the "
+                          "--gsm8k_path file; the dev split is never trained on)."}
     )
     heldout_every: int = field(
         default=0,

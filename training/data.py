@@ -156,8 +156,8 @@ def heldout(
     for k, name in enumerate(names):
         if name == "gsm8k":
             if not gsm8k_path:
-                raise ValueError("held-out split 'gsm8k' needs --gsm8k_eval_path")
-            out[name] = gsm8k_examples(gsm8k_path, trace_form, var_names, last=n)
+                raise ValueError("held-out split 'gsm8k' needs --gsm8k_path or --gsm8k_eval_path")
+            out[name] = gsm8k_examples(gsm8k_path, trace_form, var_names, part="dev")[:n]
             continue
         preset = HELDOUT_PRESETS.get(name, name)
         probs = generators.generate(n, seed=base + 1000 * k, preset=preset, split=split)
@@ -165,25 +165,26 @@ def heldout(
     return out
 
 
-def gsm8k_examples(
-    path: str, trace_form: str, var_names: str = "gold", *, last: int | None = None, skip_last: int = 0
-) -> list[Example]:
+def gsm8k_examples(path: str, trace_form: str, var_names: str = "gold", *, part: str = "all") -> list[Example]:
     """GSM8K problems from a JSONL file, with gold traces where conversion succeeds.
 
     Accepts the official layout (`question`, `answer` ending in `#### N`, converted here with
     `generators.gsm8k.convert`) and the converter's output (`question`, `answer`, `trace`,
-    `status`). `last=N` keeps the file's last N records (a held-out end); `skip_last=N` leaves
-    them out (the training end), so one file can serve both without sharing a problem. GSM8K
-    problems carry no expert label (`expert=None`), as in `trace_env.sources`.
+    `status`). `part="dev"` keeps the fixed dev split (`generators.gsm8k.dev`: chosen by a hash
+    of the question), `part="train"` everything else less the near-duplicates of dev problems,
+    `part="all"` the whole file. GSM8K problems carry no expert label (`expert=None`), as in
+    `trace_env.sources`.
     """
+    from generators.gsm8k.dev import split_dev
     from generators.jsonl import read_jsonl
 
-    indexed = list(enumerate(read_jsonl(path, require=("question",))))
-    if skip_last:
-        indexed = indexed[: max(0, len(indexed) - skip_last)]
-    if last is not None:
-        indexed = indexed[max(0, len(indexed) - last) :]
-    return [_gsm8k_example(i, rec, trace_form, var_names) for i, rec in indexed]
+    if part not in ("all", "train", "dev"):
+        raise ValueError(f"part must be 'all', 'train' or 'dev', got {part!r}")
+    indexed = [{"index": i, **record} for i, record in enumerate(read_jsonl(path, require=("question",)))]
+    if part != "all":
+        split = split_dev(indexed)
+        indexed = split.dev if part == "dev" else split.train
+    return [_gsm8k_example(r.pop("index"), r, trace_form, var_names) for r in indexed]
 
 
 def _gsm8k_example(index: int, record: dict[str, Any], trace_form: str, var_names: str) -> Example:

@@ -8,7 +8,6 @@ by the tokenizer's own chat template), so TRL masks every prompt token out of th
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from . import checks, data, heldout, summary
@@ -18,28 +17,18 @@ from .stage import SMOKE_DATA, SMOKE_EVAL, Rows, Stage, Trained, measure_cached
 SMOKE_SFT = {"num_train_epochs": 1.0, "save_steps": 3, "logging_steps": 2}
 
 
-def build_train_examples(data_args: DataArguments, skip_last: int = 0) -> list[data.Example]:
-    """Synthetic problems from the mix, plus converted GSM8K traces when a path is given.
-
-    `skip_last` leaves out the GSM8K file's last records (held out when the same file is the
-    GSM8K evaluation source)."""
+def build_train_examples(data_args: DataArguments) -> list[data.Example]:
+    """Synthetic problems from the mix, plus converted GSM8K traces when a path is given: from the
+    training part of GSM8K only (never a dev problem or a near-duplicate of one)."""
     n_gsm8k = round(data_args.n_train * data_args.gsm8k_fraction) if data_args.gsm8k_path else 0
     examples: list[data.Example] = []
     if n_gsm8k:
-        gsm = data.gsm8k_examples(data_args.gsm8k_path, data_args.trace_form, data_args.var_names,
-                                  skip_last=skip_last)
+        gsm = data.gsm8k_examples(data_args.gsm8k_path, data_args.trace_form, data_args.var_names, part="train")
         examples.extend([e for e in gsm if e.target][:n_gsm8k])
     n_synthetic = data_args.n_train - len(examples)
     synth = data.synthetic(n_synthetic, parse_mix(data_args.synthetic_mix), "sft", data_args.trace_form,
                            data_args.data_seed_offset, data_args.var_names)
     return data.interleave([synth, examples], seed=data_args.data_seed_offset)
-
-
-def gsm8k_holdout(data_args: DataArguments, eval_args: EvalArguments) -> int:
-    """Records to keep out of GSM8K training when the same file also serves the 'gsm8k' split."""
-    same = data_args.gsm8k_path and eval_args.gsm8k_eval_path and \
-        Path(data_args.gsm8k_path).resolve() == Path(eval_args.gsm8k_eval_path).resolve()
-    return eval_args.n_eval if same else 0
 
 
 def trainer_class() -> type:
@@ -71,7 +60,7 @@ class SFTStage(Stage):
         return self.model_args.model_name_or_path
 
     def training_rows(self, model: Any, tokenizer: Any) -> Rows:
-        train = build_train_examples(self.data_args, gsm8k_holdout(self.data_args, self.eval_args))
+        train = build_train_examples(self.data_args)
         train, self.overlap = data.remove_overlap(train, self.splits)
         self.n_train = len(train)
         self.max_length = checks.check_sft_lengths(tokenizer, train, self.numbered, self.config.max_length,

@@ -37,9 +37,12 @@ def apply_smoke(obj: Any, changes: dict[str, Any]) -> Any:
 
 
 def heldout_splits(eval_args: EvalArguments, data_args: DataArguments) -> dict[str, list[data.Example]]:
+    """The held-out splits; the GSM8K dev split joins them whenever GSM8K is given."""
     names = [n.strip() for n in eval_args.eval_splits.split(",") if n.strip()]
-    return data.heldout(names, eval_args.n_eval, data_args.trace_form, eval_args.gsm8k_eval_path,
-                        data_args.var_names)
+    gsm8k_path = eval_args.gsm8k_eval_path or data_args.gsm8k_path
+    if gsm8k_path and "gsm8k" not in names:
+        names.append("gsm8k")
+    return data.heldout(names, eval_args.n_eval, data_args.trace_form, gsm8k_path, data_args.var_names)
 
 
 def eval_token_limit(tokenizer: Any, splits: dict[str, list[data.Example]], numbered: bool, given: int | None) -> int:
