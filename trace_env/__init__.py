@@ -2,7 +2,7 @@
 
 `import trace_env` registers `GSMTrace-v0` and `GSMTraceRefine-v0` with Gymnasium; both are
 also reachable as `gym.make("trace_env:GSMTrace-v0")` without an explicit import. Submodules
-(`prompts`, `rewards`, `sources`, `envs`, `evaluate`) load on first attribute access, so the
+(`prompts`, `rewards`, `sources`, `envs`, `evaluate`, `grammar`) load on first attribute access, so the
 import stays light (no torch, no matplotlib).
 """
 
@@ -13,14 +13,14 @@ from typing import Any
 
 from gymnasium.envs.registration import register, registry
 
-__all__ = ["ENV_IDS", "envs", "evaluate", "prompts", "rewards", "sources"]
+__all__ = ["ENV_IDS", "envs", "evaluate", "grammar", "prompts", "rewards", "sources"]
 
 ENV_IDS = ("GSMTrace-v0", "GSMTraceRefine-v0")
 _ENTRY_POINTS = {
     "GSMTrace-v0": "trace_env.envs.single:GSMTraceEnv",
     "GSMTraceRefine-v0": "trace_env.envs.refine:GSMTraceRefineEnv",
 }
-_SUBMODULES = {"envs", "evaluate", "prompts", "rewards", "sources"}
+_SUBMODULES = {"envs", "evaluate", "grammar", "prompts", "rewards", "sources"}
 
 for _env_id, _entry in _ENTRY_POINTS.items():
     if _env_id not in registry:  # re-imports (importlib.reload, spawned workers) stay quiet
