@@ -114,7 +114,9 @@ class _Context:
         sig = prov.quantity(self.question, abs(value))
         sig = (sig[0],) * len(sig)
         self.given.add(sig)
-        return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig)
+        # Its uses count against the constant budget too: "48 + 1 + 1 + 1 + ..." in a question that
+        # says "one" somewhere is head arithmetic in unary.
+        return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig, Fraction(abs(value)))
 
     def literal(self, value: Number, what: str) -> _Value:
         grounds = self.grounds
@@ -142,9 +144,11 @@ class _Context:
             "known constant; use only numbers from the question (or ref: N)"
         )
 
-    def use(self, value: _Value) -> None:
-        """Count a use of a table constant: a handful per trace converts units; more spells numbers."""
-        if value.constant is None:
+    def use(self, value: _Value, counting: bool) -> None:
+        """Count a use of a table constant: a handful per trace converts units; more spells numbers.
+        A 1 or 2 the question states counts only where it counts up or down (add, sub, min, max,
+        entity amounts): "48 + 1 + 1 + ..." spells a number, doubling five times is the problem's."""
+        if value.constant is None or not (value.constant_only or counting):
             return
         uses = self.constant_uses[value.constant] = self.constant_uses.get(value.constant, 0) + 1
         if uses > MAX_CONSTANT_USES:
@@ -164,14 +168,14 @@ def _quantity_indices(question: str) -> dict[Number, tuple[int, ...]]:
     return {value: tuple(found) for value, found in indices.items()}
 
 
-def _fetch(env: dict[str, _Value], ctx: _Context, operand: Operand, what: str) -> _Value:
+def _fetch(env: dict[str, _Value], ctx: _Context, operand: Operand, what: str, counting: bool = False) -> _Value:
     if type(operand) is str:
         if operand not in env:
             raise TraceError(f"{what} {operand!r} is not defined")
         value = env[operand]
     else:
         value = ctx.literal(operand, what)
-    ctx.use(value)
+    ctx.use(value, counting)
     return value
 
 
@@ -208,7 +212,7 @@ def _define(env: dict[str, _Value], name: str) -> None:
 
 def _compute(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
     cop = step.compute_op or ""
-    args = [_fetch(env, ctx, a, "arg") for a in step.args]
+    args = [_fetch(env, ctx, a, "arg", cop in _COUNTING_OPS) for a in step.args]
     constant_only = all(a.constant_only for a in args)
     if cop in _COUNTING_OPS and constant_only:
         raise TraceError(f"{cop} of constants alone: at least one operand must come from the question")
@@ -265,7 +269,7 @@ def _percent(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
 
 
 def _entity(step: Step, env: dict[str, _Value], ctx: _Context) -> None:
-    amount = _fetch(env, ctx, step.amount, "amount")  # type: ignore[arg-type]
+    amount = _fetch(env, ctx, step.amount, "amount", counting=True)  # type: ignore[arg-type]
     if amount.number < 0:
         raise TraceError(f"amount must not be negative, got {format_number(Fraction(amount.number))}")
     if step.op == "transfer":

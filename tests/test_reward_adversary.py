@@ -421,3 +421,15 @@ def test_a_question_of_ones_and_twos_counts_them_in_full_but_within_a_budget():
 ])
 def test_unit_words_that_name_a_count(question, steps, answer):
     assert reward(trace(*steps, "{op: query, var: r}"), answer, "arithmetic", question) == 1.0
+
+
+def test_counting_numbers_stated_in_the_question_cannot_count_in_unary():
+    question = "A baker makes 48 muffins and one cake. How many muffins and cakes are there?"
+    ones = ", ".join(["1"] * 7)
+    text = trace("{op: init, var: m, ref: 1}", f"{{op: compute, compute_op: add, args: [m, {ones}], var: r}}",
+                 "{op: query, var: r}")
+    out = grade(text, 55, "arithmetic", question)
+    assert out.reward == 0.5 and "more than 4 times" in out.error
+    honest = trace("{op: init, var: m, ref: 1}", "{op: init, var: c, ref: 2}",
+                   "{op: compute, compute_op: add, args: [m, c], var: r}", "{op: query, var: r}")
+    assert reward(honest, 49, "arithmetic", question) == 1.0
