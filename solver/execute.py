@@ -39,8 +39,8 @@ class Execution:
 
 
 class _Value(NamedTuple):
-    """A value in a trace: exact number, provenance signature, and the table constant it is
-    (None unless the value is a constant literal passed along unchanged)."""
+    """A value in a trace: exact number, provenance signature, and the constant whose use budget
+    it spends (a table constant, or a 1 or 2 the question states; None for anything computed)."""
 
     number: Number
     sig: prov.Sig
