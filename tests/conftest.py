@@ -8,6 +8,10 @@ import pytest
 # keeps small CPU matrix products (generation in the training tests) fast on a shared machine.
 # Must run before torch is imported; pytest imports conftest.py before the test modules.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# Never reach a hub at test time: the training scripts default to GSM8K from the hub, which then
+# fails at once and the run goes on synthetic-only (tests that want GSM8K pass a local file).
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_DATASETS_OFFLINE"] = "1"
 
 
 @pytest.fixture(scope="module")

@@ -227,3 +227,33 @@ def test_length_grouped_sampler_shuffles_batches_and_covers_every_index() -> Non
     assert list(sampler) == order  # same epoch, same order (resume-safe)
     sampler.set_epoch(1)
     assert list(sampler) != order
+
+
+def test_gsm8k_trains_on_its_training_part_and_reports_its_dev_split(tiny_model: str, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from generators.gsm8k.dev import is_dev
+
+    def row(k: int) -> dict:
+        return {"question": f"Tom has {k} apples and buys {k + 3} more. How many apples does Tom have?",
+                "answer": f"{k} + {k + 3} = <<{k}+{k + 3}={2 * k + 3}>>{2 * k + 3}\n#### {2 * k + 3}"}
+
+    rows = [row(k) for k in range(2, 400)]
+    dev = [r for r in rows if is_dev(r["question"])][:3]
+    train = [r for r in rows if not is_dev(r["question"])][:10]
+    path = tmp_path / "gsm8k.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in dev + train), encoding="utf-8")
+    out = tmp_path / "run"
+    train_sft.main(tiny_args(tiny_model, out, "--gsm8k_path", str(path), "--gsm8k_fraction", "0.5"))
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["splits"] == ["synthetic", "hard", "gsm8k"]  # the dev split joins by itself
+    assert summary["heldout_after"]["gsm8k"]["n"] == len(dev)
+    assert summary["gsm8k_file"] == str(path)
+
+
+def test_the_hub_default_says_in_one_line_when_it_cannot_be_reached(tiny_model: str, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "run"
+    train_sft.main(tiny_args(tiny_model, out, "--max_steps", "1"))  # conftest keeps the hub offline
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[gsm8k]")]
+    assert len(lines) == 1 and "unreachable" in lines[0] and "synthetic-only" in lines[0]
+    assert json.loads((out / "summary.json").read_text())["splits"] == ["synthetic", "hard"]

@@ -68,10 +68,12 @@ class DataArguments:
         },
     )
     gsm8k_path: str | None = field(
-        default=None,
+        default="hf:openai/gsm8k",
         metadata={
-            "help": "JSONL of GSM8K problems (official layout, or the converter's output with a 'trace' "
-            "column). When given, converted traces join the SFT data."
+            "help": "GSM8K train problems: 'hf:openai/gsm8k' (default: the hub through datasets; unreachable, "
+            "the run says so in one line and goes on synthetic-only), a JSONL file (official layout, or the "
+            "converter's output with a 'trace' column), or 'none'. Converted traces of its training part join "
+            "the SFT data; its dev split is reported as the 'gsm8k' held-out split."
         },
     )
     gsm8k_fraction: float = field(

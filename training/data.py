@@ -9,8 +9,10 @@ arise by chance from tiny templates); the count goes into the summary.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from trace_env import prompts
@@ -163,6 +165,37 @@ def heldout(
         probs = generators.generate(n, seed=base + 1000 * k, preset=preset, split=split)
         out[name] = [from_problem(p, trace_form, var_names) for p in probs]
     return out
+
+
+_resolved: dict[str, str | None] = {}
+
+
+def resolve_gsm8k(spec: str | None, out_dir: str | Path) -> str | None:
+    """The GSM8K JSONL path a run uses: a file as given; 'hf:openai/gsm8k' fetched through
+    `datasets` into OUTPUT_DIR/gsm8k_train.jsonl; None for 'none', or when the hub cannot be
+    reached (said in one line, and the run goes on synthetic-only). Resolved once per process."""
+    if spec is None or str(spec).strip().lower() in ("", "none"):
+        return None
+    spec = str(spec)
+    if not spec.startswith("hf:"):
+        return spec
+    if spec not in _resolved:
+        from generators.gsm8k import load_gsm8k
+
+        try:
+            rows = load_gsm8k(spec[3:], "train")
+        except (RuntimeError, ValueError) as err:
+            print(f"[gsm8k] {spec} is unreachable ({str(err).split(':')[0]}); running synthetic-only. "
+                  "Pass --gsm8k_path FILE.jsonl to use a local copy.", flush=True)
+            _resolved[spec] = None
+        else:
+            path = Path(out_dir) / "gsm8k_train.jsonl"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w", encoding="utf-8") as handle:
+                for row in rows:
+                    handle.write(json.dumps({"question": row["question"], "answer": row["answer"]}) + "\n")
+            _resolved[spec] = str(path)
+    return _resolved[spec]
 
 
 def gsm8k_examples(path: str, trace_form: str, var_names: str = "gold", *, part: str = "all") -> list[Example]:

@@ -17,13 +17,13 @@ from .stage import SMOKE_DATA, SMOKE_EVAL, Rows, Stage, Trained, measure_cached
 SMOKE_SFT = {"num_train_epochs": 1.0, "save_steps": 3, "logging_steps": 2}
 
 
-def build_train_examples(data_args: DataArguments) -> list[data.Example]:
-    """Synthetic problems from the mix, plus converted GSM8K traces when a path is given: from the
-    training part of GSM8K only (never a dev problem or a near-duplicate of one)."""
-    n_gsm8k = round(data_args.n_train * data_args.gsm8k_fraction) if data_args.gsm8k_path else 0
+def build_train_examples(data_args: DataArguments, gsm8k_file: str | None) -> list[data.Example]:
+    """Synthetic problems from the mix, plus converted GSM8K traces when a GSM8K file is available:
+    from its training part only (never a dev problem or a near-duplicate of one)."""
+    n_gsm8k = round(data_args.n_train * data_args.gsm8k_fraction) if gsm8k_file else 0
     examples: list[data.Example] = []
     if n_gsm8k:
-        gsm = data.gsm8k_examples(data_args.gsm8k_path, data_args.trace_form, data_args.var_names, part="train")
+        gsm = data.gsm8k_examples(gsm8k_file, data_args.trace_form, data_args.var_names, part="train")  # type: ignore[arg-type]
         examples.extend([e for e in gsm if e.target][:n_gsm8k])
     n_synthetic = data_args.n_train - len(examples)
     synth = data.synthetic(n_synthetic, parse_mix(data_args.synthetic_mix), "sft", data_args.trace_form,
@@ -60,7 +60,7 @@ class SFTStage(Stage):
         return self.model_args.model_name_or_path
 
     def training_rows(self, model: Any, tokenizer: Any) -> Rows:
-        train = build_train_examples(self.data_args)
+        train = build_train_examples(self.data_args, self.gsm8k_file)
         train, self.overlap = data.remove_overlap(train, self.splits)
         self.n_train = len(train)
         self.max_length = checks.check_sft_lengths(tokenizer, train, self.numbered, self.config.max_length,
@@ -91,6 +91,7 @@ class SFTStage(Stage):
             "trace_form": self.data_args.trace_form,
             "numbered": self.numbered,
             "splits": list(self.splits),
+            "gsm8k_file": self.gsm8k_file,
             "n_eval": self.eval_args.n_eval,
             "n_train": self.n_train,
             "overlap_removed": self.overlap,

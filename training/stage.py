@@ -36,10 +36,11 @@ def apply_smoke(obj: Any, changes: dict[str, Any]) -> Any:
     return obj
 
 
-def heldout_splits(eval_args: EvalArguments, data_args: DataArguments) -> dict[str, list[data.Example]]:
-    """The held-out splits; the GSM8K dev split joins them whenever GSM8K is given."""
+def heldout_splits(eval_args: EvalArguments, data_args: DataArguments,
+                   gsm8k_file: str | None) -> dict[str, list[data.Example]]:
+    """The held-out splits; the GSM8K dev split joins them whenever GSM8K is available."""
     names = [n.strip() for n in eval_args.eval_splits.split(",") if n.strip()]
-    gsm8k_path = eval_args.gsm8k_eval_path or data_args.gsm8k_path
+    gsm8k_path = eval_args.gsm8k_eval_path or gsm8k_file
     if gsm8k_path and "gsm8k" not in names:
         names.append("gsm8k")
     return data.heldout(names, eval_args.n_eval, data_args.trace_form, gsm8k_path, data_args.var_names)
@@ -125,6 +126,7 @@ class Stage:
         self.numbered = False
         self.splits: dict[str, list[data.Example]] = {}
         self.eval_tokens = 0
+        self.gsm8k_file: str | None = None  # the GSM8K JSONL this run reads (data.resolve_gsm8k)
 
     def run(self) -> dict[str, Any]:
         """Train, save OUTPUT_DIR/final, measure held-out accuracy before and after; return the summary."""
@@ -135,13 +137,14 @@ class Stage:
                 setattr(self, name, apply_smoke(getattr(self, name), changes))
         self.out = Path(self.config.output_dir)
         self.out.mkdir(parents=True, exist_ok=True)
+        self.gsm8k_file = data.resolve_gsm8k(self.data_args.gsm8k_path, self.out)
         started = time.perf_counter()
         start = self.start_model()
         set_seed(self.config.seed)
         model, tokenizer, resolved = model_lib.load(config_with(self.model_args, model_name_or_path=start),
                                                     trust_remote_code=self.config.trust_remote_code)
         self.numbered = model_lib.resolve_numbered(resolved, self.model_args.numbered, self.data_args.trace_form)
-        self.splits = heldout_splits(self.eval_args, self.data_args)
+        self.splits = heldout_splits(self.eval_args, self.data_args, self.gsm8k_file)
         rows = self.training_rows(model, tokenizer)
         self.eval_tokens = eval_token_limit(tokenizer, self.splits, self.numbered, self.eval_args.eval_max_new_tokens)
         checks.check_positions(model, longest_prompt(tokenizer, self.splits, self.numbered) + self.eval_tokens,
