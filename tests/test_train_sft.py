@@ -251,7 +251,11 @@ def test_gsm8k_trains_on_its_training_part_and_reports_its_dev_split(tiny_model:
 
 
 def test_the_hub_default_says_in_one_line_when_it_cannot_be_reached(tiny_model: str, tmp_path: Path,
-                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from training import data
+
+    monkeypatch.setattr(data, "_resolved", {})  # resolved once per process: an earlier test may have
     out = tmp_path / "run"
     train_sft.main(tiny_args(tiny_model, out, "--max_steps", "1"))  # conftest keeps the hub offline
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[gsm8k]")]
