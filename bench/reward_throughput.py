@@ -49,7 +49,7 @@ from solver import (  # noqa: E402
     provenance,  # noqa: E402
 )
 from solver.constants import question_constants, unit_constants  # noqa: E402
-from solver.execute import _quantity_indices  # noqa: E402
+from solver.execute import _quantity_indices, _states_others  # noqa: E402
 from solver.quantities import _extract, question_grounds  # noqa: E402
 
 NAMES = ["Tom", "Mia", "Ravi", "Lena", "Omar", "Sara", "Ken", "Ada"]
@@ -172,7 +172,7 @@ def build_corpus(n: int, seed: int = 0) -> list[Row]:
 
 def _clear_caches() -> None:
     for cached in (_extract, question_grounds, question_constants, unit_constants, provenance._salt,
-                   provenance.quantity, _quantity_indices):
+                   provenance.quantity, provenance.constant, _quantity_indices, _states_others):
         cached.cache_clear()
 
 

@@ -73,7 +73,7 @@ class _Context:
     def has_others(self) -> bool:
         """Whether the question states a number other than 1 and 2. If it does not ("a bag of
         chips, then twice as many"), its 1s and 2s are all it has, and count as full quantities."""
-        return any(value not in COUNTING_CONSTANTS for value in _quantity_indices(self.question))  # type: ignore[arg-type]
+        return _states_others(self.question)  # type: ignore[arg-type]
 
     @property
     def constants(self) -> frozenset[Fraction]:
@@ -166,6 +166,11 @@ def _quantity_indices(question: str) -> dict[Number, tuple[int, ...]]:
     for i, q in enumerate(_extract(question), 1):
         indices.setdefault(normalize(q.value), []).append(i)
     return {value: tuple(found) for value, found in indices.items()}
+
+
+@lru_cache(maxsize=4096)
+def _states_others(question: str) -> bool:
+    return any(value not in COUNTING_CONSTANTS for value in _quantity_indices(question))
 
 
 def _fetch(env: dict[str, _Value], ctx: _Context, operand: Operand, what: str, counting: bool = False) -> _Value:

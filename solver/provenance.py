@@ -30,10 +30,13 @@ Sig = tuple[int, ...]  # one field element per draw
 
 
 def _field(value: Fraction | int) -> int:
+    if type(value) is int:
+        return value % PRIME
     value = Fraction(value)
     return value.numerator % PRIME * pow(value.denominator % PRIME, -1, PRIME) % PRIME
 
 
+@lru_cache(maxsize=4096)
 def constant(value: Fraction | int) -> Sig:
     """The signature of a fixed number: itself, in every draw."""
     x = _field(value)
