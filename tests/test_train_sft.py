@@ -183,9 +183,29 @@ def test_synthetic_takes_each_presets_problems_in_generator_order() -> None:
     for k, preset in enumerate(("default", "hard")):
         mine = [e.question for e, source in zip(examples, data.mix_order(12, [1, 1], seed=2), strict=True)
                 if source == k]
-        # the rl stage draws preset k with seed 2 + 1000*k from the generator's 'rl' split
-        expected = generators.generate(len(mine), seed=2 + 1000 * k, preset=preset, split="rl")
+        # the rl stage draws preset k with seed 2 + 1000*k from the generator's 'rl' split, in the
+        # phrasings training may use (the last phrasing of every pattern is kept for synthetic_unseen)
+        expected = generators.generate(len(mine), seed=2 + 1000 * k, preset=preset, split="rl", phrasing_split="train")
         assert mine == [p.question for p in expected]
+
+
+def test_unseen_wording_never_reaches_training() -> None:
+    from generators import generate
+    from generators.registry import PATTERNS
+
+    def last_phrasing(problem) -> bool:
+        return problem.difficulty["phrasing"] == len(PATTERNS[problem.pattern].phrasings) - 1
+
+    held = data.heldout(["synthetic", "synthetic_unseen"], 60, "value")
+    # the held-out stage draws split k with seed 3 + 1000*k; unseen = the last phrasing only
+    unseen = generate(60, seed=3 + 1000, preset="default", split="heldout", phrasing_split="heldout")
+    assert [e.question for e in held["synthetic_unseen"]] == [p.question for p in unseen]
+    assert all(last_phrasing(p) for p in unseen)
+    seen = generate(60, seed=3, preset="default", split="heldout", phrasing_split="train")
+    assert [e.question for e in held["synthetic"]] == [p.question for p in seen]
+    for stage, seed, split in (("sft", 1, "train"), ("rl", 2, "rl")):  # what data.synthetic draws
+        drawn = generate(150, seed=seed, preset="hard", split=split, phrasing_split="train")
+        assert not any(last_phrasing(p) for p in drawn), stage
 
 
 def test_interleave_keeps_every_item_once_and_each_groups_order() -> None:

@@ -117,9 +117,10 @@ class EvalArguments:
 
     n_eval: int = field(default=500, metadata={"help": "Held-out problems per split."})
     eval_splits: str = field(
-        default="synthetic,hard",
+        default="synthetic,synthetic_unseen,hard",
         metadata={
-            "help": "Comma-separated held-out splits: 'synthetic' (the default generator mix), 'hard' (longer "
+            "help": "Comma-separated held-out splits: 'synthetic' (the default generator mix), 'synthetic_unseen' "
+            "(the same mix written only in the phrasings no training stage uses), 'hard' (longer "
             "chains, compositions), any other generator preset name, and 'gsm8k' (the fixed GSM8K dev split, "
             "added by itself whenever --gsm8k_path or --gsm8k_eval_path is given)."
         },

@@ -21,7 +21,11 @@ T = TypeVar("T")
 
 # Generator split namespaces and base seeds per stage; presets within a mix add 1000*k.
 STAGES = {"sft": ("train", 1), "rl": ("rl", 2), "heldout": ("heldout", 3)}
-HELDOUT_PRESETS = {"synthetic": "default"}  # held-out split name -> generator preset
+HELDOUT_PRESETS = {"synthetic": "default", "synthetic_unseen": "default"}  # held-out split -> generator preset
+# Every pattern's last phrasing is kept out of all training stages (the generator's
+# phrasing_split="train"); the held-out split "synthetic_unseen" is written only in it, so the gap
+# between "synthetic" and "synthetic_unseen" is what memorised wording is worth.
+UNSEEN_SPLITS = frozenset({"synthetic_unseen"})
 
 
 @dataclass
@@ -105,7 +109,8 @@ def synthetic(
     groups = []
     for k, preset in enumerate(presets):
         count = order.count(k)
-        problems = generators.generate(count, seed=base + 1000 * k + offset, preset=preset, split=split) if count else []
+        problems = generators.generate(count, seed=base + 1000 * k + offset, preset=preset, split=split,
+                                       phrasing_split="train") if count else []
         groups.append([from_problem(p, trace_form, var_names) for p in problems])
     return _take(groups, order)
 
@@ -162,7 +167,8 @@ def heldout(
             out[name] = gsm8k_examples(gsm8k_path, trace_form, var_names, part="dev")[:n]
             continue
         preset = HELDOUT_PRESETS.get(name, name)
-        probs = generators.generate(n, seed=base + 1000 * k, preset=preset, split=split)
+        wording = "heldout" if name in UNSEEN_SPLITS else "train"
+        probs = generators.generate(n, seed=base + 1000 * k, preset=preset, split=split, phrasing_split=wording)
         out[name] = [from_problem(p, trace_form, var_names) for p in probs]
     return out
 
