@@ -105,3 +105,21 @@ def test_flips_count_problems_fixed_and_broken_pair_by_pair() -> None:
     after = {"a": {"correct": "1010"}, "b": {"correct": "01"}, "c": {"correct": "11"}}
     # a: one fixed (index 2), one broken (index 1); c has a different length: not comparable
     assert flips(before, after) == {"a": {"fixed": 1, "broken": 1}, "b": {"fixed": 1, "broken": 1}}
+
+
+def test_rl_prompts_from_gsm8k_include_questions_without_a_converted_trace(tiny_model: str, tmp_path: Path) -> None:
+    from generators.gsm8k.dev import is_dev
+
+    rows = []
+    for k in range(2, 300):
+        q = f"Tom has {k} apples and buys {k + 3} more. How many apples does Tom have?"
+        if not is_dev(q) and len(rows) < 8:
+            # a solution the converter cannot read: no gold trace, graded by the answer alone
+            rows.append({"question": q, "answer": f"He counts them all up.\n#### {2 * k + 3}"})
+    path = tmp_path / "gsm8k.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "grpo"
+    train_grpo.main(rl_args(["--sft_checkpoint", tiny_model], out, "--gsm8k_path", str(path),
+                            "--rl_gsm8k_fraction", "0.5"))
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["n_rl"] == 8 and summary["n_rl_gsm8k"] == 4

@@ -254,6 +254,11 @@ class RLArguments:
         metadata={"help": "An SFT model to start RL from; when absent the SFT warm-up runs first (OUTPUT_DIR/sft)."},
     )
     n_rl: int = field(default=512, metadata={"help": "RL problems (a pool cycled through by the sampler)."})
+    rl_gsm8k_fraction: float = field(
+        default=0.0,
+        metadata={"help": "Share of the RL problems taken from GSM8K's training part (needs GSM8K, see "
+                          "--gsm8k_path): every training question, converted or not, graded by its answer alone."},
+    )
     rl_mix: str = field(
         default="hard",
         metadata={"help": "Generator presets and shares for the RL problems, as 'preset=weight,...' (default: the "

@@ -9,6 +9,7 @@ a finished warm-up is reused when the run is restarted.
 
 from __future__ import annotations
 
+import random
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -109,9 +110,17 @@ class RLStage(Stage):
         return self.warm["final_model"]
 
     def training_rows(self, model: Any, tokenizer: Any) -> Rows:
-        problems = data.synthetic(self.rl_args.n_rl, parse_mix(self.rl_args.rl_mix), "rl", self.data_args.trace_form,
-                                  self.data_args.data_seed_offset, self.data_args.var_names)
+        n_gsm8k = round(self.rl_args.n_rl * self.rl_args.rl_gsm8k_fraction) if self.gsm8k_file else 0
+        gsm8k: list[data.Example] = []
+        if n_gsm8k:  # the reward needs only the answer: unconverted questions are RL prompts too
+            pool = data.gsm8k_examples(self.gsm8k_file, self.data_args.trace_form, self.data_args.var_names,  # type: ignore[arg-type]
+                                       part="train")
+            gsm8k = random.Random(2 + self.data_args.data_seed_offset).sample(pool, min(n_gsm8k, len(pool)))
+        problems = data.synthetic(self.rl_args.n_rl - len(gsm8k), parse_mix(self.rl_args.rl_mix), "rl",
+                                  self.data_args.trace_form, self.data_args.data_seed_offset, self.data_args.var_names)
+        problems = data.interleave([problems, gsm8k], seed=self.data_args.data_seed_offset)
         problems, self.overlap = data.remove_overlap(problems, self.splits)
+        self.n_rl_gsm8k = sum(p.source == "gsm8k" for p in problems)
         self.n_rl = len(problems)
         self.completion_limit = checks.check_completion_lengths(
             tokenizer, problems, self.numbered, self.config.max_completion_length, flag="--max_completion_length"
@@ -119,7 +128,8 @@ class RLStage(Stage):
         rl_prompt = max(len(checks.prompt_ids(tokenizer, p, self.numbered)) for p in problems)
         checks.check_positions(model, rl_prompt + self.completion_limit, "the longest RL prompt + completion")
         return Rows([p.rl_row(self.numbered) for p in problems],
-                    f"[grpo] {self.rl_args.trainer}: {len(problems)} problems ({self.overlap} dropped: question "
+                    f"[grpo] {self.rl_args.trainer}: {len(problems)} problems ({len(gsm8k)} from GSM8K, "
+                    f"{sum(e.target is None for e in gsm8k)} of them without a converted trace; {self.overlap} dropped: question "
                     f"also held out), max_completion_length {self.completion_limit}")
 
     def measure_before(self, model: Any, tokenizer: Any) -> dict[str, Any]:
@@ -157,6 +167,7 @@ class RLStage(Stage):
             "splits": list(self.splits),
             "n_eval": self.eval_args.n_eval,
             "n_rl": self.n_rl,
+            "n_rl_gsm8k": self.n_rl_gsm8k,
             "overlap_removed": self.overlap,
             "accuracy_before_sft": warm["accuracy_before_sft"] if warm else None,
             "accuracy_before_rl": acc_before,
