@@ -54,8 +54,8 @@ def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> P
 
     Numbers are drawn again (attempt 1, 2, ...) while a draw is degenerate: an answer that breaks
     the config's rules, or a gold trace the solver does not grade 1.0 with its question (gives 9,
-    then loses 9; a question whose every number is also a unit constant). A builder bug fails
-    every attempt and raises GenerationError with the last reason."""
+    then loses 9: the answer is a given number). A builder bug fails every attempt and raises
+    GenerationError with the last reason."""
     if cfg is None:
         cfg = make_config()
     diff, level = cfg.difficulty_at(index)
