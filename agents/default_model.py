@@ -30,7 +30,7 @@ from trace_env import prompts
 from .prompt_options import write_prompt_options
 
 DEFAULT_MODEL = "default"
-BUILDER_VERSION = 4  # 4: generators redraw numbers the solver's provenance rules refuse
+BUILDER_VERSION = 5  # 4: generators redraw numbers the solver's provenance rules refuse; 5: corpus in training wording only
 
 PAD, END = "<|pad|>", "<|end|>"
 ROLE_TOKENS = ("<|system|>", "<|user|>", "<|assistant|>")
@@ -86,7 +86,8 @@ def corpus_texts(spec: DefaultModelSpec) -> list[str]:
     texts: list[str] = []
     per_preset = max(1, spec.corpus_size // len(spec.corpus_presets))
     for offset, preset in enumerate(spec.corpus_presets):
-        config = {} if preset == "default" else {"preset": preset}
+        # Training wording only: held-out phrasings and patterns stay unseen by the tokenizer too.
+        config = {"phrasing_split": "train"} | ({} if preset == "default" else {"preset": preset})
         for problem in generators.generate(per_preset, seed=spec.corpus_seed + offset, **config):
             # The system prompt opens every training sequence, so it belongs to the corpus as often.
             texts.append(prompts.SYSTEM_PROMPT)

@@ -106,8 +106,10 @@ class GeneratorConfig:
     family_weights: multiplier on the weight of every pattern of a family (see FAMILIES).
     patterns: if given, only these patterns are used.
     phrasings: how many phrasings of each pattern to use; 1 = one template per pattern.
-    phrasing_split: "all", "train" (all but the last phrasing of patterns that have 3+),
-        or "heldout" (only that last phrasing) to measure linguistic generalisation.
+    phrasing_split: "all", "train" (all but the last phrasing of patterns that have 3+, and
+        none of the whole patterns in `select.HELDOUT_PATTERNS`), or "heldout" (only that last
+        phrasing, plus every phrasing of those patterns) to measure generalisation to new
+        wording and new problem structures.
     number_words: chance that an item spells out its small counts ("seven", "forty").
     thousands_separators: chance that an item writes numbers >= 1000 with commas ("12,500").
     decimals: chance that a pattern that supports it uses decimal values ($2.50, 1.5 hours).

@@ -13,13 +13,23 @@ if TYPE_CHECKING:
 
 _CACHE: dict[tuple, list[tuple[PatternSpec, float]]] = {}
 
+# Whole patterns no training stage sees (phrasing_split="train" never draws them; "heldout" draws
+# them in every phrasing): one problem structure per expert, so the unseen-wording split also
+# measures structures the model never met. A fixed list, not a rule over registration order, so
+# adding a pattern never moves an existing one across the split.
+HELDOUT_PATTERNS = frozenset({
+    "ai_decimal_weight", "cmp_how_many_times", "pct_commission", "comp3_discount_change",
+    "et_running_balance", "rate_hours_days",
+})
+
 
 def allowed_phrasings(spec: PatternSpec, cfg: GeneratorConfig) -> list[int]:
     """Indices of the phrasings this config may use for `spec` (possibly empty)."""
     idx = list(range(len(spec.phrasings)))
-    if cfg.phrasing_split == "train" and len(idx) >= 3:
-        idx = idx[:-1]
-    elif cfg.phrasing_split == "heldout":
+    held_whole = spec.name in HELDOUT_PATTERNS
+    if cfg.phrasing_split == "train":
+        idx = [] if held_whole else idx[:-1] if len(idx) >= 3 else idx
+    elif cfg.phrasing_split == "heldout" and not held_whole:
         idx = idx[-1:] if len(idx) >= 3 else []
     return idx[: cfg.phrasings]
 

@@ -41,13 +41,24 @@ def test_phrasings_one_reproduces_one_template_per_pattern():
     assert {p.difficulty["phrasing"] for p in two} == {0, 1}
 
 
-def test_phrasing_split_holds_out_the_last_phrasing():
+def test_phrasing_split_holds_out_the_last_phrasing_and_whole_patterns():
+    from generators.select import HELDOUT_PATTERNS
+
+    assert set(PATTERNS) >= HELDOUT_PATTERNS
+    # one held-out structure per expert, and every expert keeps patterns to train on
+    assert len({PATTERNS[n].expert for n in HELDOUT_PATTERNS}) == len(HELDOUT_PATTERNS)
+    for expert in {s.expert for s in PATTERNS.values()}:
+        assert any(s.expert == expert and n not in HELDOUT_PATTERNS for n, s in PATTERNS.items())
     train = generate(N, seed=4, phrasing_split="train")
     held = generate(N, seed=4, phrasing_split="heldout")
+    assert not {p.pattern for p in train} & HELDOUT_PATTERNS
     for p in train:
         assert p.difficulty["phrasing"] < len(PATTERNS[p.pattern].phrasings) - 1
+    whole = [p for p in held if p.pattern in HELDOUT_PATTERNS]
+    assert whole and len({p.difficulty["phrasing"] for p in whole}) > 1  # every phrasing of those
     for p in held:
-        assert p.difficulty["phrasing"] == len(PATTERNS[p.pattern].phrasings) - 1
+        if p.pattern not in HELDOUT_PATTERNS:
+            assert p.difficulty["phrasing"] == len(PATTERNS[p.pattern].phrasings) - 1
 
 
 def test_number_words():

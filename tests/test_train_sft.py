@@ -192,12 +192,14 @@ def test_synthetic_takes_each_presets_problems_in_generator_order() -> None:
 def test_unseen_wording_never_reaches_training() -> None:
     from generators import generate
     from generators.registry import PATTERNS
+    from generators.select import HELDOUT_PATTERNS
 
-    def last_phrasing(problem) -> bool:
-        return problem.difficulty["phrasing"] == len(PATTERNS[problem.pattern].phrasings) - 1
+    def last_phrasing(problem) -> bool:  # unseen: the last phrasing, or a pattern held out whole
+        last = problem.difficulty["phrasing"] == len(PATTERNS[problem.pattern].phrasings) - 1
+        return last or problem.pattern in HELDOUT_PATTERNS
 
     held = data.heldout(["synthetic", "synthetic_unseen"], 60, "value")
-    # the held-out stage draws split k with seed 3 + 1000*k; unseen = the last phrasing only
+    # the held-out stage draws split k with seed 3 + 1000*k; unseen = held-out wording and patterns
     unseen = generate(60, seed=3 + 1000, preset="default", split="heldout", phrasing_split="heldout")
     assert [e.question for e in held["synthetic_unseen"]] == [p.question for p in unseen]
     assert all(last_phrasing(p) for p in unseen)

@@ -22,9 +22,10 @@ T = TypeVar("T")
 # Generator split namespaces and base seeds per stage; presets within a mix add 1000*k.
 STAGES = {"sft": ("train", 1), "rl": ("rl", 2), "heldout": ("heldout", 3)}
 HELDOUT_PRESETS = {"synthetic": "default", "synthetic_unseen": "default"}  # held-out split -> generator preset
-# Every pattern's last phrasing is kept out of all training stages (the generator's
-# phrasing_split="train"); the held-out split "synthetic_unseen" is written only in it, so the gap
-# between "synthetic" and "synthetic_unseen" is what memorised wording is worth.
+# Every pattern's last phrasing, and six whole patterns (generators.select.HELDOUT_PATTERNS), are
+# kept out of all training stages (the generator's phrasing_split="train"); the held-out split
+# "synthetic_unseen" is drawn only from them, so the gap between "synthetic" and
+# "synthetic_unseen" is what memorised wording and structure are worth.
 UNSEEN_SPLITS = frozenset({"synthetic_unseen"})
 
 
