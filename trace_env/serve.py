@@ -1,0 +1,125 @@
+"""Serve a GSMTrace environment over HTTP and WebSocket with the OpenEnv protocol.
+
+    python -m trace_env.serve --host 127.0.0.1 --port 8000
+    python -m trace_env.serve --env GSMTraceRefine-v0 --max-turns 3 --preset hard
+    python -m trace_env.serve --source data/gsm8k_test.jsonl --n 500
+
+Needs the `server` extra (`pip install -e ".[server]"`: openenv, fastapi, uvicorn,
+websockets). Protocol, flags, session semantics and limits: `docs/openenv.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from . import ENV_IDS
+
+SERVER_EXTRA_HINT = 'the server needs the "server" extra: pip install -e ".[server]"'
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m trace_env.serve",
+        description="Serve GSMTrace-v0 or GSMTraceRefine-v0 with the OpenEnv protocol "
+                    "(HTTP /reset /step /state /schema /health, WebSocket /ws).",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--env", dest="env_id", default="GSMTrace-v0", choices=ENV_IDS, help="environment id")
+    g = p.add_argument_group("problems (the environment's own arguments)")
+    g.add_argument("--source", default="synthetic",
+                   help="'synthetic' (default), a GSM8K / problem-dict .jsonl path, or 'hf:openai/gsm8k'")
+    g.add_argument("--n", type=int, default=None,
+                   help="problems generated (synthetic, default 1000) or subset size (other sources)")
+    g.add_argument("--source-seed", type=int, default=0, help="seed of generation / subset (default 0)")
+    g.add_argument("--split", default="test", help="hub split (default test)")
+    g.add_argument("--sample", default="random", choices=("random", "first"), help="subset selection")
+    g.add_argument("--preset", default=None, help="generator preset (synthetic): easy, medium, hard, curriculum, ...")
+    g.add_argument("--generator-config", default=None, metavar="JSON",
+                   help="generator keyword arguments as a JSON object (synthetic only)")
+    r = p.add_argument_group("GSMTraceRefine-v0")
+    r.add_argument("--max-turns", type=int, default=None, help="traces per episode (default 3)")
+    r.add_argument("--reward-mode", default=None, choices=("delta", "final", "each"), help="step reward (default delta)")
+    r.add_argument("--observation", default=None, choices=("full", "feedback"),
+                   help="refinement observation (default full)")
+    o = p.add_argument_group("prompt")
+    o.add_argument("--numbered", action="store_true",
+                   help="observation messages list the question's quantities (for init {ref: N})")
+    s = p.add_argument_group("sessions and limits")
+    s.add_argument("--session-ttl", type=float, default=600.0,
+                   help="seconds an episode / session may stay idle before it expires (default 600)")
+    s.add_argument("--max-sessions", type=int, default=128, help="concurrent WebSocket sessions (default 128)")
+    s.add_argument("--max-episodes", type=int, default=4096,
+                   help="HTTP episodes kept at once; the least recently used is evicted first (default 4096)")
+    s.add_argument("--max-body-bytes", type=int, default=1 << 20,
+                   help="largest HTTP body or WebSocket message in bytes (default 1048576)")
+    s.add_argument("--max-connections", type=int, default=1024,
+                   help="open connections before new ones get 503 (default 1024)")
+    s.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
+    return p
+
+
+def env_kwargs_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The Gymnasium environment's keyword arguments from the parsed flags (raises ValueError)."""
+    kwargs: dict[str, Any] = {"source": args.source, "source_seed": args.source_seed,
+                              "split": args.split, "sample": args.sample}
+    if args.n is not None:
+        kwargs["n"] = args.n
+    config: dict[str, Any] = {}
+    if args.generator_config:
+        try:
+            config = json.loads(args.generator_config)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"--generator-config is not JSON: {err}") from None
+        if not isinstance(config, dict):
+            raise ValueError("--generator-config must be a JSON object")
+    if args.preset:
+        config["preset"] = args.preset
+    if config:
+        kwargs["generator_config"] = config
+    refine = {"max_turns": args.max_turns, "reward_mode": args.reward_mode, "observation": args.observation}
+    given = {k: v for k, v in refine.items() if v is not None}
+    if given and args.env_id != "GSMTraceRefine-v0":
+        raise ValueError(f"--{'/--'.join(k.replace('_', '-') for k in given)} only apply to GSMTraceRefine-v0")
+    kwargs.update(given)
+    return kwargs
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if os.environ.get("ENABLE_WEB_INTERFACE", "").lower() not in ("1", "true", "yes"):
+        # OpenEnv imports gradio for its optional web UI; without the UI that is seconds of start-up
+        # for nothing. A None entry makes `import gradio` fail fast, which OpenEnv tolerates.
+        sys.modules.setdefault("gradio", None)  # type: ignore[arg-type]
+    try:
+        import uvicorn
+
+        from .server.app import create_app
+        from .server.environment import ServerConfig
+    except ImportError as err:
+        print(f"error: {err}; {SERVER_EXTRA_HINT}", file=sys.stderr)
+        return 2
+    try:
+        config = ServerConfig(
+            env_id=args.env_id, env_kwargs=env_kwargs_from_args(args), numbered=args.numbered,
+            session_ttl_s=args.session_ttl, max_sessions=args.max_sessions,
+            max_episodes=args.max_episodes, max_body_bytes=args.max_body_bytes,
+        )
+        app = create_app(config)
+    except (ValueError, TypeError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level=args.log_level,
+        ws_max_size=config.max_body_bytes, limit_concurrency=args.max_connections,
+        timeout_keep_alive=30,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
