@@ -169,3 +169,21 @@ def test_called_by_grpo_trainer_reward_loop():
     rewards = GRPOTrainer._calculate_rewards(fake, inputs, ["p", "p"], [GOOD, UNGROUNDED], [[1], [2]])
     assert rewards[:, 0].tolist() == [1.0, 0.5]
     assert logged["trace/correct_rate"] == 0.5
+
+
+def test_correct_reward_pays_the_answer_alone():
+    from trace_env.rewards import REWARD_FUNCTIONS, correct_reward
+
+    assert {"ladder": trace_reward, "correct": correct_reward} == REWARD_FUNCTIONS
+    completions = [GOOD, GOOD, UNGROUNDED, GOOD, "no idea"]  # 6 * 7 = 42: only the first is right
+    rewards = correct_reward(completions=completions, answer=["42", "41", "48", "42", "42"],
+                             expert=["arithmetic", "arithmetic", "arithmetic", "comparison", "arithmetic"],
+                             question=[QUESTION] * 5)
+    assert rewards == [1.0, 0.0, 0.0, 0.0, 0.0]
+
+
+def test_correct_reward_keeps_grader_faults_unscored(monkeypatch):
+    from trace_env.rewards import correct_reward
+
+    monkeypatch.setattr(solver_grade_module, "_grade", lambda *a: (_ for _ in ()).throw(KeyError("a grader bug")))
+    assert correct_reward(completions=[GOOD], answer=[42], question=[QUESTION]) == [None]

@@ -123,3 +123,43 @@ def test_rl_prompts_from_gsm8k_include_questions_without_a_converted_trace(tiny_
                             "--rl_gsm8k_fraction", "0.5"))
     summary = json.loads((out / "summary.json").read_text())
     assert summary["n_rl"] == 8 and summary["n_rl_gsm8k"] == 4
+
+
+def test_unsolved_prompts_keep_the_failures_and_a_share_of_the_solved(tiny_model: str, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from training import data, heldout
+
+    real_measure, real_to_dataset = heldout.measure, data.to_dataset
+    verdicts: dict[str, str] = {}
+    trained_on: list[list[str]] = []
+
+    def measure(model, tokenizer, splits, **kw):  # a stand-in policy that solves every third problem
+        if list(splits) != ["pool"]:
+            return real_measure(model, tokenizer, splits, **kw)
+        questions = [e.question for e in splits["pool"]]
+        verdicts.update({q: "1" if i % 3 == 0 else "0" for i, q in enumerate(questions)})
+        return {"pool": {"correct": "".join(verdicts[q] for q in questions)}}
+
+    def to_dataset(rows):
+        trained_on.append([r["question"] for r in rows])
+        return real_to_dataset(rows)
+
+    monkeypatch.setattr(heldout, "measure", measure)
+    monkeypatch.setattr(data, "to_dataset", to_dataset)
+    out = tmp_path / "grpo"
+    train_grpo.main(rl_args(["--sft_checkpoint", tiny_model], out, "--rl_prompts", "unsolved",
+                            "--rl_mine_pool", "40", "--rl_solved_fraction", "0.25"))
+    mined = json.loads((out / "summary.json").read_text())["rl_prompts_mined"]
+    n_unsolved = sum(v == "0" for v in verdicts.values())
+    assert mined["pool"] == len(verdicts) >= 30 and mined["unsolved"] == n_unsolved
+    # n_rl 8 with a 25% solved share: 6 problems the policy failed, then 2 it solved
+    assert (mined["kept_unsolved"], mined["kept_solved"]) == (6, 2)
+    (questions,) = trained_on
+    assert sorted(verdicts[q] for q in questions) == ["0"] * 6 + ["1"] * 2
+
+
+def test_bad_rl_reward_and_prompt_mode_are_rejected() -> None:
+    with pytest.raises(ValueError, match="rl_reward"):
+        train_grpo.main(["--rl_reward", "vibes"])
+    with pytest.raises(ValueError, match="rl_prompts"):
+        train_grpo.main(["--rl_prompts", "some"])

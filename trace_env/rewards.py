@@ -27,7 +27,7 @@ from typing import Any
 from solver import GRADER_ERROR, Outcome, grade
 from solver.numbers import parse_number
 
-__all__ = ["completion_text", "grade_completions", "trace_reward"]
+__all__ = ["REWARD_FUNCTIONS", "completion_text", "correct_reward", "grade_completions", "trace_reward"]
 
 _log = logging.getLogger(__name__)
 _warned: set[str] = set()
@@ -132,6 +132,21 @@ def trace_reward(prompts: Sequence[Any] | None = None, completions: Sequence[Any
                    "fault): %s", len(faults), len(outcomes), faults[0].error)
     _log_rates(outcomes, kwargs)
     return [o.reward for o in outcomes]
+
+
+def correct_reward(prompts: Sequence[Any] | None = None, completions: Sequence[Any] | None = None,
+                   **kwargs: Any) -> list[float | None]:
+    """TRL reward function: 1.0 for a correct trace, 0.0 for anything else (None for a grader fault).
+
+    The ladder's partial credit (0.7 for a trace that runs but answers wrongly) pays a policy for
+    validity as well as for correctness; this variant pays for the answer alone, so a group whose
+    completions are all wrong carries no signal instead of a push towards valid-but-wrong traces.
+    """
+    return [None if r is None else float(r == 1.0) for r in trace_reward(prompts, completions, **kwargs)]
+
+
+# The reward variants a training run can choose by name (train_grpo.py --rl_reward).
+REWARD_FUNCTIONS = {"ladder": trace_reward, "correct": correct_reward}
 
 
 def _log_rates(outcomes: list[Outcome], kwargs: dict[str, Any]) -> None:

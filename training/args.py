@@ -264,6 +264,23 @@ class RLArguments:
         metadata={"help": "Generator presets and shares for the RL problems, as 'preset=weight,...' (default: the "
                   "hard preset, where the SFT model still fails and a group's rewards differ)."},
     )
+    rl_reward: str = field(
+        default="ladder",
+        metadata={"help": "RL reward: 'ladder' (1.0 / 0.7 / 0.5 / 0.3 / 0.0, trace_env.rewards.trace_reward) or "
+                          "'correct' (1.0 for a correct trace, else 0.0)."},
+    )
+    rl_prompts: str = field(
+        default="all",
+        metadata={"help": "Which drawn problems become RL prompts: 'all', or 'unsolved' (draw --rl_mine_pool "
+                          "problems, keep those the start model's greedy trace gets wrong, and fill up to "
+                          "--n_rl with solved ones; see --rl_solved_fraction)."},
+    )
+    rl_mine_pool: int = field(default=2048, metadata={"help": "Problems drawn and solved greedily for --rl_prompts unsolved."})
+    rl_solved_fraction: float = field(
+        default=0.25,
+        metadata={"help": "With --rl_prompts unsolved: the share of the RL pool kept from problems the start model "
+                          "already solves (guards what it knows)."},
+    )
     sft_epochs: float = field(default=2.5, metadata={"help": "Warm-up SFT epochs."})
     sft_learning_rate: float = field(default=5e-3, metadata={"help": "Warm-up SFT learning rate."})
     sft_batch_size: int = field(default=16, metadata={"help": "Warm-up SFT batch size."})
@@ -271,6 +288,12 @@ class RLArguments:
     def __post_init__(self) -> None:
         if self.trainer not in ("grpo", "rloo"):
             raise ValueError(f"--trainer must be 'grpo' or 'rloo', got {self.trainer!r}")
+        if self.rl_reward not in ("ladder", "correct"):
+            raise ValueError(f"--rl_reward must be 'ladder' or 'correct', got {self.rl_reward!r}")
+        if self.rl_prompts not in ("all", "unsolved"):
+            raise ValueError(f"--rl_prompts must be 'all' or 'unsolved', got {self.rl_prompts!r}")
+        if not 0.0 <= self.rl_solved_fraction < 1.0:
+            raise ValueError(f"--rl_solved_fraction must be in [0, 1), got {self.rl_solved_fraction}")
 
 
 def parse_mix(spec: str) -> dict[str, float]:

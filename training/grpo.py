@@ -10,6 +10,7 @@ a finished warm-up is reused when the run is restarted.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,12 @@ class GroupMismatchError(RuntimeError):
     """Completions of one GRPO group were scored against different problems."""
 
 
-def grouped_reward(group_size: int, check: bool = True) -> Any:
-    """`trace_reward`, after checking that each run of `group_size` completions shares one problem."""
-    from trace_env.rewards import trace_reward as base
+def grouped_reward(group_size: int, check: bool = True, reward: str = "ladder") -> Any:
+    """The named reward (`trace_env.rewards.REWARD_FUNCTIONS`), after checking that each run of
+    `group_size` completions shares one problem."""
+    from trace_env.rewards import REWARD_FUNCTIONS
+
+    base = REWARD_FUNCTIONS[reward]
 
     def trace_reward(prompts: Any = None, completions: Any = None, **kwargs: Any) -> list[float]:
         questions = kwargs.get("question")
@@ -98,6 +102,7 @@ class RLStage(Stage):
         super().__init__(model_args, data_args, eval_args, run_args, config)
         self.rl_args = rl_args
         self.warm: dict[str, Any] | None = None
+        self.mined: dict[str, Any] | None = None  # what --rl_prompts unsolved kept
 
     def title(self) -> str:
         return self.rl_args.trainer.upper()
@@ -116,10 +121,14 @@ class RLStage(Stage):
             pool = data.gsm8k_examples(self.gsm8k_file, self.data_args.trace_form, self.data_args.var_names,  # type: ignore[arg-type]
                                        part="train")
             gsm8k = random.Random(2 + self.data_args.data_seed_offset).sample(pool, min(n_gsm8k, len(pool)))
-        problems = data.synthetic(self.rl_args.n_rl - len(gsm8k), parse_mix(self.rl_args.rl_mix), "rl",
+        mining = self.rl_args.rl_prompts == "unsolved"
+        n_synthetic = (max(self.rl_args.rl_mine_pool, self.rl_args.n_rl) if mining else self.rl_args.n_rl) - len(gsm8k)
+        problems = data.synthetic(n_synthetic, parse_mix(self.rl_args.rl_mix), "rl",
                                   self.data_args.trace_form, self.data_args.data_seed_offset, self.data_args.var_names)
         problems = data.interleave([problems, gsm8k], seed=self.data_args.data_seed_offset)
         problems, self.overlap = data.remove_overlap(problems, self.splits)
+        if mining:
+            problems = self.unsolved_first(model, tokenizer, problems)
         self.n_rl_gsm8k = sum(p.source == "gsm8k" for p in problems)
         self.n_rl = len(problems)
         self.completion_limit = checks.check_completion_lengths(
@@ -131,6 +140,30 @@ class RLStage(Stage):
                     f"[grpo] {self.rl_args.trainer}: {len(problems)} problems ({len(gsm8k)} from GSM8K, "
                     f"{sum(e.target is None for e in gsm8k)} of them without a converted trace; {self.overlap} dropped: question "
                     f"also held out), max_completion_length {self.completion_limit}")
+
+    def unsolved_first(self, model: Any, tokenizer: Any, pool: list[data.Example]) -> list[data.Example]:
+        """The RL pool for --rl_prompts unsolved: the problems of `pool` the start model's greedy
+        trace gets wrong, plus a share of those it solves (--rl_solved_fraction), n_rl in all.
+
+        GRPO learns only from groups whose rewards differ; a problem the greedy trace already
+        solves mostly yields all-correct groups, so drawing RL prompts among the failures spends
+        the rollouts where greedy accuracy can still move."""
+        started = time.perf_counter()
+        limit = checks.check_completion_lengths(tokenizer, pool, self.numbered, self.config.max_completion_length,
+                                                flag="--max_completion_length")
+        result = heldout.measure(model, tokenizer, {"pool": pool}, numbered=self.numbered, max_new_tokens=limit,
+                                 batch_size=self.eval_args.eval_batch_size)["pool"]
+        solved = [p for p, c in zip(pool, result["correct"], strict=True) if c == "1"]
+        unsolved = [p for p, c in zip(pool, result["correct"], strict=True) if c != "1"]
+        n_rl = self.rl_args.n_rl
+        n_unsolved = min(len(unsolved), round(n_rl * (1 - self.rl_args.rl_solved_fraction)))
+        chosen = unsolved[:n_unsolved] + solved[: n_rl - n_unsolved]
+        self.mined = {"pool": len(pool), "unsolved": len(unsolved), "kept_unsolved": n_unsolved,
+                      "kept_solved": len(chosen) - n_unsolved, "seconds": round(time.perf_counter() - started, 1)}
+        heldout.show(f"[grpo] --rl_prompts unsolved: the start model solves {len(solved)} of {len(pool)} drawn "
+                     f"problems greedily; RL pool = {n_unsolved} unsolved + {len(chosen) - n_unsolved} solved "
+                     f"({self.mined['seconds']} s)")
+        return random.Random(3 + self.data_args.data_seed_offset).sample(chosen, len(chosen))
 
     def measure_before(self, model: Any, tokenizer: Any) -> dict[str, Any]:
         warm = self.warm
@@ -145,7 +178,7 @@ class RLStage(Stage):
         args = rl_config(config_with(self.config, max_completion_length=self.completion_limit), self.rl_args.trainer)
         self.trainer_args = args
         trainer_cls = GRPOTrainer if self.rl_args.trainer == "grpo" else RLOOTrainer
-        reward = grouped_reward(args.num_generations, check=args.world_size == 1)
+        reward = grouped_reward(args.num_generations, check=args.world_size == 1, reward=self.rl_args.rl_reward)
         return trainer_cls(model=model, reward_funcs=[reward], args=args, train_dataset=dataset,
                            processing_class=tokenizer, peft_config=peft)
 
@@ -169,6 +202,7 @@ class RLStage(Stage):
             "n_rl": self.n_rl,
             "n_rl_gsm8k": self.n_rl_gsm8k,
             "overlap_removed": self.overlap,
+            "rl_prompts_mined": self.mined,
             "accuracy_before_sft": warm["accuracy_before_sft"] if warm else None,
             "accuracy_before_rl": acc_before,
             "accuracy_after_rl": acc_after,
