@@ -4,6 +4,7 @@ Examples:
     python -m generators sample -n 5 --preset hard
     python -m generators stats -n 3000 --tokenizer path/to/tokenizer.json
     python -m generators export -n 10000 --seed 1 --out data/train.jsonl
+    python -m generators export --format verl -n 10000 --n-test 500 --out data/verl
     python -m generators check-lengths -n 3000 --tokenizer path/to/tokenizer --max-length 256
     python -m generators patterns
 """
@@ -13,11 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from .config import PRESETS
 from .core import GenerationError, generate
-from .export import to_jsonl
+from .export import export_verl, to_jsonl
 from .lengths import TruncationError, check_trace_lengths
 from .names import ConfigError
 from .registry import PATTERNS
@@ -60,9 +62,20 @@ def main(argv: list[str] | None = None) -> int:
     _common(p)
     p.add_argument("--tokenizer", help="tokenizer.json file or local tokenizer folder (for token counts)")
     p.add_argument("--json", action="store_true")
-    p = sub.add_parser("export", help="write problems to JSONL")
+    p = sub.add_parser("export", help="write problems to JSONL, or train/test parquet files for verl")
     _common(p)
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="the JSONL file; with --format verl, the folder")
+    p.add_argument("--format", choices=("jsonl", "verl"), default="jsonl",
+                   help="jsonl: every problem field; verl: OUT/train.parquet (-n problems of the generator's "
+                        "train split) and OUT/test.parquet (--n-test problems of its heldout split) in "
+                        "verl's RL dataset layout, with the project's chat prompt")
+    p.add_argument("--n-test", type=int, default=None,
+                   help="verl: test problems (default: n/10, at least 1)")
+    p.add_argument("--test-preset", choices=sorted(PRESETS), default=None,
+                   help="verl: preset of the test problems (default: --preset)")
+    p.add_argument("--numbered", action="store_true",
+                   help="verl: list the question's numbered quantities in the prompt (for models trained "
+                        "with it, as the main job's default --trace_form ref does)")
     p = sub.add_parser("check-lengths", help="fail if any gold trace exceeds --max-length tokens")
     _common(p)
     p.add_argument("--tokenizer", required=True)
@@ -82,6 +95,10 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{spec.name:<28} {spec.expert:<14} {spec.family:<24} phrasings={len(spec.phrasings)}  {spec.summary}")
         print(f"{len(PATTERNS)} patterns")
         return 0
+    if args.cmd == "export" and args.format == "verl":
+        return _export_verl(args)
+    if args.cmd == "export" and (args.n_test is not None or args.test_preset or args.numbered):
+        raise ValueError("--n-test, --test-preset and --numbered apply to --format verl only")
     problems = _problems(args)
     if args.cmd == "sample":
         for prob in problems:
@@ -99,6 +116,15 @@ def _run(args: argparse.Namespace) -> int:
     elif args.cmd == "check-lengths":
         report = check_trace_lengths(problems, args.tokenizer, args.max_length, fail=True)
         print(f"ok: all {report.count} traces fit in {args.max_length} tokens (longest {report.longest})")
+    return 0
+
+
+def _export_verl(args: argparse.Namespace) -> int:
+    n_test = max(1, args.n // 10) if args.n_test is None else args.n_test
+    counts = export_verl(args.out, args.n, n_test, args.seed, start=args.start, preset=args.preset,
+                         test_preset=args.test_preset, numbered=args.numbered, **_overrides(args.set))
+    for name, count in counts.items():
+        print(f"wrote {count} problems to {Path(args.out) / name}")
     return 0
 
 
