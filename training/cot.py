@@ -1,0 +1,251 @@
+"""The chain-of-thought baseline: GSM8K's own worked solutions as SFT targets, graded after `####`.
+
+The trace approach lets a solver do the arithmetic; this baseline makes the model do all of it in
+natural language, the way GSM8K's solutions are written. It shares every other choice with the
+trace side so that the comparison is about the output form alone:
+
+* the same GSM8K training part (the fixed dev split and its near-duplicates removed,
+  `generators.gsm8k.dev.split_dev`) and the same 473-problem dev split for grading;
+* the same model shape (`agents.default_model.DefaultModelSpec`, `build_model`) and the same
+  tokenizer recipe (`train_tokenizer`: a byte-level BPE of the same vocabulary size with single
+  digits), trained here on the CoT corpus: the training part's questions and solutions;
+* the same chat template, prompt-completion rows (loss on the solution only) and SFT trainer.
+
+The calculator annotations (`<<48/2=24>>`) are stripped by default: decoding runs no calculator,
+so an annotation would only make the model write each computation twice (the targets about a
+third longer) and the baseline would be a worse version of plain CoT. `keep_annotations=True`
+keeps them.
+
+`TimeBudget` trains for a wall-clock budget with a cosine schedule over elapsed time, so two
+runs of different speed can be given the same seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from transformers import TrainerCallback
+
+ANNOTATION = re.compile(r"<<[^<>]*>>")
+# The first number after the last '####': optional sign and '$', thousands commas, decimals.
+_FINAL = re.compile(r"####\s*(?:\$\s*)?(-?\s*\$?\s*(?:\d[\d,]*)?\.?\d+)")
+
+
+@dataclass(frozen=True)
+class CoTExample:
+    id: str
+    question: str
+    answer: str   # canonical gold number (generators.gsm8k.parse_gold_answer)
+    target: str   # the worked solution ending with '#### answer'
+
+    def row(self) -> dict[str, Any]:
+        """A conversational prompt-completion row (TRL masks the prompt out of the loss)."""
+        return {"prompt": prompt_messages(self.question),
+                "completion": [{"role": "assistant", "content": self.target}]}
+
+
+def prompt_messages(question: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": question}]
+
+
+def cot_target(solution: str, keep_annotations: bool = False) -> str:
+    """A GSM8K solution as a training target: annotations stripped unless kept, whitespace tidied,
+    the final line '#### N' with the canonical number. Raises ValueError without a '####' answer."""
+    from generators.gsm8k import parse_gold_answer
+
+    gold = parse_gold_answer(solution)
+    body = solution.rsplit("####", 1)[0]
+    if not keep_annotations:
+        body = ANNOTATION.sub("", body)
+    lines = [" ".join(line.split()) for line in body.splitlines()]
+    lines = [line for line in lines if line]
+    return "\n".join([*lines, f"#### {gold}"])
+
+
+def final_answer(text: str) -> str | None:
+    """The number after the last '####' of a model's text, canonical (`1,200.50` -> `1200.5`); None if absent."""
+    from solver.numbers import format_number
+
+    marks = [m for m in _FINAL.finditer(text)]
+    if not marks:
+        return None
+    raw = re.sub(r"[\s$,]", "", marks[-1].group(1))
+    try:
+        return format_number(Fraction(raw))
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def is_correct(text: str, gold: str) -> bool:
+    predicted = final_answer(text)
+    if predicted is None:
+        return False
+    try:
+        return Fraction(predicted) == Fraction(str(gold))
+    except (ValueError, ZeroDivisionError):
+        return False
+
+
+def cot_examples(path: str | Path, part: str, keep_annotations: bool = False) -> list[CoTExample]:
+    """GSM8K problems in the official layout (`question`, `answer` ending with '#### N') as CoT
+    examples: part 'dev' (the fixed dev split), 'train' (the rest less dev near-duplicates) or 'all'.
+    Records without a parseable '####' answer are skipped (the converter's output has none)."""
+    from generators.gsm8k import parse_gold_answer
+    from generators.gsm8k.dev import split_dev
+    from generators.jsonl import read_jsonl
+
+    if part not in ("all", "train", "dev"):
+        raise ValueError(f"part must be 'all', 'train' or 'dev', got {part!r}")
+    records = [{"index": i, **r} for i, r in enumerate(read_jsonl(path, require=("question", "answer")))]
+    if part != "all":
+        split = split_dev(records)
+        records = split.dev if part == "dev" else split.train
+    out = []
+    for r in records:
+        try:
+            out.append(CoTExample(f"gsm8k-{r['index']}", r["question"], parse_gold_answer(r["answer"]),
+                                  cot_target(r["answer"], keep_annotations)))
+        except ValueError:
+            continue
+    if not out:
+        raise ValueError(f"{path}: no GSM8K record with a '####' answer in part {part!r} (CoT needs the "
+                         "official layout, not the converter's output)")
+    return out
+
+
+def corpus_texts(train: list[CoTExample]) -> list[str]:
+    """The CoT tokenizer's corpus: the training part's questions and solutions (never a dev problem)."""
+    return [text for e in train for text in (e.question, e.target)]
+
+
+def build_cot_model(spec: Any, train: list[CoTExample], out_dir: str | Path) -> Path:
+    """The default architecture sized by `spec`, with a tokenizer trained the default way on the CoT
+    corpus (same vocabulary size, same BPE recipe and chat template), saved in HF layout."""
+    from agents.default_model import build_model, train_tokenizer
+
+    out = Path(out_dir)
+    tokenizer = train_tokenizer(corpus_texts(train), spec.vocab_size)
+    model = build_model(spec, tokenizer)
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+def token_lengths(tokenizer: Any, examples: list[CoTExample]) -> tuple[list[int], list[int]]:
+    """(prompt tokens with the generation prompt, completion tokens with the end token) per example."""
+    prompts = [tokenizer.apply_chat_template(prompt_messages(e.question), tokenize=False, add_generation_prompt=True)
+               for e in examples]
+    prompt_ids = tokenizer(prompts, add_special_tokens=False)["input_ids"]
+    completion_ids = tokenizer([e.target + tokenizer.eos_token for e in examples], add_special_tokens=False)["input_ids"]
+    return [len(p) for p in prompt_ids], [len(c) for c in completion_ids]
+
+
+def generate(model: Any, tokenizer: Any, questions: list[str], *, max_new_tokens: int,
+             batch_size: int = 64) -> tuple[list[str], int]:
+    """Greedy completions for `questions` (left-padded batches); also how many hit the token limit."""
+    import torch
+
+    tokenizer.padding_side = "left"
+    texts: list[str] = []
+    truncated = 0
+    was_training = model.training
+    model.eval()
+    try:
+        for start in range(0, len(questions), batch_size):
+            batch = questions[start:start + batch_size]
+            prompts = [tokenizer.apply_chat_template(prompt_messages(q), tokenize=False, add_generation_prompt=True)
+                       for q in batch]
+            enc = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
+            with torch.inference_mode():
+                out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
+                                     pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id)
+            new = out[:, enc["input_ids"].shape[1]:]
+            truncated += sum(1 for row in new.tolist() if tokenizer.eos_token_id not in row
+                             and len(row) >= max_new_tokens)
+            texts.extend(tokenizer.batch_decode(new, skip_special_tokens=True))
+    finally:
+        if was_training:
+            model.train()
+    return texts, truncated
+
+
+def evaluate(model: Any, tokenizer: Any, examples: list[CoTExample], *, max_new_tokens: int,
+             batch_size: int = 64) -> dict[str, Any]:
+    """Final-answer accuracy with its 95% Wilson interval, the share that wrote a '####' answer, and
+    the per-problem correctness string (same order as `examples`)."""
+    from trace_env.report import wilson
+
+    started = time.perf_counter()
+    texts, truncated = generate(model, tokenizer, [e.question for e in examples], max_new_tokens=max_new_tokens,
+                                batch_size=batch_size)
+    correct = [is_correct(t, e.answer) for t, e in zip(texts, examples, strict=True)]
+    answered = sum(final_answer(t) is not None for t in texts)
+    n, k = len(examples), sum(correct)
+    return {
+        "accuracy": k / n if n else 0.0, "ci95": wilson(k, n), "n": n, "correct_count": k,
+        "answered": answered / n if n else 0.0, "truncated": truncated,
+        "correct": "".join("1" if c else "0" for c in correct),
+        "seconds": round(time.perf_counter() - started, 2),
+        "examples": [{"question": e.question, "gold": e.answer, "output": t}
+                     for e, t in zip(examples[:5], texts[:5], strict=True)],
+    }
+
+
+class TimeBudget(TrainerCallback):
+    """Train for `seconds` of wall time with a cosine schedule over elapsed time (linear warm-up over
+    the first `warmup` share), then stop; with `seconds=None` it only records what was trained.
+
+    Use with `lr_scheduler_type="constant"` and enough epochs that the budget ends training: the
+    learning rate is set before every optimizer step from the time elapsed since training began.
+    Records `steps`, `tokens` (the trainer's `num_input_tokens_seen`) and `train_seconds`.
+    """
+
+    def __init__(self, seconds: float | None, peak_lr: float, warmup: float = 0.03) -> None:
+        if seconds is not None and seconds <= 0:
+            raise ValueError("a time budget must be positive")
+        if not 0 <= warmup < 1:
+            raise ValueError("warmup must be in [0, 1)")
+        self.seconds, self.peak_lr, self.warmup = seconds, peak_lr, warmup
+        self.started: float | None = None
+        self.steps, self.tokens, self.train_seconds = 0, 0, 0.0
+
+    def factor(self, elapsed: float) -> float:
+        """The learning-rate multiplier after `elapsed` seconds."""
+        if not self.seconds:
+            return 1.0
+        frac = min(1.0, elapsed / self.seconds)
+        if frac < self.warmup:
+            return frac / self.warmup
+        return 0.5 * (1 + math.cos(math.pi * (frac - self.warmup) / (1 - self.warmup)))
+
+    def _elapsed(self) -> float:
+        return time.perf_counter() - self.started if self.started is not None else 0.0
+
+    def on_train_begin(self, args: Any, state: Any, control: Any, **kw: Any):
+        self.started = time.perf_counter()
+        return control
+
+    def on_step_begin(self, args: Any, state: Any, control: Any, optimizer: Any = None, **kw: Any):
+        if self.seconds and optimizer is not None:
+            lr = self.peak_lr * self.factor(self._elapsed())
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+        return control
+
+    def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any):
+        if self.seconds and self._elapsed() >= self.seconds:
+            control.should_training_stop = True
+        return control
+
+    def on_train_end(self, args: Any, state: Any, control: Any, **kw: Any):
+        self.steps = state.global_step
+        self.tokens = int(getattr(state, "num_input_tokens_seen", 0) or 0)
+        self.train_seconds = self._elapsed()
+        return control
