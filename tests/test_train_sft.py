@@ -283,3 +283,41 @@ def test_the_hub_default_says_in_one_line_when_it_cannot_be_reached(tiny_model: 
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[gsm8k]")]
     assert len(lines) == 1 and "unreachable" in lines[0] and "synthetic-only" in lines[0]
     assert json.loads((out / "summary.json").read_text())["splits"] == ["synthetic", "hard"]
+
+
+def test_line_separators_inside_questions_survive_convert_augment_train_and_evaluate(tiny_model: str,
+                                                                                     tmp_path: Path) -> None:
+    # U+2028, U+2029 and U+0085 break lines for str.splitlines but not for JSONL (a question holding
+    # one once crashed train_sft.py): every file the project writes and reads must keep them inside.
+    from agents.evaluate import main as evaluate_main
+    from generators.gsm8k.__main__ import main as gsm8k_main
+    from generators.gsm8k.dev import is_dev
+
+    def question(k: int) -> str:
+        return f"Tom has {k} apples.\u2028He buys {k + 3} more.\u0085 How\u2029many apples does Tom have?"
+
+    ks = [k for k in range(2, 400) if not is_dev(question(k))][:6] + [k for k in range(2, 400) if is_dev(question(k))][:2]
+    source = tmp_path / "train.jsonl"
+    source.write_text("".join(json.dumps({"question": question(k), "answer": f"{k} + {k + 3} = {2 * k + 3}\n#### {2 * k + 3}"},
+                                         ensure_ascii=False) + "\n" for k in ks), encoding="utf-8")
+    converted, augmented = tmp_path / "conv.jsonl", tmp_path / "aug.jsonl"
+    assert gsm8k_main(["convert", str(source), "--out", str(converted)]) == 0
+    assert gsm8k_main(["augment", str(source), "--out", str(augmented), "--per", "2"]) == 0
+    variants = [json.loads(line) for line in augmented.read_text(encoding="utf-8").split("\n") if line]
+    assert len(variants) >= len(ks)
+    assert all("\u2028" in v["question"] and "\u0085" in v["question"] and "\u2029" in v["question"] for v in variants)
+
+    out = tmp_path / "run"
+    train_sft.main(tiny_args(tiny_model, out, "--gsm8k_path", str(converted), "--gsm8k_fraction", "0.5"))
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["heldout_after"]["gsm8k"]["n"] == 2  # the two dev questions, each read back whole
+
+    for agent, model, src in (("oracle", None, augmented), ("hf", str(out / "final"), converted)):
+        report_dir = tmp_path / f"eval_{agent}"
+        flags = ["--agent", agent, "--source", str(src), "--out", str(report_dir)] + (["--model", model] if model else [])
+        assert evaluate_main(flags) == 0
+        samples = [json.loads(line) for line in (report_dir / "samples.jsonl").read_text(encoding="utf-8").split("\n") if line]
+        expected = len(variants) if agent == "oracle" else len(ks)
+        assert len(samples) == expected
+        if agent == "oracle":  # the gold traces of the variants grade 1.0 against their own questions
+            assert json.loads((report_dir / "report.json").read_text())["accuracy"] == 1.0
