@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from chat_server import ChatHandler as _ChatHandler  # tests/chat_server.py
+from chat_server import serve_chat
 from handwritten import COOKIES  # tests/handwritten.py
 
 from agents import AGENTS, OpenAIChatAgent, OracleAgent, Policy, RandomAgent, as_policy, make_agent, register
@@ -106,43 +106,10 @@ def test_the_cli_finds_a_plug_in_by_name(plugin, tmp_path):
     assert report["accuracy"] == 1.0  # its fixed trace is the gold trace of the one problem
 
 
-class _ChatHandler(BaseHTTPRequestHandler):
-    script: list[tuple[int, dict]] = []   # queued (status, body) answers; default echoes
-    seen: list[dict] = []
-
-    def do_POST(self):  # noqa: N802 (http.server API)
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).seen.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-        if type(self).script:
-            status, answer = type(self).script.pop(0)
-        else:
-            question = body["messages"][-1]["content"]
-            answer = {"choices": [{"message": {"role": "assistant", "content": f"echo: {question}"},
-                                   "finish_reason": "stop"}]}
-            status = 200
-        data = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture()
 def chat_server():
-    _ChatHandler.script, _ChatHandler.seen = [], []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChatHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_chat() as url:   # tests/chat_server.py: records requests in _ChatHandler.seen
+        yield url
 
 
 def test_openai_agent_batches_in_order_with_shared_prompt(chat_server):

@@ -1,0 +1,225 @@
+"""The GSMTrace verifiers environment (trace_env/verifiers_env.py), run with verifiers 0.4 itself.
+
+The evaluations go through verifiers' own path (the `vf-eval` command and its Python runner)
+against the fake OpenAI-compatible server of tests/chat_server.py on 127.0.0.1, which answers
+with real traces: the gold trace of the question it sees, or a deliberately wrong one. The
+expected scores come from that choice and the reward ladder of the README (gold trace 1.0, valid
+but wrong 0.7, invalid 0.5, wrong expert 0.3, no trace 0.0), never from the reward code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import verifiers.v1 as vf
+from chat_server import ChatHandler, serve_chat  # tests/chat_server.py
+from handwritten import COOKIES, JACKET, PRINTER, PROBLEMS  # tests/handwritten.py
+from pydantic import ValidationError
+from verifiers.v1.cli.eval.runner import run_eval
+from verifiers.v1.configs.cli.eval import EvalConfig
+
+import generators
+from generators import ConfigError
+from trace_env.prompts import build_messages
+from trace_env.sources import SourceError
+from trace_env.verifiers_env import (
+    GSMTraceConfig,
+    GSMTraceEnv,
+    GSMTraceHarness,
+    GSMTraceTask,
+    GSMTraceTaskset,
+)
+
+# Hand-made traces for the cookies problem (24 cookies, 9 given away: 15 left), one per rung.
+COOKIE_TRACES = {
+    "gold": (COOKIES["trace"], 1.0),
+    "wrong_answer": (COOKIES["trace"].replace("sub", "add"), 0.7),      # 24 + 9 = 33, not 15
+    "ungrounded": (COOKIES["trace"].replace("value: 9", "value: 8"), 0.5),  # 8 is not in the question
+    "wrong_expert": (COOKIES["trace"].replace("expert: arithmetic", "expert: rate_equation"), 0.3),
+    "no_trace": ("I think she has some cookies left.", 0.0),
+}
+
+
+def _jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def _question(body: dict) -> str:
+    """The problem text of a request: the first user turn."""
+    return next(m["content"] for m in body["messages"] if m["role"] == "user")
+
+
+# ---------------------------------------------------------------- loading by id
+
+
+def test_verifiers_loads_the_environment_by_id():
+    config = vf.resolve_env_config({"taskset": {"id": "gsmtrace", "n": 3, "seed": 5}})
+    env = vf.load_environment(config)
+    assert isinstance(env, GSMTraceEnv) and isinstance(env.taskset, GSMTraceTaskset)
+    assert isinstance(env._harnesses["agent"], GSMTraceHarness)   # the taskset's own harness plays the seat
+    assert config.agent.runtime.type == "subprocess"                # local: nothing to provision
+    tasks = list(env.taskset)
+    problems = generators.generate(3, seed=5)
+    assert [t.data.question for t in tasks] == [p.question for p in problems]
+    assert [t.data.answer for t in tasks] == [p.answer for p in problems]
+    assert [t.key for t in tasks] == [p.id for p in problems]
+    for task, problem in zip(tasks, problems, strict=True):
+        # the shared prompt: its system turn and its user turn, nothing else
+        shared = build_messages(problem.question)
+        assert task.data.system_prompt == shared[0]["content"]
+        assert [m.model_dump(include={"role", "content"}) for m in task.data.prompt] == shared[1:]
+
+
+def test_the_taskset_reads_gsm8k_records_and_problem_files(tmp_path):
+    # GSM8K's own layout (worked solution ending in "#### N"), with hand-written questions
+    gsm8k = _jsonl(tmp_path / "gsm8k.jsonl", [
+        {"question": COOKIES["question"], "answer": "24 - 9 = <<24-9=15>>15\n#### 15"},
+        {"question": PRINTER["question"], "answer": "35 * 6 = <<35*6=210>>210\n#### 210"},
+    ])
+    tasks = list(vf.load_taskset(GSMTraceConfig(id="gsmtrace", source=str(gsm8k))))
+    assert [(t.data.answer, t.data.expert) for t in tasks] == [("15", None), ("210", None)]
+    numbered = list(vf.load_taskset(GSMTraceConfig(id="gsmtrace", source=str(gsm8k), numbered=True)))
+    assert numbered[0].data.prompt[0].content == build_messages(COOKIES["question"], numbered=True)[1]["content"]
+    assert "[1] 24" in numbered[0].data.prompt[0].content
+
+
+def test_bad_configs_fail_with_a_clear_error(tmp_path):
+    with pytest.raises(SourceError, match="unknown source"):
+        vf.load_taskset(GSMTraceConfig(id="gsmtrace", source=str(tmp_path / "missing.jsonl")))
+    with pytest.raises(ValidationError, match="max_turns"):
+        GSMTraceConfig(id="gsmtrace", max_turns=0)
+    with pytest.raises(ValidationError, match="synthetic source only"):
+        GSMTraceConfig(id="gsmtrace", source=str(tmp_path / "x.jsonl"), preset="hard")
+    with pytest.raises(ValidationError, match="feedback"):
+        GSMTraceConfig(id="gsmtrace", feedback="answer")
+    with pytest.raises(ConfigError, match="unknown pattern"):
+        vf.load_taskset(GSMTraceConfig(id="gsmtrace", n=2, generator={"patterns": ["no_such_pattern"]}))
+    with pytest.raises(ConfigError, match="unknown preset"):
+        vf.load_taskset(GSMTraceConfig(id="gsmtrace", n=2, preset="impossible"))
+    bad = _jsonl(tmp_path / "bad.jsonl", [{"question": "How many?", "answer": "many"}])
+    with pytest.raises(SourceError, match="not a number"):
+        vf.load_taskset(GSMTraceConfig(id="gsmtrace", source=str(bad)))
+
+
+# ---------------------------------------------------------------- the reward and metrics
+
+
+@pytest.mark.parametrize("kind", list(COOKIE_TRACES))
+def test_the_task_scores_every_rung_of_the_ladder(kind, tmp_path):
+    text, expected = COOKIE_TRACES[kind]
+    (task,) = [t for t in vf.load_taskset(GSMTraceConfig(id="gsmtrace", source=str(_jsonl(tmp_path / "h.jsonl", PROBLEMS))))
+               if t.data.id == "cookies"]
+    assert isinstance(task, GSMTraceTask)
+    trace = SimpleNamespace(last_reply=text, assistant_messages=[object()])  # what the scorers read
+    assert asyncio.run(task.trace_reward(trace=trace)) == expected
+    metrics = asyncio.run(task.trace_outcome(trace=trace))
+    rung = {1.0: (1, 1, 1), 0.7: (1, 1, 0), 0.5: (1, 0, 0), 0.3: (1, 0, 0), 0.0: (0, 0, 0)}[expected]
+    assert (metrics["parsed"], metrics["valid"], metrics["correct"]) == rung
+    assert metrics["turns"] == 1
+
+
+# ---------------------------------------------------------------- verifiers' evaluation path
+
+
+def _vf_eval() -> list[str]:
+    script = Path(sys.executable).with_name("vf-eval")
+    assert script.is_file(), f"verifiers' eval command is not installed beside {sys.executable}"
+    return [str(script)]
+
+
+@pytest.mark.slow
+def test_vf_eval_single_turn_scores_oracle_and_wrong_traces(tmp_path):
+    """The documented command: `vf-eval gsmtrace` on 4 synthetic problems."""
+    problems = generators.generate(4, seed=3)
+    gold = {p.question: p.trace for p in problems}
+    plan = {problems[0].question: "gold", problems[1].question: "gold",
+            problems[2].question: "prose", problems[3].question: "http_400"}
+
+    def reply(body):
+        choice = plan[_question(body)]
+        if choice == "http_400":
+            return 400, {"error": {"message": "bad request", "type": "invalid_request_error"}}
+        return gold[_question(body)] if choice == "gold" else "The answer is probably 12."
+
+    with serve_chat(reply) as url:
+        result = subprocess.run(
+            [*_vf_eval(), "gsmtrace", "-m", "tiny-model", "--client.base-url", url, "--client.api-key-var",
+             "GSMTRACE_TEST_KEY", "--env.taskset.n", "4", "--env.taskset.seed", "3", "-n", "4", "--no-push",
+             "--no-rich", "-o", str(tmp_path), "--run.name", "single"],
+            env={**os.environ, "GSMTRACE_TEST_KEY": "k-test"}, capture_output=True, text=True, timeout=300,
+        )
+        seen = list(ChatHandler.seen)
+    assert result.returncode == 0, result.stderr[-3000:]
+    episodes = [json.loads(line) for line in (tmp_path / "single" / "traces.jsonl").read_text().splitlines()]
+    by_question = {e["task"]["data"]["question"]: e for e in episodes}
+    assert set(by_question) == set(plan)
+    for question, choice in plan.items():
+        (trace,) = by_question[question]["traces"]
+        if choice == "http_400":  # the endpoint failed: an error, never a score for the policy
+            assert not trace["ok"] and trace["errors"] and trace["rewards"].get("trace_reward") is None
+            continue
+        assert trace["ok"], trace["errors"]
+        expected = 1.0 if choice == "gold" else 0.0
+        assert trace["rewards"]["trace_reward"]["score"] == expected
+        assert trace["metrics"] == {"parsed": expected, "valid": expected, "correct": expected, "turns": 1.0}
+    # every request carried the shared prompt, the run's model and the key from the named variable
+    assert len(seen) == 4
+    for request in seen:
+        assert request["path"] == "/v1/chat/completions" and request["auth"] == "Bearer k-test"
+        assert request["body"]["model"] == "tiny-model"
+        assert request["body"]["messages"] == build_messages(_question(request["body"]))
+
+
+@pytest.mark.parametrize("feedback", ["feedback", "full"])
+def test_multi_turn_the_solver_feedback_lets_the_model_revise(feedback, tmp_path):
+    """Cookies: a wrong trace, then the gold one. Printer: no trace, three times. Jacket: gold at once."""
+    source = _jsonl(tmp_path / "handwritten.jsonl", PROBLEMS)
+
+    def reply(body):
+        question = _question(body)
+        written = sum(m["role"] == "assistant" for m in body["messages"])
+        if question == COOKIES["question"]:
+            return COOKIE_TRACES["wrong_answer"][0] if written == 0 else COOKIES["trace"]
+        if question == PRINTER["question"]:
+            return "Sorry, I cannot do this."
+        return JACKET["trace"]
+
+    with serve_chat(reply) as url:
+        config = EvalConfig.model_validate({
+            "env": {"taskset": {"id": "gsmtrace", "source": str(source), "max_turns": 3, "feedback": feedback}},
+            "model": "tiny-model", "client": {"base_url": url, "api_key_var": "GSMTRACE_TEST_KEY"},
+            "push": False, "rich": None, "output_dir": str(tmp_path / "out"), "run": {"name": "multi"},
+        })
+        episodes = asyncio.run(run_eval(config))
+        seen = list(ChatHandler.seen)
+    traces = {e.task.data.id: e.traces[0] for e in episodes}
+    expected = {"cookies": (1.0, 2), "printer": (0.0, 3), "jacket": (1.0, 1)}   # (final reward, traces written)
+    for pid, (reward, turns) in expected.items():
+        trace = traces[pid]
+        assert trace.ok, trace.errors
+        assert trace.rewards["trace_reward"].score == reward
+        assert trace.metrics["turns"] == turns and trace.metrics["correct"] == reward
+        assert len(trace.info["gsmtrace_turns"]) == turns
+    assert [t["reward"] for t in traces["cookies"].info["gsmtrace_turns"]] == [0.7, 1.0]
+    requests = {q: [r["body"]["messages"] for r in seen if _question(r["body"]) == q]
+                for q in (COOKIES["question"], PRINTER["question"], JACKET["question"])}
+    assert [len(v) for v in requests.values()] == [2, 3, 1]
+    # the second cookies request: the conversation so far, then the solver's feedback
+    second = requests[COOKIES["question"]][1]
+    assert second[:3] == [*build_messages(COOKIES["question"]),
+                          {"role": "assistant", "content": COOKIE_TRACES["wrong_answer"][0]}]
+    note = second[3]
+    assert note["role"] == "user" and "33" in note["content"]   # the value the wrong trace computed
+    assert "15" not in note["content"]                          # never the gold answer
+    if feedback == "full":  # self-contained: the problem and the previous trace come back too
+        assert note["content"].startswith(COOKIES["question"]) and "compute_op: add" in note["content"]
+    else:
+        assert COOKIES["question"] not in note["content"]

@@ -1,0 +1,248 @@
+"""GSMTrace as a verifiers 0.4 environment (``verifiers.v1``): a taskset, an env and a harness.
+
+verifiers loads an environment by id: ``vf-eval gsmtrace`` imports the top-level module
+``gsmtrace`` (a re-export of this module, installed with the project) and takes the one
+`Taskset`, `Env` and `Harness` subclass it exports through ``__all__``:
+
+* `GSMTraceTaskset` (config `GSMTraceConfig`, ``--env.taskset.*``): one task per problem of a
+  project source (``trace_env.sources``: the generators by default, a JSONL file of GSM8K or
+  problem records, or ``hf:openai/gsm8k``). The prompt is the project's shared prompt
+  (``trace_env.prompts.build_messages``): its system turn becomes ``TaskData.system_prompt``,
+  its user turn the task prompt.
+* `GSMTraceTask`: scored by the project's reward (``solver.grade`` with the question, so
+  grounding applies) on the last reply: ``trace_reward`` in {1.0, 0.7, 0.5, 0.3, 0.0}; metrics
+  ``parsed``, ``valid``, ``correct`` (of the last trace) and ``turns`` (traces written). A fault
+  of the grader itself raises (``solver.GraderError``): the rollout errors, never scored as the
+  policy's.
+* `GSMTraceEnv`: the solver plays the user. The model writes a trace; when it is not correct
+  and ``max_turns`` allows another, the solver's feedback (``Outcome.feedback()`` through
+  ``trace_env.envs.refine.refinement_observation``, never the gold answer) comes back as the
+  next user turn. ``max_turns=1`` (default) is the single-turn environment.
+* `GSMTraceHarness`: the model's program, in-process: one chat completion per turn through
+  verifiers' interception endpoint (which records the turn and forwards it to the run's
+  OpenAI-compatible client). Needs no container, no ``uv`` and no network beyond the model
+  endpoint. Any other harness (``--env.agent.harness.id null``) can play the seat instead.
+
+Needs the ``verifiers`` extra (``pip install -e ".[verifiers]"``); nothing else in the project
+imports this module, so ``import trace_env`` stays light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal
+
+try:
+    import verifiers.v1 as vf
+except ImportError as err:  # pragma: no cover - depends on the installed extras
+    raise ImportError(
+        'the GSMTrace verifiers environment needs verifiers 0.4: pip install -e ".[verifiers]"'
+    ) from err
+from openai import APIConnectionError, APIStatusError, AsyncOpenAI
+from pydantic import Field, model_validator
+from verifiers.v1.dialects.chat import message_to_wire
+from verifiers.v1.errors import MODEL_TRANSPORT_ERROR_EXIT_CODE
+
+from solver import Outcome, grade
+from trace_env.envs.refine import OBSERVATION_MODES, refinement_observation
+from trace_env.prompts import build_messages
+from trace_env.sources import SourceProblem, load_source
+
+__all__ = [
+    "GSMTraceConfig",
+    "GSMTraceData",
+    "GSMTraceEnv",
+    "GSMTraceEnvConfig",
+    "GSMTraceHarness",
+    "GSMTraceHarnessConfig",
+    "GSMTraceTask",
+    "GSMTraceTaskset",
+]
+
+TASKSET_ID = "gsmtrace"
+
+
+# ---------------------------------------------------------------- taskset
+
+
+class GSMTraceConfig(vf.TasksetConfig):
+    """Which problems load and how an episode runs (``--env.taskset.*``)."""
+
+    source: str = "synthetic"
+    """``synthetic`` (the generators), a path to a JSONL file (GSM8K records or problem dicts),
+    or ``hf:openai/gsm8k`` (the hub, when it can be reached)."""
+    n: int | None = Field(None, ge=1)
+    """Problems: generated for ``synthetic`` (default 1000), a seeded subset otherwise (default all)."""
+    seed: int = 0
+    """Seeds the generators and the subset."""
+    split: str = "test"
+    """Hub split for ``hf:`` sources."""
+    preset: str | None = None
+    """Generator preset (e.g. ``hard``); synthetic only."""
+    generator: dict[str, Any] = Field(default_factory=dict)
+    """Further generator knobs (``generators.GeneratorConfig`` fields); synthetic only."""
+    numbered: bool = False
+    """List the question's quantities under it, for ``init {ref: N}`` pointers (the prompt
+    option a model was trained with)."""
+    max_turns: int = Field(1, ge=1, le=16)
+    """Traces per problem: 1 is single-turn; more lets the model revise after solver feedback."""
+    feedback: Literal["feedback", "full"] = "feedback"
+    """The refinement turn: the solver's feedback alone (the model keeps its conversation), or
+    the problem, the previous trace and the feedback (``refinement_observation`` modes)."""
+
+    @model_validator(mode="after")
+    def _synthetic_only_knobs(self) -> GSMTraceConfig:
+        if (self.preset or self.generator) and self.source.strip().lower() not in ("synthetic", "generators"):
+            raise ValueError(f"preset and generator knobs apply to the synthetic source only, not {self.source!r}")
+        return self
+
+
+class GSMTraceData(vf.TaskData):
+    """One problem. The answer rides on the trace for scoring; the model sees only the prompt."""
+
+    question: str
+    answer: str
+    expert: str | None = None
+    pattern: str | None = None
+    source: str = "synthetic"
+    max_turns: int = 1
+    feedback: str = "feedback"
+
+
+class GSMTraceTask(vf.Task[GSMTraceData, vf.State, vf.TaskConfig]):
+    """Scored by the project's reward on the trace's last reply."""
+
+    @property
+    def key(self) -> str:
+        return self.data.id or self.hash
+
+    def grade(self, text: str) -> Outcome:
+        """Grade one trace text against this problem (question given: grounding applies).
+
+        A fault of the grader itself raises ``solver.GraderError``."""
+        d = self.data
+        return grade(text, d.answer, expert=d.expert, question=d.question).checked()
+
+    @vf.reward
+    async def trace_reward(self, trace) -> float:
+        """The GSMTrace reward of the last trace: 1.0 / 0.7 / 0.5 / 0.3 / 0.0."""
+        return float(self.grade(trace.last_reply).reward)
+
+    @vf.metric
+    async def trace_outcome(self, trace) -> dict[str, float]:
+        """parsed / valid / correct of the last trace, and the number of traces written."""
+        outcome = self.grade(trace.last_reply)
+        return {
+            "parsed": float(outcome.parsed),
+            "valid": float(outcome.valid),
+            "correct": float(outcome.correct),
+            "turns": float(len(trace.assistant_messages)),
+        }
+
+
+def _task_data(problem: SourceProblem, config: GSMTraceConfig) -> GSMTraceData:
+    system, *turns = build_messages(problem.question, numbered=config.numbered)
+    return GSMTraceData(
+        id=problem.id,
+        name=problem.id,
+        prompt=turns,
+        system_prompt=system["content"],
+        question=problem.question,
+        answer=problem.answer,
+        expert=problem.expert,
+        pattern=problem.pattern,
+        source=problem.source,
+        max_turns=config.max_turns,
+        feedback=config.feedback,
+    )
+
+
+class GSMTraceTaskset(vf.Taskset[GSMTraceTask, GSMTraceConfig]):
+    """GSMTrace problems as verifiers tasks. The source loads when the taskset is built, so a
+    bad source fails there with a clear ``trace_env.sources.SourceError``."""
+
+    def __init__(self, config: GSMTraceConfig) -> None:
+        super().__init__(config)
+        generator = {**config.generator, **({"preset": config.preset} if config.preset else {})}
+        self.problems: list[SourceProblem] = load_source(
+            config.source, n=config.n, seed=config.seed, split=config.split, config=generator or None
+        )
+
+    def load(self) -> Iterator[GSMTraceTask]:
+        for problem in self.problems:
+            yield GSMTraceTask(_task_data(problem, self.config), self.config.task)
+
+
+# ---------------------------------------------------------------- env: the solver plays the user
+
+
+class GSMTraceEnvConfig(vf.EnvConfig):
+    """One seat, ``agent`` (``--env.agent.*``), as in verifiers' single-agent env. Its runtime
+    defaults to the local subprocess one: the default harness runs in-process and needs no box."""
+
+    agent: vf.AgentConfig = vf.AgentConfig(runtime=vf.SubprocessConfig())
+
+
+class GSMTraceEnv(vf.Env[GSMTraceEnvConfig]):
+    """An episode: the model answers the prompt; while its trace is not correct and turns are
+    left, the solver's feedback is the next user turn. Each graded turn is logged in
+    ``trace.info["gsmtrace_turns"]`` (reward, category, error); the score is the task's."""
+
+    async def run(self, task: GSMTraceTask, agents: vf.Agents) -> None:
+        data = task.data
+        if data.feedback not in OBSERVATION_MODES:
+            raise ValueError(f"feedback must be one of {OBSERVATION_MODES}, got {data.feedback!r}")
+        async with agents.agent.interaction(task) as interaction:
+            log: list[dict[str, Any]] = []
+            interaction.trace.info["gsmtrace_turns"] = log
+            segment = await interaction.turn()
+            while not segment.terminated:
+                reply = segment.last_reply
+                outcome = task.grade(reply)
+                log.append({"reward": outcome.reward, "category": outcome.category, "error": outcome.error})
+                if outcome.correct or len(log) >= data.max_turns:
+                    break
+                message = refinement_observation(data.question, reply, outcome.feedback(), mode=data.feedback)
+                segment = await interaction.turn(message)
+
+
+# ---------------------------------------------------------------- harness: one chat completion per turn
+
+
+class GSMTraceHarnessConfig(vf.HarnessConfig):
+    """``--env.agent.harness.*``."""
+
+    id: str = TASKSET_ID
+    request_timeout: float = Field(600.0, gt=0)
+    """Seconds one chat completion may take."""
+    max_retries: int = Field(2, ge=0)
+    """Retries of a failed request (connection errors, 408/409/429/5xx), as the OpenAI SDK does them."""
+
+
+class GSMTraceHarness(vf.Harness[GSMTraceHarnessConfig]):
+    """The model's program, run in-process: send the conversation, take one reply. Every model
+    call goes through the rollout's interception ``endpoint``, which records it on the trace."""
+
+    APPENDS_SYSTEM_PROMPT = True
+    SUPPORTS_RESUME = True  # a later turn relaunches on the accumulated conversation
+    EXECUTES_CODE = False
+    NEEDS_CONTAINER = False
+
+    async def launch(self, ctx, trace, runtime, endpoint, secret, mcp_urls, data, tool_interception_url=None):
+        system, prompt = self.resolve_prompt(data)
+        messages: list[dict[str, Any]] = [{"role": "system", "content": system}] if system else []
+        if isinstance(prompt, str):
+            messages.append({"role": "user", "content": prompt})
+        else:
+            messages.extend(message_to_wire(m) for m in prompt or [])
+        client = AsyncOpenAI(base_url=endpoint, api_key=secret, timeout=self.config.request_timeout,
+                             max_retries=self.config.max_retries)
+        try:
+            await client.chat.completions.create(model=ctx.model, messages=messages)
+        except APIConnectionError as err:
+            return vf.ProgramResult(MODEL_TRANSPORT_ERROR_EXIT_CODE, "", f"model endpoint unreachable: {err}")
+        except APIStatusError as err:
+            return vf.ProgramResult(1, "", f"chat completion failed with HTTP {err.status_code}: {err.message}")
+        finally:
+            await client.close()
+        return vf.ProgramResult(0, "", "")
