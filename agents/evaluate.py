@@ -44,6 +44,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         "(default 1.0) while the headline pass stays greedy")
     p.add_argument("--samples", type=int, default=0,
                    help="K > 0: also draw K traces per problem and report pass@k, maj@K and mean@K")
+    p.add_argument("--restrict-refs", action="store_true",
+                   help="hf, pointer mode: never decode a `ref: N` outside the question's numbered quantities")
     p.add_argument("--device", default=None, help="hf: cuda / cpu (default: cuda when available)")
     p.add_argument("--concurrency", type=int, default=8, help="openai: parallel requests")
     p.add_argument("--out", required=True, help="output directory")
@@ -56,7 +58,7 @@ def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
     decoding = 0.0 if args.samples or args.temperature is None else args.temperature  # greedy headline
     if agent == "hf":
         return {"numbered": args.numbered, "max_new_tokens": args.max_new_tokens, "batch_size": args.batch_size,
-                "temperature": decoding, "device": args.device}
+                "temperature": decoding, "device": args.device, "restrict_refs": args.restrict_refs}
     if agent == "openai":
         return {"numbered": bool(args.numbered), "max_tokens": args.max_new_tokens, "temperature": decoding,
                 "concurrency": args.concurrency, "api_key_env": args.api_key_env}

@@ -22,6 +22,8 @@ class HFAgent:
     * Weights load from safetensors only and remote code is off unless `trust_remote_code=True`.
     * `model="default"` builds (once, then reuses) the project's embedded default model
       (`agents.default_model`); loading goes through `agents.loading`.
+    * `restrict_refs=True` (pointer mode only) masks every `ref: N` outside the question's
+      numbered quantities while decoding (`agents.ref_decoding`).
     * `stats()` counts generations that hit `max_new_tokens` without an end token: truncated
       traces fail silently otherwise (the seed experiment lost 17 runs to that).
 
@@ -43,6 +45,7 @@ class HFAgent:
         dtype: str = "auto",
         trust_remote_code: bool = False,
         chat_template: str | None = None,
+        restrict_refs: bool = False,
         name: str | None = None,
     ) -> None:
         import torch
@@ -85,6 +88,11 @@ class HFAgent:
         if self.tokenizer.pad_token is None:  # batching needs one; eos is the usual stand-in
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self._torch = torch
+        self._ref_range = None
+        if restrict_refs and self.numbered:
+            from .ref_decoding import RefRangeLogitsProcessor
+
+            self._ref_range = RefRangeLogitsProcessor(self.tokenizer)
         self._generated = 0
         self._truncated = 0
 
@@ -121,6 +129,13 @@ class HFAgent:
         }
         if sampling:
             kwargs.update(temperature=temperature, top_p=self.top_p)
+        if self._ref_range is not None:
+            from transformers import LogitsProcessorList
+
+            from .ref_decoding import quantity_count
+
+            limits = [quantity_count(obs) for obs in batch for _ in range(k)]
+            kwargs["logits_processor"] = LogitsProcessorList([self._ref_range.reset(limits, enc["input_ids"].shape[1])])
         was_training = self.model.training
         self.model.eval()
         try:
@@ -146,6 +161,7 @@ class HFAgent:
             "truncated": self._truncated,
             "max_new_tokens": self.max_new_tokens,
             "numbered": self.numbered,
+            "restrict_refs": self._ref_range is not None,
         }
 
 
