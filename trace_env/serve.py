@@ -91,6 +91,11 @@ def env_kwargs_from_args(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        env_kwargs = env_kwargs_from_args(args)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     if os.environ.get("ENABLE_WEB_INTERFACE", "").lower() not in ("1", "true", "yes"):
         # OpenEnv imports gradio for its optional web UI; without the UI that is seconds of start-up
         # for nothing. A None entry makes `import gradio` fail fast, which OpenEnv tolerates.
@@ -105,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         config = ServerConfig(
-            env_id=args.env_id, env_kwargs=env_kwargs_from_args(args), numbered=args.numbered,
+            env_id=args.env_id, env_kwargs=env_kwargs, numbered=args.numbered,
             session_ttl_s=args.session_ttl, max_sessions=args.max_sessions,
             max_episodes=args.max_episodes, max_body_bytes=args.max_body_bytes,
         )

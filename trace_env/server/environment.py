@@ -253,7 +253,7 @@ class GSMTraceEnvironment(Environment[TraceAction, TraceObservation, TraceState]
     def _check_alive(self) -> None:
         now = self._runtime.clock()
         if self._closed:
-            raise SessionExpired("this session is closed (idle too long or shut down): open a new one")
+            raise SessionExpired("this session has expired (idle too long) or was shut down: open a new one")
         if now - self._last_active > self._runtime.config.session_ttl_s:
             self.close()
             raise SessionExpired(
