@@ -30,7 +30,9 @@ from trace_env import prompts
 from .prompt_options import write_prompt_options
 
 DEFAULT_MODEL = "default"
-BUILDER_VERSION = 5  # 4: generators redraw numbers the solver's provenance rules refuse; 5: corpus in training wording only
+BUILDER_VERSION = 6  # 4: generators redraw numbers the solver's provenance rules refuse; 5: corpus in training wording only
+# 6: the chat template renders tool calls and results, the tokenizer parses them (RESPONSE_SCHEMA);
+#    vocabulary, weights and the rendering of plain conversations are those of 5
 
 PAD, END = "<|pad|>", "<|end|>"
 ROLE_TOKENS = ("<|system|>", "<|user|>", "<|assistant|>")
@@ -39,7 +41,9 @@ SPECIAL_TOKENS = (PAD, END, *ROLE_TOKENS)
 # No whitespace around role markers: special tokens split first, so the rendered prompt with the
 # generation prompt is always a token-exact prefix of prompt + completion (TRL relies on that for
 # completion-only loss). The {% generation %} markers let `assistant_only_loss` work as well.
-CHAT_TEMPLATE = (
+# This is the template of builder versions up to 5; `CHAT_TEMPLATE` renders every conversation it
+# accepts byte for byte the same way (tests/test_train_refine.py checks it).
+PLAIN_CHAT_TEMPLATE = (
     "{%- for message in messages -%}"
     "{%- if message['role'] == 'assistant' -%}"
     "<|assistant|>{% generation %}{{ message['content'] }}<|end|>{% endgeneration %}"
@@ -52,6 +56,90 @@ CHAT_TEMPLATE = (
     "{%- if add_generation_prompt -%}<|assistant|>{%- endif -%}"
 )
 
+# The one tool the default model knows: submitting a trace to the solver (training/refine.py).
+TRACE_TOOL = "submit_trace"
+
+# PLAIN_CHAT_TEMPLATE plus tool calling, without new tokens (the vocabulary, hence the model, is
+# unchanged). A call of `submit_trace` whose only argument is `trace` is written as the bare trace:
+# what the model already writes *is* that call, so an SFT model calls the tool from its first
+# step. Any other call is `<tool_call>{"name": ..., "arguments": ...}</tool_call>`. A tool result
+# is a user turn carrying the result text; it must follow an assistant tool call (or another
+# result). Tool definitions (`tools=`) are not listed in the prompt: the prompt stays the one the
+# model was trained on. `RESPONSE_SCHEMA` parses generated text back into the same message.
+CHAT_TEMPLATE = (
+    "{%- for message in messages -%}"
+    "{%- if message['role'] == 'assistant' and message.get('tool_calls') -%}"
+    "<|assistant|>{% generation %}{{ message['content'] or '' }}"
+    "{%- for call in message['tool_calls'] -%}"
+    "{%- set fn = call['function'] if call['function'] is defined else call -%}"
+    "{%- set args = fn['arguments'] if fn['arguments'] is defined else {} -%}"
+    "{%- if fn['name'] == '" + TRACE_TOOL + "' and args is mapping and args | length == 1"
+    " and args['trace'] is defined and args['trace'] is string -%}"
+    "{{ args['trace'] }}"
+    "{%- else -%}"
+    "<tool_call>{{ {'name': fn['name'], 'arguments': args} | tojson }}</tool_call>"
+    "{%- endif -%}"
+    "{%- endfor -%}"
+    "<|end|>{% endgeneration %}"
+    "{%- elif message['role'] == 'assistant' -%}"
+    "<|assistant|>{% generation %}{{ message['content'] }}<|end|>{% endgeneration %}"
+    "{%- elif message['role'] in ['system', 'user'] -%}"
+    "<|{{ message['role'] }}|>{{ message['content'] }}<|end|>"
+    "{%- elif message['role'] == 'tool' and loop.previtem is defined and (loop.previtem['role'] == 'tool'"
+    " or loop.previtem.get('tool_calls')) -%}"
+    "<|user|>{{ message['content'] }}<|end|>"
+    "{%- elif message['role'] == 'tool' -%}"
+    "{{ raise_exception('unsupported role: tool, unless it follows an assistant tool call') }}"
+    "{%- else -%}"
+    "{{ raise_exception('unsupported role: ' + message['role']) }}"
+    "{%- endif -%}"
+    "{%- endfor -%}"
+    "{%- if add_generation_prompt -%}<|assistant|>{%- endif -%}"
+)
+
+# How TRL (`trl.chat_template_utils.parse_response`, through `tokenizer.parse_response`) reads
+# tool calls out of generated text, in the transformers response-schema language. Text with no
+# `<tool_call>` block is wrapped into one first (x-regex-substitutions); a block that is not JSON
+# (a bare trace) becomes a `submit_trace` call with that text as `trace`: the name node turns any
+# text that is not an identifier into the tool name. An empty reply is no call (content only).
+RESPONSE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "x-regex-substitutions": [
+        [r"(?:<\|end\|>|<\|pad\|>)+\s*$", ""],
+        [r"^(?![\s\S]*<tool_call>)\s*([\s\S]*?\S)\s*$", r"<tool_call>\1</tool_call>"],
+    ],
+    "x-regex": r"^(?P<content>(?:(?!<tool_call>)[\s\S])*?)\s*(?P<tool_calls>(?:<tool_call>[\s\S]*?</tool_call>\s*)+)?$",
+    "properties": {
+        "role": {"const": "assistant"},
+        "content": {"type": "string"},
+        "tool_calls": {
+            "type": "array",
+            "x-regex-iterator": r"<tool_call>([\s\S]*?)</tool_call>",
+            "items": {
+                "x-parser": "json",
+                "x-parser-args": {"transform": "{type: 'function', function: @}", "allow_non_json": True},
+                "type": "object",
+                "properties": {
+                    "type": {"const": "function"},
+                    "function": {
+                        "type": "object",
+                        "properties": {
+                            "name": {
+                                "type": "string",
+                                "x-regex-substitutions": [[r"^(?![A-Za-z_][A-Za-z0-9_.-]*$)[\s\S]*$", TRACE_TOOL]],
+                            },
+                            "arguments": {
+                                "type": "object",
+                                "properties": {"trace": {"type": "string"}},
+                                "additionalProperties": {},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
 
 @dataclass(frozen=True)
 class DefaultModelSpec:
@@ -131,6 +219,7 @@ def train_tokenizer(texts: list[str], vocab_size: int) -> Any:
         model_max_length=1_000_000,
     )
     wrapped.chat_template = CHAT_TEMPLATE
+    wrapped.response_schema = RESPONSE_SCHEMA  # saved in tokenizer_config.json, read by parse_response
     return wrapped
 
 

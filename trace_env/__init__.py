@@ -20,11 +20,16 @@ _ENTRY_POINTS = {
     "GSMTrace-v0": "trace_env.envs.single:GSMTraceEnv",
     "GSMTraceRefine-v0": "trace_env.envs.refine:GSMTraceRefineEnv",
 }
+# Turn limits are Gymnasium's own: gym.make wraps GSMTraceRefine-v0 in TimeLimit with this many
+# steps, the environment's default `max_turns` (trace_env.envs.refine.DEFAULT_MAX_TURNS, kept equal
+# by tests/test_train_refine.py; not imported here, so `import trace_env` stays light).
+_MAX_EPISODE_STEPS = {"GSMTrace-v0": None, "GSMTraceRefine-v0": 3}
 _SUBMODULES = {"envs", "evaluate", "grammar", "prompts", "rewards", "sources"}
 
 for _env_id, _entry in _ENTRY_POINTS.items():
     if _env_id not in registry:  # re-imports (importlib.reload, spawned workers) stay quiet
-        register(id=_env_id, entry_point=_entry, nondeterministic=False)
+        register(id=_env_id, entry_point=_entry, nondeterministic=False,
+                 max_episode_steps=_MAX_EPISODE_STEPS[_env_id])
 
 
 def __getattr__(name: str) -> Any:

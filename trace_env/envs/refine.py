@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from solver import grade as solver_grade
+
 from .base import ProblemPoolEnv
 from .spaces import OBS_MAX_CHARS, as_text, sanitize
 
+DEFAULT_MAX_TURNS = 3  # also the registered max_episode_steps (Gymnasium's TimeLimit), trace_env/__init__.py
 REWARD_MODES = ("delta", "final", "each")
 OBSERVATION_MODES = ("full", "feedback")
 TRACE_EXCERPT_CHARS = 2048
@@ -42,6 +45,12 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
     failing step, or the value the trace computed) and the agent may revise, up to `max_turns`
     traces per problem. This is the "iterative refinement" the seed review asked for.
 
+    With `reveal=False` the agent learns only what a solver can tell without the gold answer or
+    the expert label, as at test time: whether the trace parses and runs (schema, vocabulary,
+    grounding, provenance, execution). Feedback then comes only for traces that do not run, and
+    the episode ends at the first trace that does, right or wrong, so what the loop teaches is
+    fixing invalid traces.
+
     ## Action Space
 
     A string: the (revised) trace text. Same `TraceText` space as `GSMTrace-v0`: any string is
@@ -57,10 +66,16 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
     outside the charset (echoed from the agent's own trace) become U+FFFD. After the final step
     the observation is the problem text again.
 
+    With `reveal=True` (default) the feedback is `Outcome.feedback()` of the graded trace, which
+    says whether the answer is right (never the gold answer itself). With `reveal=False` it is the
+    feedback of the same trace checked without gold (`solver.grade` with no answer that matters
+    and no expert label), given only for a trace that does not run.
+
     ## Rewards
 
     Every trace is graded like in `GSMTrace-v0` (1.0 / 0.7 / 0.5 / 0.3 / 0.0); `info["trace_reward"]`
-    always holds that grade. The step reward depends on `reward_mode`:
+    always holds that grade (also with `reveal=False`: rewards and `info` are for the trainer or
+    the evaluator, not part of what the policy reads). The step reward depends on `reward_mode`:
 
     * `"delta"` (default): the change in grade, `r_t - r_{t-1}` with `r_0 = 0`. Per-turn signal
       for improving, and the episode return equals the grade of the last trace, so lingering on
@@ -76,8 +91,17 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
 
     ## Episode End
 
-    * Termination: the trace is correct (`terminated=True`).
-    * Truncation: `max_turns` traces were graded and none was correct (`truncated=True`).
+    * Termination: the trace is correct (`terminated=True`); with `reveal=False`, the trace runs
+      (valid, right or wrong).
+    * Truncation: `max_turns` traces were graded and none ended the episode (`truncated=True`).
+
+    The turn limit is Gymnasium's own time limit as well: the id is registered with
+    `max_episode_steps=3` (`DEFAULT_MAX_TURNS`), so `gym.make` wraps the environment in
+    `TimeLimit` (`env.spec.max_episode_steps == 3`), and `max_turns` defaults to the same number.
+    The environment counts turns itself too (its `"final"` rewards need to know the last turn, and
+    `trace_env.evaluate` builds the class directly), so to change the limit through `gym.make`
+    pass both, `gym.make("GSMTraceRefine-v0", max_turns=5, max_episode_steps=5)`; with different
+    values the episode ends at the lower one.
 
     The step `info` holds `outcome` (`Outcome.to_dict()`), `category`, `correct`,
     `trace_reward`, `best_reward` (best grade so far) and `turn` (traces graded so far).
@@ -85,27 +109,33 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
     ## Arguments
 
     ```python
-    env = gym.make("GSMTraceRefine-v0", max_turns=3, reward_mode="delta", observation="full")
+    env = gym.make("GSMTraceRefine-v0", max_turns=3, reward_mode="delta", observation="full", reveal=True)
     ```
 
-    * `max_turns`: traces allowed per problem (default 3, at least 1).
+    * `max_turns`: traces allowed per problem (default 3, at least 1; see Episode End for
+      `max_episode_steps`).
     * `reward_mode`: `"delta"` (default), `"final"` or `"each"` (see Rewards).
     * `observation`: `"full"` (default) or `"feedback"` (see Observation Space).
+    * `reveal`: True (default) lets the feedback say whether an answer is right and continues
+      after a wrong one; False gives only gold-free feedback (see Description).
     * `source`, `n`, `source_seed`, `split`, `sample`, `generator_config`, `render_mode`: as
       in `GSMTrace-v0`.
 
     ## Version History
 
-    * v0: Initial version.
+    * v0: Initial version. Later, without changing the default behaviour: registered with
+      `max_episode_steps=3` (Gymnasium's `TimeLimit`, equal to the default `max_turns`), and the
+      `reveal` argument (False: gold-free feedback, episode ends at the first valid trace).
     """
 
     def __init__(
         self,
         source: Any = "synthetic",
         *,
-        max_turns: int = 3,
+        max_turns: int = DEFAULT_MAX_TURNS,
         reward_mode: str = "delta",
         observation: str = "full",
+        reveal: bool = True,
         **kwargs: Any,
     ) -> None:
         if int(max_turns) < 1:
@@ -118,6 +148,7 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
         self.max_turns = int(max_turns)
         self.reward_mode = reward_mode
         self.observation_mode = observation
+        self.reveal = bool(reveal)
         self._last_grade = 0.0
         self._best = 0.0
 
@@ -138,7 +169,12 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
         outcome = problem.grade(text)
         self._turn += 1
         grade = float(outcome.reward)
-        terminated = bool(outcome.correct)
+        shown = outcome
+        if self.reveal:
+            terminated = bool(outcome.correct)
+        else:  # what a solver can say without gold: does the trace parse and run on this question?
+            shown = _check_without_gold(text, problem.question)
+            terminated = shown.valid
         truncated = not terminated and self._turn >= self.max_turns
         reward = self._shaped(grade, last=terminated or truncated)
         self._last_grade = grade
@@ -148,10 +184,19 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
         if self._done:
             obs = self._question_obs()
         else:
-            raw = refinement_observation(problem.question, text, outcome.feedback(), mode=self.observation_mode)
+            raw = refinement_observation(problem.question, text, shown.feedback(), mode=self.observation_mode)
             obs = sanitize(raw, self._charset, OBS_MAX_CHARS)
         info = self._outcome_info(outcome)
         info["best_reward"] = self._best
         if self.render_mode == "human":
             self.render()
         return obs, float(reward), terminated, truncated, info
+
+
+def _check_without_gold(text: str, question: str) -> Any:
+    """The trace checked as at test time: question given (grounding applies), no gold, no label.
+
+    The answer passed to `grade` only splits "correct" from "wrong_answer", which this check
+    never reports: both are "valid" and end a `reveal=False` episode without feedback.
+    """
+    return solver_grade(text, 0, expert=None, question=question)
