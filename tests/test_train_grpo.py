@@ -163,3 +163,17 @@ def test_bad_rl_reward_and_prompt_mode_are_rejected() -> None:
         train_grpo.main(["--rl_reward", "vibes"])
     with pytest.raises(ValueError, match="rl_prompts"):
         train_grpo.main(["--rl_prompts", "some"])
+
+
+def test_headroom_is_sampled_on_the_first_problems_next_to_their_own_greedy_accuracy(tiny_model: str,
+                                                                                    tmp_path: Path) -> None:
+    out = tmp_path / "grpo"
+    train_grpo.main(rl_args(["--sft_checkpoint", tiny_model], out, "--n_eval", "3", "--heldout_samples", "2",
+                            "--heldout_samples_n", "2", "--max_steps", "1"))
+    summary = json.loads((out / "summary.json").read_text())
+    for key in ("heldout_before_rl", "heldout_after_rl"):
+        for split in summary[key].values():
+            sampling = split["sampling"]
+            assert sampling["problems"] == 2 and sampling["k"] == 2
+            # greedy decoding is deterministic: the subset's greedy accuracy is the first two problems' verdicts
+            assert sampling["greedy"] == split["correct"][:2].count("1") / 2

@@ -69,6 +69,7 @@ def summarize_samples(records: Sequence[dict[str, Any]], temperature: float) -> 
     voted = sum(r["majority_correct"] for r in records)
     return {
         "k": n,
+        "problems": problems,
         "temperature": temperature,
         "pass_at": {str(k): sum(pass_at_k(n, r["samples_correct"], k) for r in records) / problems
                     for k in ks_for(n)},

@@ -46,6 +46,13 @@ class ModelArguments(ModelConfig):
             "setting for pretrained models); None trains everything. Ignored with --use_peft."
         },
     )
+    model_spec: str | None = field(
+        default=None,
+        metadata={
+            "help": "Size the embedded default model (with --model default): DefaultModelSpec fields as "
+            "'hidden_size=256,num_hidden_layers=6,...'; the model is built and cached like the default one."
+        },
+    )
     numbered: bool | None = field(
         default=None,
         metadata={
@@ -138,10 +145,16 @@ class EvalArguments:
         default=64, metadata={"help": "Problems per split for the measurements taken during training."}
     )
     heldout_samples: int = field(
-        default=0,
+        default=4,
         metadata={"help": "K > 0: the held-out measurement of each trained model (and GRPO's starting model) also "
-                          "draws K traces per problem and reports pass@k, maj@K and mean@K next to greedy accuracy "
-                          "(the headroom RL can use). Costs about K greedy passes."},
+                          "draws K traces per problem for the first --heldout_samples_n problems of each split and "
+                          "reports pass@k, maj@K and mean@K next to greedy accuracy (the headroom RL can use); "
+                          "0 turns it off."},
+    )
+    heldout_samples_n: int | None = field(
+        default=100,
+        metadata={"help": "Problems per split that --heldout_samples samples (None: all; K samples of n problems "
+                          "cost about K*n greedy generations)."},
     )
     heldout_temperature: float = field(default=1.0, metadata={"help": "Sampling temperature for --heldout_samples."})
     eval_batch_size: int = field(default=64, metadata={"help": "Generation batch size for held-out evaluation."})
@@ -155,6 +168,11 @@ class EvalArguments:
 class RunArguments:
     """Run-level switches shared by both scripts."""
 
+    preset: str | None = field(
+        default=None,
+        metadata={"help": "Sizes for another machine, from training/presets.py: 'gpu' (one modern GPU, about 15 "
+                          "minutes; larger model, more data, bf16). Flags given explicitly still win."},
+    )
     smoke: bool = field(
         default=False,
         metadata={"help": "Tiny sizes everywhere (same code path): a pipeline check that runs in a few minutes."},
@@ -281,6 +299,19 @@ class RLArguments:
         metadata={"help": "With --rl_prompts unsolved: the share of the RL pool kept from problems the start model "
                           "already solves (guards what it knows)."},
     )
+    env: str = field(
+        default="single",
+        metadata={"help": "'single' (one trace per problem, graded by the reward function) or 'refine' (every "
+                          "rollout is a GSMTraceRefine-v0 episode behind TRL's environment_factory: the policy "
+                          "submits traces through a tool, reads the solver's feedback and revises, up to "
+                          "--max_turns; reward from the environment; training/refine.py)."},
+    )
+    max_turns: int = field(default=2, metadata={"help": "Traces per episode with --env refine."})
+    refine_reveal: bool = field(
+        default=False,
+        metadata={"help": "With --env refine: let the feedback say whether an answer is right (and continue after "
+                          "a wrong one). Off: gold-free feedback only, the episode ends at the first valid trace."},
+    )
     sft_epochs: float = field(default=2.5, metadata={"help": "Warm-up SFT epochs."})
     sft_learning_rate: float = field(default=5e-3, metadata={"help": "Warm-up SFT learning rate."})
     sft_batch_size: int = field(default=16, metadata={"help": "Warm-up SFT batch size."})
@@ -292,6 +323,12 @@ class RLArguments:
             raise ValueError(f"--rl_reward must be 'ladder' or 'correct', got {self.rl_reward!r}")
         if self.rl_prompts not in ("all", "unsolved"):
             raise ValueError(f"--rl_prompts must be 'all' or 'unsolved', got {self.rl_prompts!r}")
+        if self.env not in ("single", "refine"):
+            raise ValueError(f"--env must be 'single' or 'refine', got {self.env!r}")
+        if self.max_turns < 1:
+            raise ValueError(f"--max_turns must be >= 1, got {self.max_turns}")
+        if self.env == "refine" and self.trainer != "grpo":
+            raise ValueError("--env refine needs --trainer grpo (environment_factory is a GRPOTrainer feature)")
         if not 0.0 <= self.rl_solved_fraction < 1.0:
             raise ValueError(f"--rl_solved_fraction must be in [0, 1), got {self.rl_solved_fraction}")
 

@@ -196,7 +196,8 @@ class Stage:
         return heldout.measure(model, tokenizer, self.splits, numbered=self.numbered, max_new_tokens=self.eval_tokens,
                                batch_size=self.eval_args.eval_batch_size, limit=limit,
                                samples=self.eval_args.heldout_samples if sampled else 0,
-                               temperature=self.eval_args.heldout_temperature)
+                               temperature=self.eval_args.heldout_temperature,
+                               samples_n=self.eval_args.heldout_samples_n)
 
     # The stage's own parts.
 
