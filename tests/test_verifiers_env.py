@@ -12,11 +12,15 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
+import httpx
 import pytest
 import verifiers.v1 as vf
 from chat_server import ChatHandler, serve_chat  # tests/chat_server.py
@@ -152,8 +156,9 @@ def test_vf_eval_single_turn_scores_oracle_and_wrong_traces(tmp_path):
     with serve_chat(reply) as url:
         result = subprocess.run(
             [*_vf_eval(), "gsmtrace", "-m", "tiny-model", "--client.base-url", url, "--client.api-key-var",
-             "GSMTRACE_TEST_KEY", "--env.taskset.n", "4", "--env.taskset.seed", "3", "-n", "4", "--no-push",
-             "--no-rich", "-o", str(tmp_path), "--run.name", "single"],
+             "GSMTRACE_TEST_KEY", "--env.taskset.n", "4", "--env.taskset.seed", "3", "-n", "4",
+             "--sampling.temperature", "0", "--sampling.max-tokens", "256", "--no-push", "--no-rich",
+             "-o", str(tmp_path), "--run.name", "single"],
             env={**os.environ, "GSMTRACE_TEST_KEY": "k-test"}, capture_output=True, text=True, timeout=300,
         )
         seen = list(ChatHandler.seen)
@@ -175,6 +180,7 @@ def test_vf_eval_single_turn_scores_oracle_and_wrong_traces(tmp_path):
     for request in seen:
         assert request["path"] == "/v1/chat/completions" and request["auth"] == "Bearer k-test"
         assert request["body"]["model"] == "tiny-model"
+        assert request["body"]["temperature"] == 0 and request["body"]["max_tokens"] == 256
         assert request["body"]["messages"] == build_messages(_question(request["body"]))
 
 
@@ -223,3 +229,73 @@ def test_multi_turn_the_solver_feedback_lets_the_model_revise(feedback, tmp_path
         assert note["content"].startswith(COOKIES["question"]) and "compute_op: add" in note["content"]
     else:
         assert COOKIES["question"] not in note["content"]
+
+
+# ---------------------------------------------------------------- the other route: verifiers' OpenEnv taskset
+
+
+@contextmanager
+def _openenv_server(*args: str):
+    """`python -m trace_env.serve` on a free loopback port; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "trace_env.serve", "--port", str(port), *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, process.stdout.read()
+            assert time.monotonic() < deadline, "the OpenEnv server did not come up in 120 s"
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.slow
+def test_verifiers_openenv_taskset_drives_the_server(tmp_path):
+    """verifiers' own `openenv` taskset against `python -m trace_env.serve` (GSMTraceRefine-v0, 2 turns),
+    with this project's harness in the player seat. The model sees the observation as JSON."""
+    problems = generators.generate(4, seed=0)
+    gold = {p.question: p.trace for p in problems}
+    plan = {problems[1].id: ["gold"], problems[2].id: ["prose", "gold"], problems[3].id: ["prose", "prose"],
+            problems[0].id: ["42"]}
+    expected = {problems[1].id: 1.0, problems[2].id: 1.0, problems[3].id: 0.0}  # problems[0]: an error
+    seen: list[dict] = []
+
+    def reply(body):
+        observation = json.loads(body["messages"][-1]["content"])["observation"]
+        seen.append(observation)
+        choice = plan[observation["problem_id"]][observation["turn"]]
+        question = next(q for q in gold if observation["text"].startswith(q))
+        return {"gold": gold[question], "prose": "It is 7, I think.", "42": "42"}[choice]
+
+    with _openenv_server("--env", "GSMTraceRefine-v0", "--max-turns", "2", "--n", "4") as base, \
+            serve_chat(reply) as url:
+        config = EvalConfig.model_validate({
+            "env": {"taskset": {"id": "openenv", "base_url": base, "resets": [{"problem_id": p} for p in plan]},
+                    "player": {"harness": {"id": "gsmtrace"}, "runtime": {"type": "subprocess"}}},
+            "model": "tiny-model", "client": {"base_url": url, "api_key_var": "GSMTRACE_TEST_KEY"},
+            "push": False, "rich": None, "output_dir": str(tmp_path), "run": {"name": "openenv"},
+        })
+        episodes = asyncio.run(run_eval(config))
+    rewards = {}
+    for episode, pid in zip(sorted(episodes, key=lambda e: e.task.data.idx), plan, strict=True):
+        (trace,) = episode.traces
+        rewards[pid] = trace.rewards["openenv_reward"].score if episode.ok else None
+    assert rewards == {**expected, problems[0].id: None}
+    # a reply that parses as JSON but is not an object ("42") becomes {"trace": 42}: the server refuses it
+    # and the episode errors instead of scoring 0.0 as the gsmtrace taskset does
+    assert [o["problem_id"] for o in seen].count(problems[2].id) == 2
+    assert all(o["text"].startswith(tuple(gold)) and "answer" not in o for o in seen)
