@@ -40,6 +40,7 @@ websockets_sync = pytest.importorskip("websockets.sync.client")
 
 from agents import OracleAgent, RandomAgent  # noqa: E402
 from solver import grade  # noqa: E402
+from trace_env.prompts import build_messages  # noqa: E402
 from trace_env.sources import load_source  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +77,8 @@ def servers(tmp_path_factory):
                                      logs / "single.log"),
         "refine": bench.start_server(
             ["--env", "GSMTraceRefine-v0", "--n", str(N_PROBLEMS), "--max-turns", "3", "--session-ttl", str(TTL),
-             "--max-episodes", "4", "--max-sessions", "2"], ports["refine"], logs / "refine.log"),
+             "--max-episodes", "4", "--max-sessions", "2", "--numbered", "--reveal-labels"],
+            ports["refine"], logs / "refine.log"),
     }
     try:
         urls = {}
@@ -155,6 +157,8 @@ def test_generic_client_oracle_trace_scores_one(url, problems, oracle):
         assert first.done is False and first.reward is None
         problem = problems[again.observation["problem_id"]]
         assert again.observation["text"] == problem.question
+        assert again.observation["messages"] == build_messages(problem.question)
+        assert again.observation["expert"] is None and again.observation["pattern"] is None   # not revealed
         _no_gold(again.observation, problem)
         result = env.step({"trace": oracle.trace_for(again.observation["text"])})
         assert result.reward == 1.0 and result.done is True
@@ -290,11 +294,15 @@ def test_refine_env_feedback_then_correct(refine_url, problems, oracle):
         problem = problems[list(problems)[7]]
         obs = env.reset(problem_id=problem.id).observation
         assert obs.max_turns == 3 and obs.turn == 0
+        assert obs.expert == problem.expert and obs.pattern == problem.pattern        # --reveal-labels
+        assert obs.messages == build_messages(problem.question, numbered=True)        # --numbered
         wrong = env.step("expert: arithmetic\ntrace:\n- {op: query, var: nothing}")
         expected = grade("expert: arithmetic\ntrace:\n- {op: query, var: nothing}", problem.answer,
                          expert=problem.expert, question=problem.question)
         assert wrong.done is False and wrong.reward == expected.reward
         assert wrong.observation.text.startswith(problem.question) and "Solver feedback:" in wrong.observation.text
+        numbered = wrong.observation.messages[-1]["content"]   # the question's quantities, not the trace's
+        assert numbered.endswith(build_messages(problem.question, numbered=True)[-1]["content"][len(problem.question):])
         right = env.step(oracle.trace_for(wrong.observation.text))
         assert right.done is True and right.observation.terminated and right.observation.trace_reward == 1.0
         assert right.reward == pytest.approx(1.0 - expected.reward)    # delta rewards sum to the last grade

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 from typing import Any
 
@@ -49,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     o = p.add_argument_group("prompt")
     o.add_argument("--numbered", action="store_true",
                    help="observation messages list the question's quantities (for init {ref: N})")
+    o.add_argument("--reveal-labels", action="store_true",
+                   help="observations carry the problem's expert label and pattern (off: the expert is graded)")
     s = p.add_argument_group("sessions and limits")
     s.add_argument("--session-ttl", type=float, default=600.0,
                    help="seconds an episode / session may stay idle before it expires (default 600)")
@@ -110,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         config = ServerConfig(
-            env_id=args.env_id, env_kwargs=env_kwargs, numbered=args.numbered,
+            env_id=args.env_id, env_kwargs=env_kwargs, numbered=args.numbered, reveal_labels=args.reveal_labels,
             session_ttl_s=args.session_ttl, max_sessions=args.max_sessions,
             max_episodes=args.max_episodes, max_body_bytes=args.max_body_bytes,
         )
@@ -118,11 +121,23 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, TypeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    uvicorn.run(
-        app, host=args.host, port=args.port, log_level=args.log_level,
-        ws_max_size=config.max_body_bytes, limit_concurrency=args.max_connections,
-        timeout_keep_alive=30,
-    )
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as err:
+        sock.close()
+        print(f"error: cannot listen on {args.host}:{args.port}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    print(f"serving {config.env_id} (OpenEnv) on http://{shown}:{port} and ws://{shown}:{port}/ws", flush=True)
+    server = uvicorn.Server(uvicorn.Config(
+        app, log_level=args.log_level, ws_max_size=config.max_body_bytes,
+        limit_concurrency=args.max_connections, timeout_keep_alive=30,
+    ))
+    server.run(sockets=[sock])
     return 0
 
 

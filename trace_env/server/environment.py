@@ -38,7 +38,7 @@ from openenv.core.env_server.types import EnvironmentMetadata
 
 from .. import ENV_IDS
 from ..envs.base import ProblemPoolEnv
-from ..prompts import build_messages
+from ..prompts import build_messages, numbered_quantities
 from .models import TraceAction, TraceObservation, TraceState
 
 EPISODE_ID_MAX_CHARS = 255
@@ -79,6 +79,7 @@ class ServerConfig:
     env_id: str = "GSMTrace-v0"
     env_kwargs: Mapping[str, Any] = field(default_factory=dict)   # passed to the Gymnasium env
     numbered: bool = False             # `messages` list the question's quantities for `init {ref: N}`
+    reveal_labels: bool = False        # observations carry the problem's expert label and pattern
     session_ttl_s: float = 600.0       # idle time after which an episode / session expires
     max_sessions: int = 128            # concurrent WebSocket sessions
     max_episodes: int = 4096           # HTTP episodes kept (least recently used evicted first)
@@ -266,14 +267,21 @@ class GSMTraceEnvironment(Environment[TraceAction, TraceObservation, TraceState]
         reward: float | None = None, terminated: bool = False, truncated: bool = False,
     ) -> TraceObservation:
         outcome = info.get("outcome")
+        config = self._runtime.config
+        messages = build_messages(text)
+        if config.numbered:   # the question's quantities (not those of an echoed trace), as the prompts number them
+            listing = numbered_quantities(episode.env.problem.question)
+            if listing:
+                messages[-1]["content"] += f"\n\nQuantities:\n{listing}"
+        labels = config.reveal_labels
         return TraceObservation(
             text=text,
-            messages=build_messages(text, numbered=self._runtime.config.numbered),
+            messages=messages,
             episode_id=episode.id,
             env_id=self._runtime.config.env_id,
             problem_id=info.get("problem_id"),
-            expert=info.get("expert"),
-            pattern=info.get("pattern"),
+            expert=info.get("expert") if labels else None,
+            pattern=info.get("pattern") if labels else None,
             source=info.get("source"),
             chain_length=info.get("chain_length"),
             turn=int(info.get("turn", 0)),

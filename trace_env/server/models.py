@@ -39,8 +39,9 @@ class TraceObservation(Observation):
     episode_id: str | None = Field(default=None, description="Handle of this episode (HTTP `/step` needs it).")
     env_id: str = Field(default="", description="GSMTrace-v0 or GSMTraceRefine-v0.")
     problem_id: str | None = None
-    expert: str | None = Field(default=None, description="The problem's expert label, when the source has one.")
-    pattern: str | None = None
+    expert: str | None = Field(default=None, description="The problem's expert label (only with --reveal-labels: "
+                                                          "naming the expert is part of the graded answer).")
+    pattern: str | None = Field(default=None, description="The generator pattern (only with --reveal-labels).")
     source: str | None = None
     chain_length: int | None = None
     turn: int = Field(default=0, description="Traces graded so far in this episode.")
