@@ -418,3 +418,48 @@ def test_cli_rejects_bad_flags_without_starting(capsys):
         "source": "synthetic", "source_seed": 0, "split": "test", "sample": "random",
         "generator_config": {"distractors": 0.5, "preset": "hard"}, "max_turns": 2}
 
+
+
+# ---------------------------------------------------------------------------------- in-process units
+
+def test_episode_store_expires_and_evicts_by_a_clock():
+    from trace_env.server.environment import Episode, EpisodeStore, UnknownEpisode
+
+    now = [0.0]
+    store = EpisodeStore(ttl_s=10, capacity=3, clock=lambda: now[0])
+    episodes = [Episode(id=f"e{i}", env=None, last_used=0.0) for i in range(4)]
+    for episode in episodes[:3]:
+        store.put(episode)
+        now[0] += 1                                   # e0 at 0, e1 at 1, e2 at 2
+    assert store.get("e0") is episodes[0]             # used at 3: now the most recent
+    store.put(episodes[3])                            # over capacity: the least recently used (e1) goes
+    assert episodes[1].retired and store.evicted == 1
+    with pytest.raises(UnknownEpisode):
+        store.get("e1")
+    now[0] = 12.5                                     # e2 (last used at 2) is 10.5 s idle; e0, e3 (3) 9.5
+    with pytest.raises(UnknownEpisode, match="expired after 10 s"):
+        store.get("e2")
+    assert store.expired == 1 and len(store) == 2 and store.get("e3") is episodes[3]   # e3 used at 12.5
+    now[0] = 13.1                                     # e0 is 10.1 s idle, e3 0.6
+    assert store.get("e3") is episodes[3] and store.expired == 2 and episodes[0].retired
+    store.discard(episodes[3])
+    assert len(store) == 0 and episodes[3].retired
+
+
+def test_a_grader_fault_is_a_500_never_a_score(monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from solver import GraderError
+    from trace_env.server.app import create_app
+    from trace_env.server.environment import ServerConfig
+    from trace_env.sources import SourceProblem
+
+    def broken(self, text):
+        raise GraderError("simulated fault")
+
+    monkeypatch.setattr(SourceProblem, "grade", broken)
+    with TestClient(create_app(ServerConfig(env_kwargs={"n": 5}))) as client:
+        episode_id = client.post("/reset", json={}).json()["observation"]["episode_id"]
+        response = client.post("/step", json={"action": {"trace": "x"}, "episode_id": episode_id})
+        assert response.status_code == 500 and response.json()["error"] == "grader_error"
+        assert client.get("/health").status_code == 200

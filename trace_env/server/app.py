@@ -24,6 +24,8 @@ from fastapi.responses import JSONResponse
 from openenv.core.env_server import create_fastapi_app
 from openenv.core.env_server.types import ConcurrencyConfig
 
+from solver import GraderError
+
 from .environment import GSMTraceEnvironment, RequestError, ServerConfig, ServerRuntime
 from .models import TraceAction, TraceObservation
 
@@ -121,6 +123,12 @@ def create_app(config: ServerConfig, runtime: ServerRuntime | None = None) -> Fa
     @app.exception_handler(RequestError)
     async def _request_error(request: Request, err: RequestError) -> JSONResponse:
         return JSONResponse(status_code=err.status_code, content={"detail": str(err), "error": err.code})
+
+    @app.exception_handler(GraderError)
+    async def _grader_error(request: Request, err: GraderError) -> JSONResponse:
+        # a fault of the grader itself is never scored as the policy's (docs/contracts.md)
+        return JSONResponse(status_code=500, content={"detail": f"grader fault, not scored: {err}",
+                                                      "error": "grader_error"})
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, err: RequestValidationError) -> JSONResponse:
