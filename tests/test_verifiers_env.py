@@ -69,13 +69,15 @@ def test_verifiers_loads_the_environment_by_id():
     config = vf.resolve_env_config({"taskset": {"id": "gsmtrace", "n": 3, "seed": 5}})
     env = vf.load_environment(config)
     assert isinstance(env, GSMTraceEnv) and isinstance(env.taskset, GSMTraceTaskset)
-    assert isinstance(env._harnesses["agent"], GSMTraceHarness)   # the taskset's own harness plays the seat
+    (harness,) = config.agent_harnesses().values()                 # the taskset's own harness plays the seat
+    assert harness.id == "gsmtrace" and isinstance(vf.load_harness(harness), GSMTraceHarness)
     assert config.agent.runtime.type == "subprocess"                # local: nothing to provision
     tasks = list(env.taskset)
     problems = generators.generate(3, seed=5)
     assert [t.data.question for t in tasks] == [p.question for p in problems]
     assert [t.data.answer for t in tasks] == [p.answer for p in problems]
     assert [t.key for t in tasks] == [p.id for p in problems]
+    assert [t.data.id for t in env.taskset.include(ids=[problems[1].id])] == [problems[1].id]  # --select.include.ids
     for task, problem in zip(tasks, problems, strict=True):
         # the shared prompt: its system turn and its user turn, nothing else
         shared = build_messages(problem.question)
