@@ -234,6 +234,37 @@ def test_multi_turn_the_solver_feedback_lets_the_model_revise(feedback, tmp_path
         assert COOKIES["question"] not in note["content"]
 
 
+
+def test_multi_turn_without_reveal_the_model_hears_only_what_runs(tmp_path):
+    """reveal=False: cookies' wrong-but-valid trace ends the episode at once (0.7, no feedback);
+    printer's invalid trace (a number not in the question) gets feedback, then the gold trace."""
+    source = _jsonl(tmp_path / "handwritten.jsonl", [COOKIES, PRINTER])
+    ungrounded = PRINTER["trace"].replace("value: 6", "value: 8")   # 8 is not in the question
+
+    def reply(body):
+        written = sum(m["role"] == "assistant" for m in body["messages"])
+        if _question(body) == COOKIES["question"]:
+            return COOKIE_TRACES["wrong_answer"][0]
+        return ungrounded if written == 0 else PRINTER["trace"]
+
+    with serve_chat(reply) as url:
+        config = EvalConfig.model_validate({
+            "env": {"taskset": {"id": "gsmtrace", "source": str(source), "max_turns": 3, "reveal": False}},
+            "model": "tiny-model", "client": {"base_url": url, "api_key_var": "GSMTRACE_TEST_KEY"},
+            "push": False, "rich": None, "output_dir": str(tmp_path / "out"), "run": {"name": "noreveal"},
+        })
+        episodes = asyncio.run(run_eval(config))
+        seen = list(ChatHandler.seen)
+    traces = {e.task.data.id: e.traces[0] for e in episodes}
+    assert [t["reward"] for t in traces["cookies"].info["gsmtrace_turns"]] == [0.7]
+    assert traces["cookies"].rewards["trace_reward"].score == 0.7
+    assert [t["reward"] for t in traces["printer"].info["gsmtrace_turns"]] == [0.5, 1.0]
+    assert traces["printer"].rewards["trace_reward"].score == 1.0
+    (second,) = [r["body"]["messages"] for r in seen if len(r["body"]["messages"]) > 2]
+    assert second[-1]["role"] == "user" and "value 8" in second[-1]["content"]   # the ungrounded number
+    assert "210" not in second[-1]["content"] and "right answer" not in second[-1]["content"]
+
+
 # ---------------------------------------------------------------- the other route: verifiers' OpenEnv taskset
 
 

@@ -89,6 +89,11 @@ class GSMTraceConfig(vf.TasksetConfig):
     feedback: Literal["feedback", "full"] = "feedback"
     """The refinement turn: the solver's feedback alone (the model keeps its conversation), or
     the problem, the previous trace and the feedback (``refinement_observation`` modes)."""
+    reveal: bool = True
+    """True: the feedback may say whether the answer is right (never what it is), and the episode
+    ends at the first correct trace. False: only what a solver can tell without the gold answer
+    or the expert label, as at test time (does the trace parse and run?); the episode ends at the
+    first trace that runs, right or wrong. As ``GSMTraceRefine-v0``'s ``reveal``."""
 
     @model_validator(mode="after")
     def _synthetic_only_knobs(self) -> GSMTraceConfig:
@@ -107,6 +112,7 @@ class GSMTraceData(vf.TaskData):
     source: str = "synthetic"
     max_turns: int = 1
     feedback: str = "feedback"
+    reveal: bool = True
 
 
 class GSMTraceTask(vf.Task[GSMTraceData, vf.State, vf.TaskConfig]):
@@ -154,6 +160,7 @@ def _task_data(problem: SourceProblem, config: GSMTraceConfig) -> GSMTraceData:
         source=problem.source,
         max_turns=config.max_turns,
         feedback=config.feedback,
+        reveal=config.reveal,
     )
 
 
@@ -184,8 +191,8 @@ class GSMTraceEnvConfig(vf.EnvConfig):
 
 
 class GSMTraceEnv(vf.Env[GSMTraceEnvConfig]):
-    """An episode: the model answers the prompt; while its trace is not correct and turns are
-    left, the solver's feedback is the next user turn. Each graded turn is logged in
+    """An episode: the model answers the prompt; while its trace is not correct (with
+    ``reveal=False``: does not run) and turns are left, the solver's feedback is the next user turn. Each graded turn is logged in
     ``trace.info["gsmtrace_turns"]`` (reward, category, error); the score is the task's."""
 
     async def run(self, task: GSMTraceTask, agents: vf.Agents) -> None:
@@ -200,9 +207,12 @@ class GSMTraceEnv(vf.Env[GSMTraceEnvConfig]):
                 reply = segment.last_reply
                 outcome = task.grade(reply)
                 log.append({"reward": outcome.reward, "category": outcome.category, "error": outcome.error})
-                if outcome.correct or len(log) >= data.max_turns:
+                # without reveal, the model hears only what a gold-free check says (the answer passed
+                # splits correct from wrong_answer, which that check never reports: both are "valid")
+                shown = outcome if data.reveal else grade(reply, 0, expert=None, question=data.question)
+                if (outcome.correct if data.reveal else shown.valid) or len(log) >= data.max_turns:
                     break
-                message = refinement_observation(data.question, reply, outcome.feedback(), mode=data.feedback)
+                message = refinement_observation(data.question, reply, shown.feedback(), mode=data.feedback)
                 segment = await interaction.turn(message)
 
 
