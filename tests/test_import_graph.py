@@ -19,6 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS: dict[str, int] = {
     "solver": 0, "generators": 1, "trace_env": 2, "agents": 3, "training": 4, "train_sft": 4, "train_grpo": 4,
+    "gsmtrace": 2,  # the verifiers environment id: a top-level re-export of trace_env.verifiers_env
 }
 
 Graph = Mapping[str, set[str]]
