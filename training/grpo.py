@@ -135,6 +135,7 @@ class RLStage(Stage):
             tokenizer, problems, self.numbered, self.config.max_completion_length, flag="--max_completion_length"
         )
         rl_prompt = max(len(checks.prompt_ids(tokenizer, p, self.numbered)) for p in problems)
+        self.rl_prompt_tokens = rl_prompt
         checks.check_positions(model, rl_prompt + self.completion_limit, "the longest RL prompt + completion")
         return Rows([p.rl_row(self.numbered) for p in problems],
                     f"[grpo] {self.rl_args.trainer}: {len(problems)} problems ({len(gsm8k)} from GSM8K, "
@@ -177,6 +178,12 @@ class RLStage(Stage):
 
         args = rl_config(config_with(self.config, max_completion_length=self.completion_limit), self.rl_args.trainer)
         self.trainer_args = args
+        if self.rl_args.env == "refine":  # rollouts are GSMTraceRefine-v0 episodes (training/refine.py)
+            from .refine import refine_trainer
+
+            return refine_trainer(model, tokenizer, dataset, peft, args, rows=dataset, max_turns=self.rl_args.max_turns,
+                                  reveal=self.rl_args.refine_reveal, trace_tokens=self.completion_limit,
+                                  prompt_tokens=self.rl_prompt_tokens)
         trainer_cls = GRPOTrainer if self.rl_args.trainer == "grpo" else RLOOTrainer
         reward = grouped_reward(args.num_generations, check=args.world_size == 1, reward=self.rl_args.rl_reward)
         return trainer_cls(model=model, reward_funcs=[reward], args=args, train_dataset=dataset,

@@ -1,0 +1,322 @@
+"""Refinement trained through the environment: GSMTraceRefine-v0 behind TRL's `environment_factory`.
+
+`python train_grpo.py --env refine` runs GRPO where every rollout is an episode of
+`gym.make("GSMTraceRefine-v0")`. TRL (`GRPOTrainer(environment_factory=...)`) builds one
+`RefineEnvironment` per rollout, calls its `reset(**row)` before generation, exposes its public
+method `submit_trace` as a tool, and takes the reward from its `get_reward()`:
+
+1. The policy answers the usual prompt (system + numbered question). With the default model's
+   chat template (`agents.default_model.CHAT_TEMPLATE`) a reply that is a bare trace *is* a
+   `submit_trace` call, so an SFT model calls the tool without having been taught a syntax.
+2. `submit_trace(trace)` steps the environment and returns the solver's feedback, which TRL
+   appends to the conversation as a tool result (masked out of the loss); the policy then writes
+   a corrected trace, up to `max_turns` traces.
+3. `get_reward()` is the episode's return: with the environment's `"delta"` rewards, the grade
+   of the last trace (1.0 / 0.7 / 0.5 / 0.3 / 0.0).
+
+TRL executes at most `max_tool_calling_iterations = max_turns - 1` calls, so the last trace of an
+episode that used every turn has no tool result after it (nothing would read one): the reward
+function `submit_final_traces`, run by TRL just before `get_reward`, steps the environment with it.
+That keeps the episode at `max_turns` traces and every rollout graded on its last trace.
+
+Feedback is gold-free by default (`reveal=False`): it never says whether an answer is right, and
+the episode ends at the first trace that runs, as at test time, where no gold exists; what the
+loop teaches is fixing invalid traces. `--refine_reveal` lets the feedback say it (and continue
+after a wrong answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+DONE_MESSAGE = "The episode is over: the solver grades no more traces."
+ACCEPTED_MESSAGE = "The trace runs. The episode is over."
+FEEDBACK_TOKENS = 96  # room for one tool result (feedback) in the completion budget
+
+
+def tool_result(feedback: str) -> str:
+    """What the policy reads after a trace that does not end the episode."""
+    return f"Solver feedback: {feedback.strip()}\n\nWrite a corrected trace."
+
+
+class RefineEnvironment:
+    """A `GSMTraceRefine-v0` episode for one TRL rollout.
+
+    `problems`: the RL problems (dicts with `id`, `question`, `answer`, `expert`); `reset` picks
+    the one named by the dataset row's `id`. Public methods other than `reset` and `get_reward`
+    become tools, so everything else here is private.
+    """
+
+    def __init__(self, problems: Sequence[Any], *, max_turns: int = 2, reveal: bool = False) -> None:
+        import gymnasium as gym
+
+        import trace_env  # noqa: F401  (registers the environments)
+
+        if int(max_turns) < 1:
+            raise ValueError(f"max_turns must be >= 1, got {max_turns}")
+        self._max_turns = int(max_turns)
+        # Gymnasium's TimeLimit and the environment's own count agree (trace_env docs).
+        self._env = gym.make("GSMTraceRefine-v0", source=list(problems), max_turns=self._max_turns,
+                             max_episode_steps=self._max_turns, observation="feedback", reveal=reveal,
+                             reward_mode="delta")
+        self._return = 0.0
+        self._submitted = 0
+        self._done = True
+        self._history: list[dict[str, Any]] = []
+
+    def reset(self, id: str | None = None, **row: Any) -> None:  # noqa: A002  (the dataset column)
+        """Start the episode of the row's problem; the prompt is the row's own, so nothing is added."""
+        if id is None:
+            raise ValueError("RefineEnvironment.reset needs the row's 'id' column (the problem to serve)")
+        self._env.reset(options={"problem_id": str(id)})
+        self._return = 0.0
+        self._submitted = 0
+        self._done = False
+        self._history = []
+        return None
+
+    def submit_trace(self, trace: str) -> str:
+        """Submit a YAML trace for the problem to the solver and read its feedback.
+
+        Args:
+            trace: The whole trace: a line `expert: NAME`, then `trace:` with one step per line.
+
+        Returns:
+            The solver's feedback on the trace, or a note that the episode is over.
+        """
+        if self._done:
+            return DONE_MESSAGE
+        observation = self._step(trace)
+        return ACCEPTED_MESSAGE if self._done else tool_result(observation)
+
+    def get_reward(self) -> float:
+        """The episode's return: the grade of its last trace (0.0 before any)."""
+        return float(self._return)
+
+    # ------------------------------------------------------------ private
+
+    def _step(self, trace: Any) -> str:
+        text = trace if isinstance(trace, str) else str(trace)
+        observation, reward, terminated, truncated, info = self._env.step(text)
+        self._return += float(reward)
+        self._submitted += 1
+        self._done = bool(terminated or truncated)
+        self._history.append({"turn": info["turn"], "category": info["category"], "reward": info["trace_reward"]})
+        return observation
+
+    def _finish(self, messages: Sequence[Any]) -> None:
+        """Grade the episode's last trace if the tool loop stopped before submitting it."""
+        replies = [m for m in messages if isinstance(m, dict) and m.get("role") == "assistant"]
+        if self._done or len(replies) <= self._submitted:
+            return
+        self._step(reply_trace(replies[-1]))
+
+
+def reply_trace(message: dict[str, Any]) -> str:
+    """The trace an assistant message carries: its `submit_trace` argument, else its text."""
+    from agents.default_model import TRACE_TOOL
+
+    for call in message.get("tool_calls") or []:
+        function = call.get("function", call) if isinstance(call, dict) else {}
+        arguments = function.get("arguments") if isinstance(function, dict) else None
+        if function.get("name") == TRACE_TOOL and isinstance(arguments, dict) and isinstance(arguments.get("trace"), str):
+            return arguments["trace"]
+    content = message.get("content")
+    return content if isinstance(content, str) else ""
+
+
+def submit_final_traces(completions: Any = None, environments: Any = None, **_: Any) -> list[None]:
+    """TRL reward function that scores nothing: it steps each environment with the last trace the
+    tool loop did not submit, so `get_reward` (run after it) grades the episode's last trace."""
+    if environments is None:
+        raise ValueError("submit_final_traces needs TRL's `environments` (GRPOTrainer with environment_factory)")
+    for messages, env in zip(completions, environments, strict=True):
+        env._finish(messages if isinstance(messages, list) else [{"role": "assistant", "content": messages}])
+    return [None] * len(environments)
+
+
+def use_tool_template(tokenizer: Any) -> Any:
+    """Give a default-model tokenizer saved before tool calling (builder 5 and older) the current
+    chat template and response schema; they render plain conversations identically."""
+    from agents.default_model import CHAT_TEMPLATE, PLAIN_CHAT_TEMPLATE, RESPONSE_SCHEMA
+
+    if tokenizer.chat_template == PLAIN_CHAT_TEMPLATE:
+        tokenizer.chat_template = CHAT_TEMPLATE
+    if tokenizer.chat_template == CHAT_TEMPLATE and getattr(tokenizer, "response_schema", None) is None:
+        tokenizer.response_schema = RESPONSE_SCHEMA
+    return tokenizer
+
+
+def environment_factory(rows: Sequence[dict[str, Any]], *, max_turns: int, reveal: bool) -> Any:
+    """A zero-argument factory over the RL rows, as `GRPOTrainer(environment_factory=...)` wants."""
+    problems = [{"id": r["id"], "question": r["question"], "answer": r["answer"], "expert": r.get("expert") or None}
+                for r in rows]
+
+    def make() -> RefineEnvironment:
+        return RefineEnvironment(problems, max_turns=max_turns, reveal=reveal)
+
+    return make
+
+
+def completion_budget(trace_tokens: int, max_turns: int) -> int:
+    """Tokens for a whole episode: `max_turns` traces and the tool results between them."""
+    return max_turns * trace_tokens + (max_turns - 1) * FEEDBACK_TOKENS
+
+
+def refine_trainer(model: Any, tokenizer: Any, dataset: Any, peft: Any, args: Any, *, rows: Sequence[dict[str, Any]],
+                   max_turns: int, reveal: bool, trace_tokens: int, prompt_tokens: int) -> Any:
+    """A GRPOTrainer whose rollouts are GSMTraceRefine-v0 episodes (see the module docstring)."""
+    import os
+
+    from trl import GRPOTrainer
+
+    from .args import config_with
+
+    os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")  # environment_factory is experimental in TRL 1.16
+    use_tool_template(tokenizer)
+    budget = completion_budget(trace_tokens, max_turns)
+    positions = getattr(getattr(model, "config", None), "max_position_embeddings", None) or 1_000_000
+    room = positions - prompt_tokens
+    if room < trace_tokens:
+        raise ValueError(f"the model has {positions} positions: the longest RL prompt ({prompt_tokens} tokens) leaves "
+                         f"{room} for an episode, less than one trace ({trace_tokens})")
+    # Longer episodes are cut by TRL itself: a tool result that would not fit is dropped and the
+    # rollout ends there (its last trace is still graded).
+    budget = min(budget, room)
+    args = config_with(args, max_completion_length=budget, max_tool_calling_iterations=max_turns - 1)
+    return GRPOTrainer(model=model, reward_funcs=[submit_final_traces], args=args, train_dataset=dataset,
+                       processing_class=tokenizer, peft_config=peft,
+                       environment_factory=environment_factory(rows, max_turns=max_turns, reveal=reveal))
+
+
+def measure_refine(model: Any, tokenizer: Any, problems: Sequence[dict[str, Any]], *, max_turns: int = 2,
+                   reveal: bool = False, numbered: bool = True, max_new_tokens: int = 160,
+                   batch_size: int = 32) -> dict[str, Any]:
+    """Greedy episodes in the training format (the conversation TRL builds: prompt, trace, tool
+    result, trace, ...), through `RefineEnvironment`; turn-1 against final-turn accuracy.
+
+    Returns `accuracy_by_turn` (the share whose last trace within k+1 turns is correct),
+    `valid_by_turn`, `turn1_accuracy`, `final_accuracy`, `fixed` / `broken` (problems the later
+    turns made right / wrong), `reached_turn` (episodes that got k+1 turns) and per-problem
+    `episodes` (category per turn).
+    """
+    import torch
+
+    from trace_env.prompts import build_messages
+
+    use_tool_template(tokenizer)
+    tokenizer.padding_side = "left"
+    positions = getattr(model.config, "max_position_embeddings", None) or 1_000_000
+    records = [{"id": str(p["id"]), "question": p["question"], "answer": str(p["answer"]),
+                "expert": p.get("expert") or None} for p in problems]
+    envs = [RefineEnvironment(records, max_turns=max_turns, reveal=reveal) for _ in range(min(batch_size, len(records)))]
+    episodes: list[list[dict[str, Any]]] = []
+    was_training = model.training
+    model.eval()
+    try:
+        for start in range(0, len(records), batch_size):
+            batch = records[start : start + batch_size]
+            slots = envs[: len(batch)]
+            chats = []
+            for env, record in zip(slots, batch, strict=True):
+                env.reset(id=record["id"])
+                chats.append(build_messages(record["question"], numbered=numbered))
+            active = list(range(len(batch)))
+            while active:
+                texts = [tokenizer.apply_chat_template(chats[i], tokenize=False, add_generation_prompt=True)
+                         for i in active]
+                enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
+                room = min(max_new_tokens, positions - enc["input_ids"].shape[1])
+                if room <= 0:
+                    break
+                with torch.inference_mode():
+                    out = model.generate(**enc, max_new_tokens=room, do_sample=False,
+                                         pad_token_id=tokenizer.pad_token_id)
+                replies = tokenizer.batch_decode(out[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
+                running = []
+                for i, reply in zip(active, replies, strict=True):
+                    result = slots[i].submit_trace(reply)
+                    chats[i] += [
+                        {"role": "assistant", "content": "", "tool_calls": [
+                            {"type": "function", "function": {"name": _trace_tool(), "arguments": {"trace": reply}}}]},
+                        {"role": "tool", "name": _trace_tool(), "content": result},
+                    ]
+                    if not slots[i]._done:
+                        running.append(i)
+                active = running
+            episodes += [list(env._history) for env in slots]
+    finally:
+        if was_training:
+            model.train()
+    return summarize_episodes(episodes, max_turns)
+
+
+def _trace_tool() -> str:
+    from agents.default_model import TRACE_TOOL
+
+    return TRACE_TOOL
+
+
+def summarize_episodes(episodes: Sequence[Sequence[dict[str, Any]]], max_turns: int) -> dict[str, Any]:
+    """Turn-by-turn figures of graded episodes (each a list of {"category", ...} per trace)."""
+    n = len(episodes)
+    if not n:
+        raise ValueError("no episodes to summarise")
+
+    def upto(history: Sequence[dict[str, Any]], k: int) -> dict[str, Any]:
+        return history[min(k, len(history)) - 1] if history else {"category": "unparseable"}
+
+    valid = ("correct", "wrong_answer", "wrong_expert")
+    by_turn = [sum(upto(h, k)["category"] == "correct" for h in episodes) / n for k in range(1, max_turns + 1)]
+    valid_by_turn = [sum(upto(h, k)["category"] in valid for h in episodes) / n for k in range(1, max_turns + 1)]
+    first = [upto(h, 1)["category"] == "correct" for h in episodes]
+    last = [upto(h, max_turns)["category"] == "correct" for h in episodes]
+    return {
+        "n": n,
+        "max_turns": max_turns,
+        "turn1_accuracy": by_turn[0],
+        "final_accuracy": by_turn[-1],
+        "accuracy_by_turn": by_turn,
+        "valid_by_turn": valid_by_turn,
+        "fixed": sum(not a and b for a, b in zip(first, last, strict=True)),
+        "broken": sum(a and not b for a, b in zip(first, last, strict=True)),
+        "reached_turn": [sum(len(h) >= k for h in episodes) for k in range(1, max_turns + 1)],
+        "episodes": [[step["category"] for step in h] for h in episodes],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """`python -m training.refine MODEL PROBLEMS.jsonl`: greedy refine episodes in the training format."""
+    import argparse
+    import json
+
+    from agents.loading import load_model_and_tokenizer
+    from agents.prompt_options import load_prompt_options
+
+    parser = argparse.ArgumentParser(prog="python -m training.refine", description=main.__doc__)
+    parser.add_argument("model", help="a model directory (e.g. OUTPUT_DIR/final)")
+    parser.add_argument("problems", help="JSONL of problems with id, question, answer, expert")
+    parser.add_argument("--max_turns", type=int, default=2)
+    parser.add_argument("--reveal", action="store_true", help="feedback may say whether an answer is right")
+    parser.add_argument("--n", type=int, default=None, help="first N problems only")
+    parser.add_argument("--batch_size", type=int, default=32)
+    parser.add_argument("--max_new_tokens", type=int, default=160)
+    parser.add_argument("--out", default=None, help="write the result as JSON here")
+    args = parser.parse_args(argv)
+    with open(args.problems, encoding="utf-8") as handle:
+        problems = [json.loads(line) for line in handle if line.strip()][: args.n]
+    model, tokenizer = load_model_and_tokenizer(args.model)
+    numbered = bool(load_prompt_options(args.model).get("numbered", False))
+    result = measure_refine(model, tokenizer, problems, max_turns=args.max_turns, reveal=args.reveal,
+                            numbered=numbered, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size)
+    brief = {k: v for k, v in result.items() if k != "episodes"}
+    print(json.dumps(brief))
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            json.dump(result | {"model": args.model, "problems": args.problems, "reveal": args.reveal}, handle, indent=1)
+    return result
+
+
+if __name__ == "__main__":
+    main()
