@@ -30,6 +30,7 @@ from .environment import GSMTraceEnvironment, RequestError, ServerConfig, Server
 from .models import TraceAction, TraceObservation
 
 ECHO_MAX_CHARS = 200
+DRAIN_MAX_BYTES = 64 << 20   # a refused body up to this size is read to its end before the 413
 
 
 def _short(value: Any) -> Any:
@@ -65,6 +66,17 @@ class BodySizeLimit:
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
 
+    @staticmethod
+    async def _drain(receive: Any, more: bool, read: int) -> None:
+        """Read and drop the rest of a refused body (up to DRAIN_MAX_BYTES), so the connection closes
+        cleanly: closing a socket with unread data resets it, and the client may lose the 413."""
+        while more and read <= DRAIN_MAX_BYTES:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            read += len(message.get("body", b""))
+            more = message.get("more_body", False)
+
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -76,6 +88,8 @@ class BodySizeLimit:
                 except ValueError:
                     declared = -1
                 if declared > self.max_bytes:
+                    if declared <= DRAIN_MAX_BYTES:
+                        await self._drain(receive, True, 0)
                     await self._refuse(send, f"{declared} bytes declared")
                     return
         chunks: list[bytes] = []
@@ -87,6 +101,7 @@ class BodySizeLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
+                await self._drain(receive, message.get("more_body", False), size)
                 await self._refuse(send, f"more than {self.max_bytes} bytes sent")
                 return
             chunks.append(chunk)
