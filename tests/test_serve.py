@@ -1,7 +1,7 @@
 """The OpenEnv server (`python -m trace_env.serve`), driven over loopback by OpenEnv's own clients.
 
 Two servers run as subprocesses on free ports for the whole module (started together):
-`GSMTrace-v0` with default limits, and `GSMTraceRefine-v0` with a 2-second session TTL, room for
+`GSMTrace-v0` with default limits, and `GSMTraceRefine-v0` with a 3-second session TTL, room for
 only 4 HTTP episodes and 2 WebSocket sessions, so expiry, eviction and capacity can be seen.
 Expected grades come from the generators' gold traces (1.0) and from grading the same text
 in-process with `solver.grade`, not from the server's code.
@@ -45,7 +45,7 @@ from trace_env.sources import load_source  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 N_PROBLEMS = 200
-TTL = 2.0
+TTL = 3.0
 
 
 def _load_bench():
