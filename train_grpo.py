@@ -34,10 +34,11 @@ def main(argv: list[str] | None = None) -> dict:
         RunArguments,
     )
     from training.grpo import run_grpo
+    from training.presets import parse_with_preset
     from training.summary import quiet_progress
 
     parser = TrlParser((ModelArguments, DataArguments, EvalArguments, RunArguments, RLArguments, GSMTraceGRPOConfig))
-    model_args, data_args, eval_args, run_args, rl_args, config = parser.parse_args_and_config(argv)
+    model_args, data_args, eval_args, run_args, rl_args, config = parse_with_preset(parser, argv, "grpo")
     quiet_progress()
     return run_grpo(model_args, data_args, eval_args, run_args, rl_args, config)
 

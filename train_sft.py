@@ -23,11 +23,12 @@ def main(argv: list[str] | None = None) -> dict:
     from trl import TrlParser
 
     from training.args import DataArguments, EvalArguments, GSMTraceSFTConfig, ModelArguments, RunArguments
+    from training.presets import parse_with_preset
     from training.sft import run_sft
     from training.summary import quiet_progress
 
     parser = TrlParser((ModelArguments, DataArguments, EvalArguments, RunArguments, GSMTraceSFTConfig))
-    model_args, data_args, eval_args, run_args, config = parser.parse_args_and_config(argv)
+    model_args, data_args, eval_args, run_args, config = parse_with_preset(parser, argv, "sft")
     quiet_progress()
     return run_sft(model_args, data_args, eval_args, run_args, config)
 

@@ -5,10 +5,13 @@
     python bench/accuracy_curve.py --plot_only          # redraw the PNG and table from the JSON
 
 Every point is one `bench/trace_vs_cot.py` run (`run_trace` / `run_cot`): the same architecture
-per size for both forms, each trained for the same wall-clock budget with a cosine schedule over
-elapsed time, then graded on the fixed 473-problem GSM8K dev split (trace runs also on 200
-synthetic held-out problems). Compute is 6 * parameters * tokens trained. Results go to the JSON
-after every run (a rerun skips the points it already has), then to a PNG and a Markdown table.
+per size for both forms. The trace run trains for the point's wall-clock budget (a cosine
+schedule over elapsed time); the CoT run then trains on as many input tokens as that trace run
+did (a cosine schedule over tokens), so the pair has the same compute, 6 * parameters * tokens,
+however loaded the machine was. Both are graded on the fixed 473-problem GSM8K dev split (trace
+runs also on 200 synthetic held-out problems). Results go to the JSON after every run (a rerun
+skips the points it already has), then to a PNG and a Markdown table; --merge draws several
+JSON files (runs split across processes) as one.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ MARKERS = {"small": "o", "default": "s", "large": "^"}
 
 
 def key(run: dict[str, Any]) -> str:
-    return f"{run['form']}/{run['size']}/{run['budget_s']:g}"
+    return f"{run['form']}/{run['size']}/{run.get('point_s') or run['budget_s']:g}"
 
 
 def plan(sizes: list[str], budgets: list[float], forms: list[str]) -> list[tuple[str, str, float]]:
@@ -82,7 +85,7 @@ def plot(runs: list[dict[str, Any]], path: Path) -> Path:
 def write_outputs(result: dict[str, Any], out: Path, png: Path, md: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
-    runs = sorted(result["runs"], key=lambda r: (r["form"], r["parameters"], r["budget_s"]))
+    runs = sorted(result["runs"], key=lambda r: (r["form"], r["parameters"], r.get("point_s") or r["budget_s"]))
     if runs:
         plot(runs, png)
         md.write_text(trace_vs_cot.table(runs) + "\n")
@@ -100,6 +103,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--png", default="bench/results/accuracy_curve.png")
     p.add_argument("--md", default="bench/results/accuracy_curve.md")
     p.add_argument("--plot_only", action="store_true", help="redraw from --out without training")
+    p.add_argument("--merge", default="", help="with --plot_only: comma-separated JSON files drawn together")
     return p.parse_args(argv)
 
 
@@ -108,6 +112,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     out, png, md = Path(args.out), Path(args.png), Path(args.md)
     result: dict[str, Any] = json.loads(out.read_text()) if out.is_file() else {"runs": []}
     if args.plot_only:
+        for extra in filter(None, args.merge.split(",")):
+            have = {key(r) for r in result["runs"]}
+            result["runs"] += [r for r in json.loads(Path(extra).read_text())["runs"] if key(r) not in have]
         write_outputs(result, out, png, md)
         return result
     from training.summary import quiet_progress
@@ -133,7 +140,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if form == "trace":
             run = trace_vs_cot.run_trace(size, gsm8k, budget, where, seed=args.seed)
         else:
-            run = trace_vs_cot.run_cot(size, gsm8k, budget, where, seed=args.seed)
+            partner = next((r for r in result["runs"] if key(r) == f"trace/{size}/{budget:g}"), None)
+            matched = {"budget_tokens": partner["tokens"]} if partner else {"budget_s": budget}
+            run = trace_vs_cot.run_cot(size, gsm8k, where, seed=args.seed, **matched)
+            run["point_s"] = budget
         run["wall_seconds"] = round(time.perf_counter() - started, 1)
         run["machine"] = trace_vs_cot.machine()
         result["runs"].append(run)

@@ -14,11 +14,15 @@ the official train split, `generators.gsm8k.dev`) with 95% Wilson intervals.
   hyperparameters) on GSM8K's training-part solutions with the calculator annotations stripped,
   ending with `#### answer`; graded by the number after the last `####`.
 
-Budget: without --budget_s the trace side trains as the main job's SFT warm-up does (12,000
-examples, 2.5 epochs) and the CoT side gets the trace run's measured training seconds; with
---budget_s both train for that many seconds with a cosine schedule over elapsed time
-(`training.cot.TimeBudget`). Tokens trained and 6*N*D FLOPs are reported for both. The result
-is JSON (--out) and a Markdown table (--md) ready for BENCHMARKS.md.
+Budget: the trace side trains as the main job's SFT warm-up does (12,000 examples, 2.5 epochs),
+or with --budget_s for that many seconds with a cosine schedule over elapsed time
+(`training.cot.Budget`). The CoT side then trains on as many input tokens as the trace run did,
+with a cosine schedule over them: the same model and the same tokens are the same compute
+(6*N*D FLOPs), whatever else runs on the machine. Wall time is reported for both; `--match
+seconds` gives the CoT side the trace run's training seconds instead (fair only on an idle
+machine: on the shared 2-core development machine the load average reached 12 and a
+process's share of the CPU varied several-fold within minutes). The result is JSON (--out) and a
+Markdown table (--md) ready for BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ def _free() -> None:
 
 
 def run_trace(size: str, gsm8k_path: str, budget_s: float | None, workdir: Path, *, n_synthetic: int = 200,
-              seed: int = 0, n_train: int = MAIN_JOB_SFT["n_train"], n_eval: int = 1000) -> dict[str, Any]:
+              seed: int = 0, n_train: int = MAIN_JOB_SFT["n_train"], n_eval: int = 500) -> dict[str, Any]:
     """One trace SFT run through the project's SFT stage; GSM8K dev and synthetic accuracy after it."""
     from trl import TrlParser
 
@@ -71,7 +75,7 @@ def run_trace(size: str, gsm8k_path: str, budget_s: float | None, workdir: Path,
         RunArguments,
         config_with,
     )
-    from training.cot import TimeBudget
+    from training.cot import Budget
     from training.sft import SFTStage
 
     model_dir = build_default_model(spec_for(size))
@@ -90,7 +94,7 @@ def run_trace(size: str, gsm8k_path: str, budget_s: float | None, workdir: Path,
     model_args, data_args, eval_args, run_args, config = parser.parse_args_and_config(argv)
     # counted as the CoT side counts them (the flag parses only as a bool)
     config = config_with(config, include_num_input_tokens_seen="non_padding")
-    budget = TimeBudget(budget_s, lr)
+    budget = Budget(budget_s, peak_lr=lr)
 
     class BudgetedSFT(SFTStage):
         def training_rows(self, model: Any, tokenizer: Any) -> Any:
@@ -118,9 +122,11 @@ def run_trace(size: str, gsm8k_path: str, budget_s: float | None, workdir: Path,
     }
 
 
-def run_cot(size: str, gsm8k_path: str, budget_s: float, workdir: Path, *, keep_annotations: bool = False,
-            seed: int = 0, n_dev: int | None = None) -> dict[str, Any]:
-    """One CoT SFT run for `budget_s` seconds; final-answer accuracy on the GSM8K dev split after it."""
+def run_cot(size: str, gsm8k_path: str, workdir: Path, *, budget_s: float | None = None,
+            budget_tokens: int | None = None, keep_annotations: bool = False, seed: int = 0,
+            n_dev: int | None = None, max_new_cap: int = 256) -> dict[str, Any]:
+    """One CoT SFT run for `budget_s` seconds or `budget_tokens` input tokens; final-answer accuracy
+    on the GSM8K dev split after it (generations capped at `max_new_cap` tokens)."""
     from transformers import set_seed
 
     from agents.loading import load_model_and_tokenizer
@@ -143,15 +149,17 @@ def run_cot(size: str, gsm8k_path: str, budget_s: float, workdir: Path, *, keep_
     dropped = len(train) - len(keep)
     train = [train[i] for i in keep]
     max_length = max(plen[i] + clen[i] for i in keep)
-    max_new = min(max([*clen, *dev_clen]) + 16, positions - max(dev_plen))
+    max_new = min(max([*clen, *dev_clen]) + 16, positions - max(dev_plen), max_new_cap)
     lr = MAIN_JOB_SFT["learning_rate"]
     config = GSMTraceSFTConfig(
         output_dir=str(workdir), learning_rate=lr, per_device_train_batch_size=MAIN_JOB_SFT["batch_size"],
-        num_train_epochs=100 if budget_s else MAIN_JOB_SFT["epochs"], lr_scheduler_type="constant",
+        num_train_epochs=100, lr_scheduler_type="constant",
         warmup_steps=0, max_length=max_length, save_strategy="no", include_num_input_tokens_seen="non_padding",
         logging_steps=50, disable_tqdm=True, seed=seed, report_to="none",
     )
-    budget = cot.TimeBudget(budget_s, lr)
+    if not (budget_s or budget_tokens):
+        raise ValueError("the CoT run needs a budget: seconds or tokens")
+    budget = cot.Budget(budget_s, budget_tokens, peak_lr=lr)
     trainer = trainer_class()(model=model, args=config, train_dataset=to_dataset([e.row() for e in train]),
                               processing_class=tokenizer)
     trainer.add_callback(budget)
@@ -168,7 +176,8 @@ def run_cot(size: str, gsm8k_path: str, budget_s: float, workdir: Path, *, keep_
     trainer = model = None
     _free()
     return {
-        "form": "cot", "size": size, "parameters": params, "budget_s": budget_s,
+        "form": "cot", "size": size, "parameters": params, "budget_s": budget_s, "budget_tokens": budget_tokens,
+        "dev_gold_longer_than_cap": sum(n > max_new for n in dev_clen),
         "train_seconds": round(train_seconds, 1), "steps": budget.steps, "tokens": budget.tokens,
         "flops": 6 * params * budget.tokens,
         "dev": {k: result[k] for k in ("accuracy", "ci95", "n", "correct")} | {"answered": result["answered"],
@@ -204,7 +213,10 @@ def table(runs: list[dict[str, Any]]) -> str:
             "GSM8K dev (95% CI) | synthetic (95% CI) |\n|---|---|---|---|---|---|---|---|---|")
     lines = [head]
     for r in runs:
-        budget = f"{r['budget_s']:.0f} s" if r["budget_s"] else "main-job SFT"
+        if r.get("budget_tokens"):
+            budget = "= trace tokens"
+        else:
+            budget = f"{r['budget_s']:.0f} s" if r["budget_s"] else "main-job SFT"
         dev = r["dev"]
         lines.append(f"| {r['form']} | {r['size']} ({r['parameters'] / 1e6:.2f}M) | {budget} | {r['train_seconds']:.0f} | "
                      f"{r['steps']} | {r['tokens']:,} | {r['flops']:.2e} | {pct(dev)} [{dev['accuracy'] * dev['n']:.0f}/"
@@ -234,6 +246,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--size", default="default", choices=sorted(SIZES))
     p.add_argument("--budget_s", type=float, default=None,
                    help="training seconds for both sides (default: trace as the main job's SFT, CoT matched to it)")
+    p.add_argument("--match", default="tokens", choices=("tokens", "seconds"),
+                   help="what the CoT side gets of the trace run: its input tokens (default) or its training seconds")
     p.add_argument("--keep_annotations", action="store_true", help="keep GSM8K's <<...>> calculator annotations")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workdir", default="/tmp/gsmtrace-trace-vs-cot")
@@ -251,8 +265,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     gsm8k = resolve_path(args.gsm8k_path, work)
     started = time.perf_counter()
     trace = run_trace(args.size, gsm8k, args.budget_s, work / "trace", seed=args.seed)
-    budget = args.budget_s or trace["train_seconds"]
-    cot_run = run_cot(args.size, gsm8k, budget, work / "cot", keep_annotations=args.keep_annotations, seed=args.seed)
+    matched = {"budget_tokens": trace["tokens"]} if args.match == "tokens" else {"budget_s": trace["train_seconds"]}
+    cot_run = run_cot(args.size, gsm8k, work / "cot", keep_annotations=args.keep_annotations, seed=args.seed,
+                      **matched)
     runs = [trace, cot_run]
     result = {"runs": runs, "machine": machine(), "gsm8k_path": gsm8k, "wall_seconds": round(time.perf_counter() - started),
               "command": "python bench/trace_vs_cot.py " + " ".join(argv if argv is not None else sys.argv[1:])}

@@ -16,8 +16,8 @@ so an annotation would only make the model write each computation twice (the tar
 third longer) and the baseline would be a worse version of plain CoT. `keep_annotations=True`
 keeps them.
 
-`TimeBudget` trains for a wall-clock budget with a cosine schedule over elapsed time, so two
-runs of different speed can be given the same seconds.
+`Budget` trains for a wall-clock or a token budget with a cosine schedule over the share used,
+so two runs of different speed can be given the same seconds or the same tokens (compute).
 """
 
 from __future__ import annotations
@@ -198,54 +198,64 @@ def evaluate(model: Any, tokenizer: Any, examples: list[CoTExample], *, max_new_
     }
 
 
-class TimeBudget(TrainerCallback):
-    """Train for `seconds` of wall time with a cosine schedule over elapsed time (linear warm-up over
-    the first `warmup` share), then stop; with `seconds=None` it only records what was trained.
+class Budget(TrainerCallback):
+    """Train for `seconds` of wall time or `tokens` input tokens (whichever ends first when both are
+    given), with a cosine schedule over the share of the budget used (linear warm-up over the first
+    `warmup` share), then stop. With neither it only records what was trained.
 
-    Use with `lr_scheduler_type="constant"` and enough epochs that the budget ends training: the
-    learning rate is set before every optimizer step from the time elapsed since training began.
-    Records `steps`, `tokens` (the trainer's `num_input_tokens_seen`) and `train_seconds`.
+    Use with `lr_scheduler_type="constant"`, `include_num_input_tokens_seen="non_padding"` (for a
+    token budget) and enough epochs that the budget ends training: the learning rate is set before
+    every optimizer step. Records `steps`, `tokens` (the trainer's `num_input_tokens_seen`) and
+    `train_seconds`.
     """
 
-    def __init__(self, seconds: float | None, peak_lr: float, warmup: float = 0.03) -> None:
-        if seconds is not None and seconds <= 0:
-            raise ValueError("a time budget must be positive")
+    def __init__(self, seconds: float | None = None, tokens: int | None = None, *, peak_lr: float,
+                 warmup: float = 0.03) -> None:
+        if (seconds is not None and seconds <= 0) or (tokens is not None and tokens <= 0):
+            raise ValueError("a budget must be positive")
         if not 0 <= warmup < 1:
             raise ValueError("warmup must be in [0, 1)")
-        self.seconds, self.peak_lr, self.warmup = seconds, peak_lr, warmup
+        self.seconds, self.token_budget, self.peak_lr, self.warmup = seconds, tokens, peak_lr, warmup
         self.started: float | None = None
         self.steps, self.tokens, self.train_seconds = 0, 0, 0.0
 
-    def factor(self, elapsed: float) -> float:
-        """The learning-rate multiplier after `elapsed` seconds."""
-        if not self.seconds:
-            return 1.0
-        frac = min(1.0, elapsed / self.seconds)
-        if frac < self.warmup:
-            return frac / self.warmup
-        return 0.5 * (1 + math.cos(math.pi * (frac - self.warmup) / (1 - self.warmup)))
+    def used(self, elapsed: float, tokens: int) -> float | None:
+        """The share of the budget used (None without a budget)."""
+        shares = [elapsed / self.seconds] if self.seconds else []
+        shares += [tokens / self.token_budget] if self.token_budget else []
+        return min(1.0, max(shares)) if shares else None
 
-    def _elapsed(self) -> float:
-        return time.perf_counter() - self.started if self.started is not None else 0.0
+    def factor(self, used: float | None) -> float:
+        """The learning-rate multiplier once `used` of the budget is spent."""
+        if used is None:
+            return 1.0
+        if used < self.warmup:
+            return used / self.warmup
+        return 0.5 * (1 + math.cos(math.pi * (used - self.warmup) / (1 - self.warmup)))
+
+    def _used(self, state: Any) -> float | None:
+        elapsed = time.perf_counter() - self.started if self.started is not None else 0.0
+        return self.used(elapsed, int(getattr(state, "num_input_tokens_seen", 0) or 0))
 
     def on_train_begin(self, args: Any, state: Any, control: Any, **kw: Any):
         self.started = time.perf_counter()
         return control
 
     def on_step_begin(self, args: Any, state: Any, control: Any, optimizer: Any = None, **kw: Any):
-        if self.seconds and optimizer is not None:
-            lr = self.peak_lr * self.factor(self._elapsed())
+        used = self._used(state)
+        if used is not None and optimizer is not None:
             for group in optimizer.param_groups:
-                group["lr"] = lr
+                group["lr"] = self.peak_lr * self.factor(used)
         return control
 
     def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any):
-        if self.seconds and self._elapsed() >= self.seconds:
+        used = self._used(state)
+        if used is not None and used >= 1.0:
             control.should_training_stop = True
         return control
 
     def on_train_end(self, args: Any, state: Any, control: Any, **kw: Any):
         self.steps = state.global_step
         self.tokens = int(getattr(state, "num_input_tokens_seen", 0) or 0)
-        self.train_seconds = self._elapsed()
+        self.train_seconds = time.perf_counter() - self.started if self.started is not None else 0.0
         return control
