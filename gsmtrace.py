@@ -5,24 +5,7 @@ top-level module named by its id; this one re-exports `trace_env.verifiers_env`,
 and its documentation live (docs/verifiers.md). Needs the extra: ``pip install -e ".[verifiers]"``.
 """
 
-from trace_env.verifiers_env import (
-    GSMTraceConfig,
-    GSMTraceData,
-    GSMTraceEnv,
-    GSMTraceEnvConfig,
-    GSMTraceHarness,
-    GSMTraceHarnessConfig,
-    GSMTraceTask,
-    GSMTraceTaskset,
-)
+from trace_env import verifiers_env as _implementation
+from trace_env.verifiers_env import *  # noqa: F403  (the names verifiers looks up, listed in __all__)
 
-__all__ = [
-    "GSMTraceConfig",
-    "GSMTraceData",
-    "GSMTraceEnv",
-    "GSMTraceEnvConfig",
-    "GSMTraceHarness",
-    "GSMTraceHarnessConfig",
-    "GSMTraceTask",
-    "GSMTraceTaskset",
-]
+__all__ = list(_implementation.__all__)
