@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from handwritten import COOKIES  # tests/handwritten.py
@@ -78,6 +79,30 @@ def test_refinement_turns_feed_back_solver_feedback():
     assert "33" in seen[1].split("Solver feedback:")[1]  # the value the wrong trace computed
     single = evaluate(reviser, HANDWRITTEN, progress=False)
     assert single["accuracy_by_turn"] == [0.0] and single["outcomes"]["wrong_answer"] == 1
+
+
+def test_gold_free_refinement_stops_at_the_first_trace_that_runs():
+    wrong = TRACE.replace("compute_op: sub", "compute_op: add")  # runs, answers 33 instead of the gold
+    ungrounded = TRACE.replace("value: 9}", "value: 8}")  # 8 is not in the question: the trace does not run
+    seen: list[str] = []
+
+    def reviser(observations):
+        seen.extend(observations)
+        return [wrong for _ in observations]
+
+    report = evaluate(reviser, HANDWRITTEN, turns=3, progress=False, reveal=False)
+    # the wrong trace runs: without a gold answer there is nothing to correct, so one turn only
+    assert report["accuracy"] == 0.0 and len(seen) == 1 and report["meta"]["reveal"] is False
+    assert report["outcomes"]["wrong_answer"] == 1
+    # a trace that does not run gets feedback, which never judges an answer; the next one is kept
+    outputs = iter([ungrounded, TRACE])
+    seen.clear()
+    fixed = evaluate(lambda obs: (seen.extend(obs), [next(outputs)])[1], HANDWRITTEN, turns=3, progress=False,
+                     reveal=False)
+    assert fixed["accuracy"] == 1.0 and len(seen) == 2
+    feedback = seen[1].split("Solver feedback:")[1].lower()
+    assert "8" in feedback and "15" not in feedback  # names the bad number, never the gold answer (24 - 9)
+    assert not re.search(r"\b(correct|wrong|right|incorrect)\b", feedback)
 
 
 def test_policy_output_count_mismatch_is_a_clear_error():

@@ -95,6 +95,7 @@ def evaluate(
     keep_samples: bool = False,
     samples: int = 0,
     temperature: float = 1.0,
+    reveal: bool = True,
 ) -> dict[str, Any]:
     """Grade `policy` on `problems` and return the report dict (see docs/evaluation.md).
 
@@ -108,7 +109,9 @@ def evaluate(
       evaluator: with `turns > 1` a trace that is not correct gets the environment's refinement
       observation (problem, previous trace, solver feedback), up to `turns` traces. The headline
       numbers describe each problem's last trace; `accuracy_by_turn[k]` is the share solved
-      within k+1 turns.
+      within k+1 turns. `reveal=False` is the test-time protocol (no gold answer exists): the
+      feedback never says whether an answer is right, and an episode ends at its first trace
+      that runs (the environment's `reveal` argument).
     * `samples=K > 0` also draws K traces per problem at `temperature` with the policy's
       `sample(observations, k, temperature)` (one batched generation per batch, e.g.
       `num_return_sequences`) and reports `sampling`: pass@k (unbiased), maj@K (a vote over the
@@ -131,7 +134,7 @@ def evaluate(
     records: list[dict[str, Any]] = [{} for _ in problems]
     # The refine environment itself runs every episode (one slot per batch position), so the
     # evaluator and GSMTraceRefine-v0 cannot disagree on grading, feedback or turn limits.
-    slots = [GSMTraceRefineEnv(problems, max_turns=turns) for _ in range(min(batch_size, len(problems)))]
+    slots = [GSMTraceRefineEnv(problems, max_turns=turns, reveal=reveal) for _ in range(min(batch_size, len(problems)))]
     bar = _progress_bar(len(problems), str(getattr(policy, "name", "policy")), progress)
     try:
         for start in range(0, len(problems), batch_size):
@@ -165,6 +168,7 @@ def evaluate(
         "n": len(problems),
         "batch_size": batch_size,
         "turns": turns,
+        "reveal": reveal,
         "date": started.isoformat(timespec="seconds"),
         "duration_s": round(time.perf_counter() - clock, 3),
         "versions": versions(),
