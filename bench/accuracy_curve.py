@@ -85,7 +85,7 @@ def plot(runs: list[dict[str, Any]], path: Path) -> Path:
 def write_outputs(result: dict[str, Any], out: Path, png: Path, md: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
-    runs = sorted(result["runs"], key=lambda r: (r["form"], r["parameters"], r.get("point_s") or r["budget_s"]))
+    runs = sorted(result["runs"], key=lambda r: (r["parameters"], r.get("point_s") or r["budget_s"], r["form"] != "trace"))
     if runs:
         plot(runs, png)
         md.write_text(trace_vs_cot.table(runs) + "\n")

@@ -208,19 +208,22 @@ def pct(r: dict[str, Any] | None) -> str:
 
 
 def table(runs: list[dict[str, Any]]) -> str:
-    """Markdown table of runs."""
+    """Markdown table of runs. 'well-formed' is the share of valid traces (trace) or of outputs
+    with a '####' answer (CoT) on the dev split."""
     head = ("| form | size (parameters) | budget | train s | steps | tokens trained | FLOPs (6ND) | "
-            "GSM8K dev (95% CI) | synthetic (95% CI) |\n|---|---|---|---|---|---|---|---|---|")
+            "GSM8K dev (95% CI) | well-formed on dev | synthetic (95% CI) |\n|---|---|---|---|---|---|---|---|---|---|")
     lines = [head]
     for r in runs:
         if r.get("budget_tokens"):
-            budget = "= trace tokens"
+            point = r.get("point_s")
+            budget = f"trace's tokens ({point:.0f} s point)" if point else "trace's tokens"
         else:
             budget = f"{r['budget_s']:.0f} s" if r["budget_s"] else "main-job SFT"
         dev = r["dev"]
+        formed = dev.get("valid", dev.get("answered"))
         lines.append(f"| {r['form']} | {r['size']} ({r['parameters'] / 1e6:.2f}M) | {budget} | {r['train_seconds']:.0f} | "
                      f"{r['steps']} | {r['tokens']:,} | {r['flops']:.2e} | {pct(dev)} [{dev['accuracy'] * dev['n']:.0f}/"
-                     f"{dev['n']}] | {pct(r['synthetic'])} |")
+                     f"{dev['n']}] | {formed:.1%} | {pct(r['synthetic'])} |")
     return "\n".join(lines)
 
 
