@@ -294,6 +294,19 @@ class RLArguments:
                           "--n_rl with solved ones; see --rl_solved_fraction)."},
     )
     rl_mine_pool: int = field(default=2048, metadata={"help": "Problems drawn and solved greedily for --rl_prompts unsolved."})
+    rl_filter: str = field(
+        default="none",
+        metadata={"help": "'none', or 'pass_rate': every scored group reports its problem's pass rate; problems "
+                          "whose group was all right or all wrong leave the prompt stream, mixed ones are served "
+                          "again (--rl_replay_fraction of the prompts, up to --rl_max_serves times) and the ones "
+                          "that left come back when the fresh draws run out (training/prompt_pool.py)."},
+    )
+    rl_replay_fraction: float = field(
+        default=0.5, metadata={"help": "With --rl_filter pass_rate: the share of prompts replayed from the mixed ones."}
+    )
+    rl_max_serves: int = field(
+        default=4, metadata={"help": "With --rl_filter pass_rate: how often one problem may be served."}
+    )
     rl_solved_fraction: float = field(
         default=0.25,
         metadata={"help": "With --rl_prompts unsolved: the share of the RL pool kept from problems the start model "
@@ -333,6 +346,14 @@ class RLArguments:
             raise ValueError(f"--max_turns must be >= 1, got {self.max_turns}")
         if self.env == "refine" and self.trainer != "grpo":
             raise ValueError("--env refine needs --trainer grpo (environment_factory is a GRPOTrainer feature)")
+        if self.rl_filter not in ("none", "pass_rate"):
+            raise ValueError(f"--rl_filter must be 'none' or 'pass_rate', got {self.rl_filter!r}")
+        if self.rl_filter != "none" and self.env == "refine":
+            raise ValueError("--rl_filter pass_rate needs --env single (refine episodes are scored by the environment)")
+        if not 0.0 <= self.rl_replay_fraction < 1.0:
+            raise ValueError(f"--rl_replay_fraction must be in [0, 1), got {self.rl_replay_fraction}")
+        if self.rl_max_serves < 1:
+            raise ValueError(f"--rl_max_serves must be >= 1, got {self.rl_max_serves}")
         if not 0.0 <= self.rl_solved_fraction < 1.0:
             raise ValueError(f"--rl_solved_fraction must be in [0, 1), got {self.rl_solved_fraction}")
 

@@ -26,6 +26,7 @@ from .args import (
     config_with,
     parse_mix,
 )
+from .prompt_pool import PassRatePool, stream_dataset
 from .sft import run_sft
 from .stage import SMOKE_DATA, SMOKE_EVAL, Rows, Stage, Trained, measure_cached
 
@@ -38,21 +39,28 @@ class GroupMismatchError(RuntimeError):
     """Completions of one GRPO group were scored against different problems."""
 
 
-def grouped_reward(group_size: int, check: bool = True, reward: str = "ladder") -> Any:
+def grouped_reward(group_size: int, check: bool = True, reward: str = "ladder", pool: PassRatePool | None = None) -> Any:
     """The named reward (`trace_env.rewards.REWARD_FUNCTIONS`), after checking that each run of
-    `group_size` completions shares one problem."""
+    `group_size` completions shares one problem; with `pool`, each group's pass rate goes to it
+    (a completion is correct when its reward is 1.0, which both rewards pay only for a correct trace)."""
     from trace_env.rewards import REWARD_FUNCTIONS
 
     base = REWARD_FUNCTIONS[reward]
 
     def trace_reward(prompts: Any = None, completions: Any = None, **kwargs: Any) -> list[float]:
         questions = kwargs.get("question")
-        if check and questions is not None:
+        if (check or pool is not None) and questions is not None:
             for start in range(0, len(questions), group_size):
                 group = set(questions[start : start + group_size])
                 if len(group) != 1:
                     raise GroupMismatchError(f"group at {start} mixes {len(group)} problems; expected 1")
-        return base(prompts, completions, **kwargs)
+        rewards = base(prompts, completions, **kwargs)
+        if pool is not None:
+            if questions is None:
+                raise GroupMismatchError("--rl_filter pass_rate needs the 'question' column in every batch")
+            for start in range(0, len(rewards), group_size):
+                pool.record(questions[start], [r == 1.0 for r in rewards[start : start + group_size]])
+        return rewards
 
     return trace_reward
 
@@ -103,6 +111,7 @@ class RLStage(Stage):
         self.rl_args = rl_args
         self.warm: dict[str, Any] | None = None
         self.mined: dict[str, Any] | None = None  # what --rl_prompts unsolved kept
+        self.pool: PassRatePool | None = None      # the live prompt stream of --rl_filter pass_rate
 
     def title(self) -> str:
         return self.rl_args.trainer.upper()
@@ -166,6 +175,13 @@ class RLStage(Stage):
                      f"({self.mined['seconds']} s)")
         return random.Random(3 + self.data_args.data_seed_offset).sample(chosen, len(chosen))
 
+    def dataset(self, rows: list[dict[str, Any]]) -> Any:
+        if self.rl_args.rl_filter != "pass_rate":
+            return super().dataset(rows)
+        self.pool = PassRatePool(rows, replay_fraction=self.rl_args.rl_replay_fraction,
+                                 max_serves=self.rl_args.rl_max_serves, seed=self.config.seed)
+        return stream_dataset(self.pool)
+
     def measure_before(self, model: Any, tokenizer: Any) -> dict[str, Any]:
         warm = self.warm
         if warm is not None and warm.get("splits") == list(self.splits) and warm.get("n_eval") == self.eval_args.n_eval:
@@ -176,7 +192,12 @@ class RLStage(Stage):
     def trainer(self, model: Any, tokenizer: Any, dataset: Any, peft: Any) -> Any:
         from trl import GRPOTrainer, RLOOTrainer
 
-        args = rl_config(config_with(self.config, max_completion_length=self.completion_limit), self.rl_args.trainer)
+        live = self.pool is not None
+        # a live stream must not be read ahead into a shuffle buffer: the filter acts on the next batch
+        args = rl_config(config_with(self.config, max_completion_length=self.completion_limit,
+                                     **({"shuffle_dataset": False} if live else {})), self.rl_args.trainer)
+        if live and args.world_size > 1:
+            raise ValueError("--rl_filter pass_rate runs in one process: with several, each sees part of every group")
         self.trainer_args = args
         if self.rl_args.env == "refine":  # rollouts are GSMTraceRefine-v0 episodes (training/refine.py)
             from .refine import refine_trainer
@@ -185,7 +206,8 @@ class RLStage(Stage):
                                   reveal=self.rl_args.refine_reveal, trace_tokens=self.completion_limit,
                                   prompt_tokens=self.rl_prompt_tokens)
         trainer_cls = GRPOTrainer if self.rl_args.trainer == "grpo" else RLOOTrainer
-        reward = grouped_reward(args.num_generations, check=args.world_size == 1, reward=self.rl_args.rl_reward)
+        reward = grouped_reward(args.num_generations, check=args.world_size == 1, reward=self.rl_args.rl_reward,
+                                pool=self.pool)
         return trainer_cls(model=model, reward_funcs=[reward], args=args, train_dataset=dataset,
                            processing_class=tokenizer, peft_config=peft)
 
@@ -194,6 +216,11 @@ class RLStage(Stage):
         flipped = heldout.flips(before, after)
         heldout.show("[held-out] RL change, problem by problem: " + ", ".join(
             f"{k} {v['fixed']} fixed / {v['broken']} broken" for k, v in sorted(flipped.items())))
+        if self.pool is not None:
+            f = self.pool.summary()
+            heldout.show(f"[grpo] --rl_filter pass_rate: {f['groups']} groups scored, {f['mixed']} mixed, "
+                         f"{f['all_right']} all right, {f['all_wrong']} all wrong; {f['served_replay']} prompts "
+                         f"replayed, {f['served_fresh']} fresh ({f['distinct_served']} problems)")
         step, seconds = trained.global_step, trained.train_seconds
         completions = step * args.per_device_train_batch_size * args.gradient_accumulation_steps * args.world_size
         acc_before, acc_after = heldout.accuracies(before), heldout.accuracies(after)
@@ -210,6 +237,7 @@ class RLStage(Stage):
             "n_rl_gsm8k": self.n_rl_gsm8k,
             "overlap_removed": self.overlap,
             "rl_prompts_mined": self.mined,
+            "rl_prompt_filter": self.pool.summary() if self.pool is not None else None,
             "accuracy_before_sft": warm["accuracy_before_sft"] if warm else None,
             "accuracy_before_rl": acc_before,
             "accuracy_after_rl": acc_after,

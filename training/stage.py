@@ -157,7 +157,7 @@ class Stage:
         peft = model_lib.peft_config(self.model_args)
         if peft is None and self.model_args.train_last_n_layers is not None:
             model_lib.train_last_layers(model, self.model_args.train_last_n_layers)
-        trainer = self.trainer(model, tokenizer, data.to_dataset(rows.rows), peft)
+        trainer = self.trainer(model, tokenizer, self.dataset(rows.rows), peft)
         trainer.add_callback(heldout.HeldoutAccuracyCallback(
             trainer, self.splits, numbered=self.numbered, every=self.eval_args.heldout_every,
             limit=self.eval_args.heldout_n_during, max_new_tokens=self.eval_tokens,
@@ -212,6 +212,10 @@ class Stage:
     def training_rows(self, model: Any, tokenizer: Any) -> Rows:
         """The rows TRL trains on, after checking that none is cut and the model has the positions."""
         raise NotImplementedError
+
+    def dataset(self, rows: list[dict[str, Any]]) -> Any:
+        """What the trainer reads: by default a `datasets.Dataset` of the rows."""
+        return data.to_dataset(rows)
 
     def measure_before(self, model: Any, tokenizer: Any) -> dict[str, Any]:
         raise NotImplementedError
