@@ -36,9 +36,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--gen-config", default=None, help="synthetic: JSON object of generator options")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--turns", type=int, default=1, help="traces per problem; >1 feeds solver feedback back")
-    p.add_argument("--gold-free-feedback", action="store_true",
-                   help="with --turns > 1: the test-time protocol; feedback never says whether an answer is "
-                        "right and an episode ends at its first trace that runs")
+    p.add_argument("--reveal-feedback", action="store_true",
+                   help="with --turns > 1: let the feedback say whether an answer is right and give a wrong "
+                        "answer another turn (default: gold-free, the test-time protocol: feedback only for "
+                        "a trace that does not run, and an episode ends at its first trace that runs)")
     p.add_argument("--numbered", action=argparse.BooleanOptionalAction, default=None,
                    help="list numbered quantities in the prompt (hf default: as saved with the model)")
     p.add_argument("--max-new-tokens", type=int, default=768)
@@ -84,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = evaluate(policy, problems, batch_size=args.batch_size, turns=args.turns,
                           progress=not args.no_progress, seed=args.seed, source=describe(args.source),
                           model=args.model, keep_samples=True, samples=args.samples,
-                          temperature=sampling_temperature, reveal=not args.gold_free_feedback)
+                          temperature=sampling_temperature, reveal=args.reveal_feedback)
     except ValueError as err:  # e.g. --samples with a policy that cannot sample
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import warnings
@@ -22,6 +23,10 @@ from trace_env.sources import SourceError, load_source
 SUB, RATE = COOKIES["trace"], PRINTER["trace"]
 # Executes fine but computes 24 + 9 = 33: a wrong answer, not invalid.
 WRONG_SUB = SUB.replace("compute_op: sub", "compute_op: add")
+# 99 is not in the cookies question: the trace does not run (grounding), whatever the gold answer.
+UNGROUNDED_SUB = SUB.replace("value: 9}", "value: 99}")
+# Words that would judge an answer; "corrected" (in "Write a corrected trace.") is not one of them.
+VERDICT = re.compile(r"\b(right|wrong|correct|incorrect|correctly|incorrectly)\b", re.IGNORECASE)
 
 
 def make(env_id: str = "GSMTrace-v0", **kwargs):
@@ -119,8 +124,31 @@ def test_observation_charset_covers_unusual_problem_text():
         assert char in BASE_CHARSET
 
 
+def test_refine_default_is_gold_free_a_valid_wrong_trace_ends_the_episode():
+    env = make("GSMTraceRefine-v0")                     # every argument at its default
+    assert env.unwrapped.reveal is False
+    obs, _ = env.reset(options={"problem_id": "cookies"})
+    question = PROBLEMS[0]["question"]
+    obs, reward, term, trunc, info = env.step(WRONG_SUB)  # runs, computes 33; the gold answer is 15
+    assert (term, trunc) == (True, False) and info["category"] == "wrong_answer" and info["turn"] == 1
+    assert reward == 0.7                                 # graded as always, for the trainer
+    assert obs == question                               # no feedback at all: nothing says "wrong"
+    # A trace that does not run gets feedback that names what is broken, never the gold or a verdict.
+    for mode in ("full", "feedback"):
+        env = make("GSMTraceRefine-v0", observation=mode)
+        env.reset(options={"problem_id": "cookies"})
+        obs, _, term, trunc, _ = env.step(UNGROUNDED_SUB)
+        assert not term and not trunc
+        feedback = obs.split("Solver feedback:", 1)[1] if mode == "full" else obs
+        assert "99" in feedback, feedback
+        assert not re.search(r"(?<![\d.])15(?![\d.])", obs), obs
+        assert not VERDICT.search(feedback), feedback
+        obs, _, term, _, info = env.step(WRONG_SUB)      # the next trace runs: the episode is over
+        assert term and info["turn"] == 2 and obs == question
+
+
 def test_refine_feedback_then_success_with_delta_rewards():
-    env = make("GSMTraceRefine-v0", max_turns=3)
+    env = make("GSMTraceRefine-v0", max_turns=3, reveal=True)
     env.reset(options={"problem_id": "cookies"})
     obs, r1, term, trunc, info = env.step(WRONG_SUB)
     assert (r1, term, trunc) == (0.7, False, False) and info["turn"] == 1
@@ -135,7 +163,7 @@ def test_refine_feedback_then_success_with_delta_rewards():
 
 def test_refine_truncates_after_max_turns_and_reward_modes():
     for mode, expected in [("delta", [0.0, 0.7, -0.2]), ("final", [0.0, 0.0, 0.5]), ("each", [0.0, 0.7, 0.5])]:
-        env = make("GSMTraceRefine-v0", max_turns=3, reward_mode=mode)
+        env = make("GSMTraceRefine-v0", max_turns=3, reward_mode=mode, reveal=True)  # goes on after 0.7
         env.reset(options={"problem_id": "cookies"})
         rewards, flags = [], []
         for action in ["nonsense", WRONG_SUB, SUB.replace("value: 9", "value: 99")]:

@@ -8,7 +8,7 @@ import re
 import pytest
 from handwritten import COOKIES  # tests/handwritten.py
 
-from agents import OracleAgent, RandomAgent
+from agents import AGENTS, OracleAgent, RandomAgent, register
 from agents.evaluate import main
 from trace_env.evaluate import evaluate
 from trace_env.report import summarize, wilson
@@ -16,6 +16,8 @@ from trace_env.report import summarize, wilson
 CATEGORIES = {"correct", "wrong_answer", "invalid", "wrong_expert", "unparseable"}
 HANDWRITTEN = [COOKIES]
 TRACE = COOKIES["trace"]
+# Words that would judge an answer ("Write a corrected trace." is not one of them).
+VERDICT = re.compile(r"\b(right|wrong|correct|incorrect|correctly|incorrectly)\b", re.IGNORECASE)
 
 
 def _check_report_fields(report: dict, n: int) -> None:
@@ -73,15 +75,16 @@ def test_refinement_turns_feed_back_solver_feedback():
         seen.extend(observations)
         return [TRACE if "Solver feedback:" in obs else wrong for obs in observations]
 
-    report = evaluate(reviser, HANDWRITTEN, turns=3, progress=False, keep_samples=True)
+    report = evaluate(reviser, HANDWRITTEN, turns=3, progress=False, keep_samples=True, reveal=True)
     assert report["accuracy_by_turn"] == [0.0, 1.0, 1.0] and report["accuracy"] == 1.0
+    assert report["meta"]["reveal"] is True
     assert report["samples"][0]["turn"] == 2 and len(seen) == 2
     assert "33" in seen[1].split("Solver feedback:")[1]  # the value the wrong trace computed
     single = evaluate(reviser, HANDWRITTEN, progress=False)
     assert single["accuracy_by_turn"] == [0.0] and single["outcomes"]["wrong_answer"] == 1
 
 
-def test_gold_free_refinement_stops_at_the_first_trace_that_runs():
+def test_default_refinement_is_gold_free_and_stops_at_the_first_trace_that_runs():
     wrong = TRACE.replace("compute_op: sub", "compute_op: add")  # runs, answers 33 instead of the gold
     ungrounded = TRACE.replace("value: 9}", "value: 8}")  # 8 is not in the question: the trace does not run
     seen: list[str] = []
@@ -90,19 +93,18 @@ def test_gold_free_refinement_stops_at_the_first_trace_that_runs():
         seen.extend(observations)
         return [wrong for _ in observations]
 
-    report = evaluate(reviser, HANDWRITTEN, turns=3, progress=False, reveal=False)
+    report = evaluate(reviser, HANDWRITTEN, turns=3, progress=False)  # reveal left at its default
     # the wrong trace runs: without a gold answer there is nothing to correct, so one turn only
     assert report["accuracy"] == 0.0 and len(seen) == 1 and report["meta"]["reveal"] is False
     assert report["outcomes"]["wrong_answer"] == 1
     # a trace that does not run gets feedback, which never judges an answer; the next one is kept
     outputs = iter([ungrounded, TRACE])
     seen.clear()
-    fixed = evaluate(lambda obs: (seen.extend(obs), [next(outputs)])[1], HANDWRITTEN, turns=3, progress=False,
-                     reveal=False)
-    assert fixed["accuracy"] == 1.0 and len(seen) == 2
+    fixed = evaluate(lambda obs: (seen.extend(obs), [next(outputs)])[1], HANDWRITTEN, turns=3, progress=False)
+    assert fixed["accuracy"] == 1.0 and len(seen) == 2 and fixed["meta"]["reveal"] is False
     feedback = seen[1].split("Solver feedback:")[1].lower()
     assert "8" in feedback and "15" not in feedback  # names the bad number, never the gold answer (24 - 9)
-    assert not re.search(r"\b(correct|wrong|right|incorrect)\b", feedback)
+    assert not VERDICT.search(feedback)
 
 
 def test_policy_output_count_mismatch_is_a_clear_error():
@@ -134,6 +136,53 @@ def test_cli_writes_json_markdown_chart_and_samples(tmp_path, capsys):
     assert "accuracy" in md and "By expert" in md and "By chain length" in md
     assert len((out / "samples.jsonl").read_text().splitlines()) == 12
     assert "accuracy 100.0%" in capsys.readouterr().out
+
+
+class _Reviser:
+    """A scripted policy: a valid but wrong cookies trace (24 + 9 = 33), the gold one once it reads feedback."""
+
+    name = "reviser"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def act(self, observations: list[str]) -> list[str]:
+        self.seen.extend(observations)
+        wrong = TRACE.replace("compute_op: sub", "compute_op: add")
+        return [TRACE if "Solver feedback:" in obs else wrong for obs in observations]
+
+
+@pytest.fixture
+def reviser():
+    built: list[_Reviser] = []
+
+    def factory(context, **options):
+        built.append(_Reviser())
+        return built[-1]
+
+    register("test-reviser", factory)
+    yield built
+    AGENTS.pop("test-reviser")
+
+
+def test_cli_feedback_is_gold_free_unless_reveal_feedback(tmp_path, reviser):
+    data = tmp_path / "cookies.jsonl"
+    data.write_text(json.dumps(COOKIES) + "\n")
+    common = ["--agent", "test-reviser", "--source", str(data), "--turns", "3", "--no-progress"]
+    assert main([*common, "--out", str(tmp_path / "default")]) == 0
+    report = json.loads((tmp_path / "default" / "report.json").read_text())
+    (sample,) = [json.loads(line) for line in (tmp_path / "default" / "samples.jsonl").read_text().splitlines()]
+    # by default the wrong trace runs, so the episode ends there: no feedback, no second turn
+    assert report["meta"]["reveal"] is False and report["accuracy"] == 0.0
+    assert sample["category"] == "wrong_answer" and sample["turn"] == 1
+    assert reviser[0].seen == [COOKIES["question"]]
+    assert '"reveal": false' in (tmp_path / "default" / "report.md").read_text()
+    # --reveal-feedback: the feedback says the answer is not right, and the agent gets another turn
+    assert main([*common, "--reveal-feedback", "--out", str(tmp_path / "reveal")]) == 0
+    report = json.loads((tmp_path / "reveal" / "report.json").read_text())
+    assert report["meta"]["reveal"] is True and report["accuracy"] == 1.0
+    assert report["accuracy_by_turn"] == [0.0, 1.0, 1.0] and len(reviser[1].seen) == 2
+    assert VERDICT.search(reviser[1].seen[1].split("Solver feedback:")[1])
 
 
 def test_cli_on_gsm8k_jsonl_with_random_agent(tmp_path):

@@ -416,7 +416,46 @@ def test_cli_rejects_bad_flags_without_starting(capsys):
                                             "--generator-config", '{"distractors": 0.5}'])
     assert serve.env_kwargs_from_args(args) == {
         "source": "synthetic", "source_seed": 0, "split": "test", "sample": "random",
-        "generator_config": {"distractors": 0.5, "preset": "hard"}, "max_turns": 2}
+        "generator_config": {"distractors": 0.5, "preset": "hard"}, "max_turns": 2}   # reveal: the env's default
+    assert serve.main(["--reveal-feedback"]) == 2
+    assert "--reveal-feedback only apply to GSMTraceRefine-v0" in capsys.readouterr().err
+    args = serve.build_parser().parse_args(["--env", "GSMTraceRefine-v0", "--reveal-feedback"])
+    assert serve.env_kwargs_from_args(args)["reveal"] is True and args.reveal_labels is False
+
+
+def test_refine_server_feedback_is_gold_free_by_default():
+    """In-process (FastAPI's TestClient): a Refine server built without reveal ends the episode at a
+    valid but wrong trace and its feedback never judges an answer; env_kwargs reveal=True opts in."""
+    from fastapi.testclient import TestClient
+    from handwritten import COOKIES as cookies  # tests/handwritten.py: 24 - 9 = 15
+
+    from trace_env.server.app import create_app
+    from trace_env.server.environment import ServerConfig
+
+    gold = cookies["trace"]
+    wrong = gold.replace("compute_op: sub", "compute_op: add")      # runs, computes 33
+    ungrounded = gold.replace("value: 9}", "value: 99}")            # 99 is not in the question: does not run
+    verdict = re.compile(r"\b(right|wrong|correct|incorrect|correctly|incorrectly)\b", re.IGNORECASE)
+
+    def play(client, *traces):
+        episode_id = client.post("/reset", json={"problem_id": "cookies"}).json()["observation"]["episode_id"]
+        return [client.post("/step", json={"action": {"trace": t}, "episode_id": episode_id}).json()
+                for t in traces]
+
+    with TestClient(create_app(ServerConfig(env_id="GSMTraceRefine-v0", env_kwargs={"source": [cookies]}))) as client:
+        (ended,) = play(client, wrong)
+        assert ended["done"] is True and ended["observation"]["terminated"] is True
+        assert ended["observation"]["text"] == cookies["question"]
+        first, second = play(client, ungrounded, wrong)
+        text = first["observation"]["text"]
+        feedback = text.split("Solver feedback:", 1)[1]
+        assert first["done"] is False and "99" in feedback
+        assert not re.search(r"(?<![\d.])15(?![\d.])", text) and not verdict.search(feedback), feedback
+        assert second["done"] is True
+    revealing = ServerConfig(env_id="GSMTraceRefine-v0", env_kwargs={"source": [cookies], "reveal": True})
+    with TestClient(create_app(revealing)) as client:
+        (told,) = play(client, wrong)
+        assert told["done"] is False and verdict.search(told["observation"]["text"].split("Solver feedback:", 1)[1])
 
 
 

@@ -73,8 +73,9 @@ def test_gold_free_mode_ends_at_the_first_valid_trace_and_never_says_right_or_wr
     obs, reward, terminated, truncated, info = env.step(WRONG)  # runs: the episode ends, wrong or not
     assert terminated and not truncated and info["category"] == "wrong_answer"
     assert reward == pytest.approx(0.7 - 0.5)  # delta rewards: the return is the last grade
-    # The default (reveal=True) keeps going after a wrong answer and says so.
-    env = GSMTraceRefineEnv(PROBLEMS, max_turns=3)
+    # The default is this mode; reveal=True (opt-in) keeps going after a wrong answer and says so.
+    assert GSMTraceRefineEnv(PROBLEMS).reveal is False
+    env = GSMTraceRefineEnv(PROBLEMS, max_turns=3, reveal=True)
     env.reset(options={"problem_id": "cookies"})
     obs, _, terminated, _, _ = env.step(WRONG)
     assert not terminated and "not the right answer" in obs

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -193,7 +194,8 @@ def test_vf_eval_single_turn_scores_oracle_and_wrong_traces(tmp_path):
 
 @pytest.mark.parametrize("feedback", ["feedback", "full"])
 def test_multi_turn_the_solver_feedback_lets_the_model_revise(feedback, tmp_path):
-    """Cookies: a wrong trace, then the gold one. Printer: no trace, three times. Jacket: gold at once."""
+    """reveal=True (opt-in). Cookies: a wrong trace, then the gold one. Printer: no trace, three times.
+    Jacket: gold at once."""
     source = _jsonl(tmp_path / "handwritten.jsonl", PROBLEMS)
 
     def reply(body):
@@ -207,7 +209,8 @@ def test_multi_turn_the_solver_feedback_lets_the_model_revise(feedback, tmp_path
 
     with serve_chat(reply) as url:
         config = EvalConfig.model_validate({
-            "env": {"taskset": {"id": "gsmtrace", "source": str(source), "max_turns": 3, "feedback": feedback}},
+            "env": {"taskset": {"id": "gsmtrace", "source": str(source), "max_turns": 3, "feedback": feedback,
+                                "reveal": True}},
             "model": "tiny-model", "client": {"base_url": url, "api_key_var": "GSMTRACE_TEST_KEY"},
             "push": False, "rich": None, "output_dir": str(tmp_path / "out"), "run": {"name": "multi"},
         })
@@ -239,9 +242,10 @@ def test_multi_turn_the_solver_feedback_lets_the_model_revise(feedback, tmp_path
 
 
 
-def test_multi_turn_without_reveal_the_model_hears_only_what_runs(tmp_path):
-    """reveal=False: cookies' wrong-but-valid trace ends the episode at once (0.7, no feedback);
-    printer's invalid trace (a number not in the question) gets feedback, then the gold trace."""
+def test_multi_turn_by_default_the_model_hears_only_what_runs(tmp_path):
+    """The default (reveal=False): cookies' wrong-but-valid trace ends the episode at once (0.7, no
+    feedback); printer's invalid trace (a number not in the question) gets feedback, then the gold trace."""
+    assert GSMTraceConfig(id="gsmtrace").reveal is False
     source = _jsonl(tmp_path / "handwritten.jsonl", [COOKIES, PRINTER])
     ungrounded = PRINTER["trace"].replace("value: 6", "value: 8")   # 8 is not in the question
 
@@ -253,7 +257,7 @@ def test_multi_turn_without_reveal_the_model_hears_only_what_runs(tmp_path):
 
     with serve_chat(reply) as url:
         config = EvalConfig.model_validate({
-            "env": {"taskset": {"id": "gsmtrace", "source": str(source), "max_turns": 3, "reveal": False}},
+            "env": {"taskset": {"id": "gsmtrace", "source": str(source), "max_turns": 3}},   # reveal: default
             "model": "tiny-model", "client": {"base_url": url, "api_key_var": "GSMTRACE_TEST_KEY"},
             "push": False, "rich": None, "output_dir": str(tmp_path / "out"), "run": {"name": "noreveal"},
         })
@@ -264,9 +268,13 @@ def test_multi_turn_without_reveal_the_model_hears_only_what_runs(tmp_path):
     assert traces["cookies"].rewards["trace_reward"].score == 0.7
     assert [t["reward"] for t in traces["printer"].info["gsmtrace_turns"]] == [0.5, 1.0]
     assert traces["printer"].rewards["trace_reward"].score == 1.0
+    assert all(e.task.data.reveal is False for e in episodes)
     (second,) = [r["body"]["messages"] for r in seen if len(r["body"]["messages"]) > 2]
-    assert second[-1]["role"] == "user" and "value 8" in second[-1]["content"]   # the ungrounded number
-    assert "210" not in second[-1]["content"] and "right answer" not in second[-1]["content"]
+    note = second[-1]["content"]
+    assert second[-1]["role"] == "user" and "value 8" in note   # the ungrounded number
+    assert not re.search(r"(?<![\d.])210(?![\d.])", note)      # never the gold answer (35 * 6)
+    assert not re.search(r"\b(right|wrong|correct|incorrect|correctly|incorrectly)\b", note, re.IGNORECASE), note
+    assert sum(_question(r["body"]) == COOKIES["question"] for r in seen) == 1   # one turn, no feedback
 
 
 # ---------------------------------------------------------------- the other route: verifiers' OpenEnv taskset

@@ -95,7 +95,7 @@ def evaluate(
     keep_samples: bool = False,
     samples: int = 0,
     temperature: float = 1.0,
-    reveal: bool = True,
+    reveal: bool = False,
 ) -> dict[str, Any]:
     """Grade `policy` on `problems` and return the report dict (see docs/evaluation.md).
 
@@ -106,12 +106,14 @@ def evaluate(
     * Questions go to the policy `batch_size` at a time; every returned text is graded with
       `solver.grade` (question passed, so grounding applies; expert label when known).
     * Every problem is an episode of `GSMTraceRefine-v0` with `max_turns=turns`, stepped by the
-      evaluator: with `turns > 1` a trace that is not correct gets the environment's refinement
-      observation (problem, previous trace, solver feedback), up to `turns` traces. The headline
-      numbers describe each problem's last trace; `accuracy_by_turn[k]` is the share solved
-      within k+1 turns. `reveal=False` is the test-time protocol (no gold answer exists): the
-      feedback never says whether an answer is right, and an episode ends at its first trace
-      that runs (the environment's `reveal` argument).
+      evaluator: with `turns > 1` a trace that does not end the episode gets the environment's
+      refinement observation (problem, previous trace, solver feedback), up to `turns` traces.
+      The headline numbers describe each problem's last trace; `accuracy_by_turn[k]` is the share
+      solved within k+1 turns. `reveal` is the environment's argument: False (default) is the
+      test-time protocol (no gold answer exists): feedback only for a trace that does not run,
+      never whether an answer is right, and an episode ends at its first trace that runs.
+      `reveal=True` (opt-in) lets the feedback say whether an answer is right and gives a wrong
+      answer another turn. `meta["reveal"]` records it.
     * `samples=K > 0` also draws K traces per problem at `temperature` with the policy's
       `sample(observations, k, temperature)` (one batched generation per batch, e.g.
       `num_return_sequences`) and reports `sampling`: pass@k (unbiased), maj@K (a vote over the

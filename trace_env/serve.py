@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--reward-mode", default=None, choices=("delta", "final", "each"), help="step reward (default delta)")
     r.add_argument("--observation", default=None, choices=("full", "feedback"),
                    help="refinement observation (default full)")
+    r.add_argument("--reveal-feedback", action="store_true",
+                   help="the env's reveal=True: feedback may say whether an answer is right and a wrong answer "
+                        "gets another turn (default: gold-free feedback, the episode ends at the first trace "
+                        "that runs; unrelated to --reveal-labels)")
     o = p.add_argument_group("prompt")
     o.add_argument("--numbered", action="store_true",
                    help="observation messages list the question's quantities (for init {ref: N})")
@@ -84,10 +88,13 @@ def env_kwargs_from_args(args: argparse.Namespace) -> dict[str, Any]:
         config["preset"] = args.preset
     if config:
         kwargs["generator_config"] = config
-    refine = {"max_turns": args.max_turns, "reward_mode": args.reward_mode, "observation": args.observation}
+    refine = {"max_turns": args.max_turns, "reward_mode": args.reward_mode, "observation": args.observation,
+              "reveal": True if args.reveal_feedback else None}   # unset: the env's default, gold-free
     given = {k: v for k, v in refine.items() if v is not None}
     if given and args.env_id != "GSMTraceRefine-v0":
-        raise ValueError(f"--{'/--'.join(k.replace('_', '-') for k in given)} only apply to GSMTraceRefine-v0")
+        flags = {"reveal": "reveal-feedback"}
+        raise ValueError(f"--{'/--'.join(flags.get(k, k.replace('_', '-')) for k in given)} "
+                         "only apply to GSMTraceRefine-v0")
     kwargs.update(given)
     return kwargs
 

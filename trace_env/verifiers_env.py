@@ -14,10 +14,12 @@ verifiers loads an environment by id: ``vf-eval gsmtrace`` imports the top-level
   ``parsed``, ``valid``, ``correct`` (of the last trace) and ``turns`` (traces written). A fault
   of the grader itself raises (``solver.GraderError``): the rollout errors, never scored as the
   policy's.
-* `GSMTraceEnv`: the solver plays the user. The model writes a trace; when it is not correct
-  and ``max_turns`` allows another, the solver's feedback (``Outcome.feedback()`` through
-  ``trace_env.envs.refine.refinement_observation``, never the gold answer) comes back as the
-  next user turn. ``max_turns=1`` (default) is the single-turn environment.
+* `GSMTraceEnv`: the solver plays the user. The model writes a trace; when it does not run
+  and ``max_turns`` allows another, the solver's gold-free feedback (what a check without the
+  gold answer or the expert label says, through ``trace_env.envs.refine.refinement_observation``)
+  comes back as the next user turn. ``reveal=True`` (opt-in) uses ``Outcome.feedback()`` of the
+  graded trace instead, which says whether the answer is right (never what it is), and continues
+  until a correct trace. ``max_turns=1`` (default) is the single-turn environment.
 * `GSMTraceHarness`: the model's program, in-process: one chat completion per turn through
   verifiers' interception endpoint (which records the turn and forwards it to the run's
   OpenAI-compatible client). Needs no container, no ``uv`` and no network beyond the model
@@ -89,11 +91,12 @@ class GSMTraceConfig(vf.TasksetConfig):
     feedback: Literal["feedback", "full"] = "feedback"
     """The refinement turn: the solver's feedback alone (the model keeps its conversation), or
     the problem, the previous trace and the feedback (``refinement_observation`` modes)."""
-    reveal: bool = True
-    """True: the feedback may say whether the answer is right (never what it is), and the episode
-    ends at the first correct trace. False: only what a solver can tell without the gold answer
-    or the expert label, as at test time (does the trace parse and run?); the episode ends at the
-    first trace that runs, right or wrong. As ``GSMTraceRefine-v0``'s ``reveal``."""
+    reveal: bool = False
+    """False (default): the feedback says only what a solver can tell without the gold answer or
+    the expert label, as at test time, where no gold exists (does the trace parse and run?); the
+    episode ends at the first trace that runs, right or wrong. True (opt-in): the feedback may say
+    whether the answer is right (never what it is), and the episode ends at the first correct
+    trace. As ``GSMTraceRefine-v0``'s ``reveal``."""
 
     @model_validator(mode="after")
     def _synthetic_only_knobs(self) -> GSMTraceConfig:
@@ -112,7 +115,7 @@ class GSMTraceData(vf.TaskData):
     source: str = "synthetic"
     max_turns: int = 1
     feedback: str = "feedback"
-    reveal: bool = True
+    reveal: bool = False
 
 
 class GSMTraceTask(vf.Task[GSMTraceData, vf.State, vf.TaskConfig]):
@@ -191,8 +194,9 @@ class GSMTraceEnvConfig(vf.EnvConfig):
 
 
 class GSMTraceEnv(vf.Env[GSMTraceEnvConfig]):
-    """An episode: the model answers the prompt; while its trace is not correct (with
-    ``reveal=False``: does not run) and turns are left, the solver's feedback is the next user turn. Each graded turn is logged in
+    """An episode: the model answers the prompt; while its trace does not run (default,
+    ``reveal=False``: gold-free feedback; with ``reveal=True``: while it is not correct) and turns
+    are left, the solver's feedback is the next user turn. Each graded turn is logged in
     ``trace.info["gsmtrace_turns"]`` (reward, category, error); the score is the task's."""
 
     async def run(self, task: GSMTraceTask, agents: vf.Agents) -> None:

@@ -17,7 +17,7 @@ FEEDBACK_MAX_CHARS = 1536
 
 
 def refinement_observation(question: str, trace: str, feedback: str, *, mode: str = "full") -> str:
-    """The text shown after a trace that is not correct.
+    """The text shown after a trace that does not end the episode.
 
     `"full"` is self-contained for a stateless policy: the problem first (so numbered-quantity
     prompts still index the question's quantities from 1), then the previous trace (cut to
@@ -41,15 +41,18 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
     ## Description
 
     The multi-turn version of `GSMTrace-v0`. The agent reads a word problem and writes a YAML
-    trace; when the trace is not correct the solver explains what happened (the error and the
-    failing step, or the value the trace computed) and the agent may revise, up to `max_turns`
-    traces per problem. This is the "iterative refinement" the seed review asked for.
+    trace; when the trace does not end the episode the solver explains what happened (the error
+    and the failing step; with `reveal=True` also the value a wrong trace computed) and the agent
+    may revise, up to `max_turns` traces per problem. This is the "iterative refinement" the seed
+    review asked for.
 
-    With `reveal=False` the agent learns only what a solver can tell without the gold answer or
-    the expert label, as at test time: whether the trace parses and runs (schema, vocabulary,
-    grounding, provenance, execution). Feedback then comes only for traces that do not run, and
-    the episode ends at the first trace that does, right or wrong, so what the loop teaches is
-    fixing invalid traces.
+    By default (`reveal=False`) the agent learns only what a solver can tell without the gold
+    answer or the expert label, as at test time (where no gold exists): whether the trace parses
+    and runs (schema, vocabulary, grounding, provenance, execution). Feedback then comes only for
+    traces that do not run, and the episode ends at the first trace that does, right or wrong, so
+    what the loop teaches is fixing invalid traces. `reveal=True` is the opt-in for the older
+    loop: the feedback may say whether the answer is right (never what the gold answer is) and
+    the episode continues after a wrong answer.
 
     ## Action Space
 
@@ -59,23 +62,26 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
     ## Observation Space
 
     A `gymnasium.spaces.Text` of 1 to 8,192 characters over the same charset as `GSMTrace-v0`.
-    After `reset` it is the problem text. After a trace that is not correct it is the refinement
-    text built by `refinement_observation`: with `observation="full"` (default) the problem, the
-    previous trace (first 2,048 characters) and the solver feedback (`Outcome.feedback()`), so a
-    stateless policy can revise; with `observation="feedback"` the feedback alone. Characters
-    outside the charset (echoed from the agent's own trace) become U+FFFD. After the final step
-    the observation is the problem text again.
+    After `reset` it is the problem text. After a trace that does not end the episode (see
+    Episode End) it is the refinement text built by `refinement_observation`: with
+    `observation="full"` (default) the problem, the previous trace (first 2,048 characters) and
+    the solver feedback (below), so a stateless policy can revise; with `observation="feedback"`
+    the feedback alone. Characters outside the charset (echoed from the agent's own trace) become
+    U+FFFD. After the final step the observation is the problem text again.
 
-    With `reveal=True` (default) the feedback is `Outcome.feedback()` of the graded trace, which
-    says whether the answer is right (never the gold answer itself). With `reveal=False` it is the
-    feedback of the same trace checked without gold (`solver.grade` with no answer that matters
-    and no expert label), given only for a trace that does not run.
+    With `reveal=False` (default) the feedback is that of the trace checked without gold
+    (`solver.grade` with no answer that matters and no expert label), given only for a trace that
+    does not run: it never says whether an answer is right. With `reveal=True` it is
+    `Outcome.feedback()` of the graded trace, which says whether the answer is right (never the
+    gold answer itself).
 
     ## Rewards
 
-    Every trace is graded like in `GSMTrace-v0` (1.0 / 0.7 / 0.5 / 0.3 / 0.0); `info["trace_reward"]`
-    always holds that grade (also with `reveal=False`: rewards and `info` are for the trainer or
-    the evaluator, not part of what the policy reads). The step reward depends on `reward_mode`:
+    Every trace is graded like in `GSMTrace-v0` (1.0 / 0.7 / 0.5 / 0.3 / 0.0), against the gold
+    answer and expert label, whatever `reveal` is; `info["trace_reward"]` always holds that grade.
+    Rewards and `info` are for the trainer or the evaluator, not part of what the policy reads:
+    with the default `reveal=False` only the observation is gold-free. The step reward depends on
+    `reward_mode`:
 
     * `"delta"` (default): the change in grade, `r_t - r_{t-1}` with `r_0 = 0`. Per-turn signal
       for improving, and the episode return equals the grade of the last trace, so lingering on
@@ -91,8 +97,9 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
 
     ## Episode End
 
-    * Termination: the trace is correct (`terminated=True`); with `reveal=False`, the trace runs
-      (valid, right or wrong).
+    * Termination (`terminated=True`): with `reveal=False` (default), the trace runs (valid,
+      right or wrong: without gold there is nothing more to correct); with `reveal=True`, the
+      trace is correct.
     * Truncation: `max_turns` traces were graded and none ended the episode (`truncated=True`).
 
     The turn limit is Gymnasium's own time limit as well: the id is registered with
@@ -109,15 +116,16 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
     ## Arguments
 
     ```python
-    env = gym.make("GSMTraceRefine-v0", max_turns=3, reward_mode="delta", observation="full", reveal=True)
+    env = gym.make("GSMTraceRefine-v0", max_turns=3, reward_mode="delta", observation="full", reveal=False)
     ```
 
     * `max_turns`: traces allowed per problem (default 3, at least 1; see Episode End for
       `max_episode_steps`).
     * `reward_mode`: `"delta"` (default), `"final"` or `"each"` (see Rewards).
     * `observation`: `"full"` (default) or `"feedback"` (see Observation Space).
-    * `reveal`: True (default) lets the feedback say whether an answer is right and continues
-      after a wrong one; False gives only gold-free feedback (see Description).
+    * `reveal`: False (default) gives only gold-free feedback and ends the episode at the first
+      trace that runs (see Description); True (opt-in) lets the feedback say whether an answer
+      is right and continues after a wrong one.
     * `source`, `n`, `source_seed`, `split`, `sample`, `generator_config`, `render_mode`: as
       in `GSMTrace-v0`.
 
@@ -126,6 +134,10 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
     * v0: Initial version. Later, without changing the default behaviour: registered with
       `max_episode_steps=3` (Gymnasium's `TimeLimit`, equal to the default `max_turns`), and the
       `reveal` argument (False: gold-free feedback, episode ends at the first valid trace).
+    * v0, from 2026-12-02: feedback is gold-free by default (`reveal=False`): it never says
+      whether an answer is right, and the episode ends at the first trace that runs. `reveal=True`
+      restores the old behaviour (feedback says whether the answer is right, the episode goes on
+      after a wrong answer until a correct trace or `max_turns`).
     """
 
     def __init__(
@@ -135,7 +147,7 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
         max_turns: int = DEFAULT_MAX_TURNS,
         reward_mode: str = "delta",
         observation: str = "full",
-        reveal: bool = True,
+        reveal: bool = False,
         **kwargs: Any,
     ) -> None:
         if int(max_turns) < 1:

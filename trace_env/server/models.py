@@ -30,8 +30,9 @@ class TraceObservation(Observation):
     """What the agent sees after `reset` or `step`. Never the gold answer or the gold trace."""
 
     text: str = Field(description="The environment's observation: the problem, or after a trace that "
-                                  "is not correct (GSMTraceRefine-v0) the problem, that trace and the "
-                                  "solver's feedback.")
+                                  "does not end the episode (GSMTraceRefine-v0) the problem, that trace and "
+                                  "the solver's feedback (gold-free unless the server runs with "
+                                  "--reveal-feedback).")
     messages: list[dict[str, str]] = Field(
         default_factory=list,
         description="`text` as the chat messages the project prompts models with (system + user).",
@@ -46,7 +47,11 @@ class TraceObservation(Observation):
     chain_length: int | None = None
     turn: int = Field(default=0, description="Traces graded so far in this episode.")
     max_turns: int = Field(default=1, description="Traces allowed per episode.")
-    terminated: bool = Field(default=False, description="The episode ended on a correct trace (or GSMTrace-v0's one step).")
+    terminated: bool = Field(
+        default=False,
+        description="The episode ended on its own: GSMTrace-v0's one step, or in GSMTraceRefine-v0 a trace "
+                    "that runs (with --reveal-feedback: a correct trace).",
+    )
     truncated: bool = Field(default=False, description="The episode ran out of turns.")
     category: str | None = Field(default=None, description="Grade category of the last trace.")
     correct: bool | None = None
