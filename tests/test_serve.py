@@ -396,8 +396,9 @@ def test_trl_tool_env(url, problems, oracle):
         row = {"prompt": [{"role": "user", "content": "Solve:"}], "problem_id": problem.id}
         assert env.reset(**row) == problem.question
         assert env.get_reward() == 0.0
-        assert "correct" in env.submit_trace(oracle.trace_for(problem.question))
+        reply = env.submit_trace(oracle.trace_for(problem.question))
         assert env.get_reward() == 1.0
+        assert "over" in reply and not re.search(r"correct|reward|1\.0", reply)  # the grade is the trainer's
         assert "over" in env.submit_trace("anything")
         schema = get_json_schema(env.submit_trace)            # what TRL builds the tool from
         assert schema["function"]["name"] == "submit_trace"

@@ -78,7 +78,7 @@ class GSMTraceToolEnv:
             trace: The YAML trace: an expert label and its steps.
 
         Returns:
-            The grade, and the solver's feedback when the trace is not correct.
+            The solver's feedback while the episode goes on, else that it is over.
         """
         if self._done:
             return "The episode is over: no more traces are graded."
@@ -86,12 +86,11 @@ class GSMTraceToolEnv:
         obs = result.observation
         self._reward = float(obs.trace_reward or 0.0)
         self._done = bool(result.done)
-        verdict = f"reward {obs.trace_reward} ({obs.category})"
-        if obs.correct:
-            return f"{verdict}: correct."
+        # The model reads only the observation text, which the environment keeps gold-free unless
+        # the server runs with --reveal-feedback; the grade fields go to the trainer (get_reward).
         if self._done:
-            return f"{verdict}: no turns left."
-        return f"{verdict}.\n{obs.text}"
+            return "The trace was graded. The episode is over."
+        return obs.text
 
     def get_reward(self) -> float:
         """The grade of the last trace submitted in this episode (0.0 when none was)."""
