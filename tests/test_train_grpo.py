@@ -177,3 +177,25 @@ def test_headroom_is_sampled_on_the_first_problems_next_to_their_own_greedy_accu
             assert sampling["problems"] == 2 and sampling["k"] == 2
             # greedy decoding is deterministic: the subset's greedy accuracy is the first two problems' verdicts
             assert sampling["greedy"] == split["correct"][:2].count("1") / 2
+
+
+def test_gsm8k_rl_questions_too_long_for_the_model_are_left_out(tiny_model: str, tmp_path: Path) -> None:
+    from transformers import AutoConfig, AutoTokenizer
+
+    from generators.gsm8k.dev import is_dev
+
+    short = [f"Tom has {k} apples and buys {k + 3} more. How many apples does Tom have?" for k in range(2, 300)]
+    rows = [{"question": q, "answer": f"He counts.\n#### {2 * k + 3}"}
+            for k, q in zip(range(2, 300), short, strict=True) if not is_dev(q)][:3]
+    long_question = next(q for n in range(300, 400)
+                         if not is_dev(q := "Tom has 5 apples. " * n + "How many apples does Tom have?"))
+    positions = AutoConfig.from_pretrained(tiny_model).max_position_embeddings
+    assert len(AutoTokenizer.from_pretrained(tiny_model)(long_question)["input_ids"]) > positions  # by itself
+    rows.append({"question": long_question, "answer": "#### 5"})
+    path = tmp_path / "gsm8k.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "grpo"
+    train_grpo.main(rl_args(["--sft_checkpoint", tiny_model], out, "--gsm8k_path", str(path),
+                            "--rl_gsm8k_fraction", "0.5", "--max_steps", "1"))
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["gsm8k_too_long"] == 1 and summary["n_rl_gsm8k"] == 3 and summary["n_rl"] == 7

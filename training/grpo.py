@@ -112,6 +112,7 @@ class RLStage(Stage):
         self.warm: dict[str, Any] | None = None
         self.mined: dict[str, Any] | None = None  # what --rl_prompts unsolved kept
         self.pool: PassRatePool | None = None      # the live prompt stream of --rl_filter pass_rate
+        self.too_long = 0                          # GSM8K RL questions left out: longer than the positions allow
 
     def title(self) -> str:
         return self.rl_args.trainer.upper()
@@ -138,18 +139,34 @@ class RLStage(Stage):
         problems, self.overlap = data.remove_overlap(problems, self.splits)
         if mining:
             problems = self.unsolved_first(model, tokenizer, problems)
-        self.n_rl_gsm8k = sum(p.source == "gsm8k" for p in problems)
-        self.n_rl = len(problems)
         self.completion_limit = checks.check_completion_lengths(
             tokenizer, problems, self.numbered, self.config.max_completion_length, flag="--max_completion_length"
         )
+        problems, self.too_long = self.fitting_gsm8k(model, tokenizer, problems)
+        if not problems:
+            raise ValueError("no RL problem fits the model's positions: lower --max_completion_length or add synthetic ones")
+        self.n_rl_gsm8k = sum(p.source == "gsm8k" for p in problems)
+        self.n_rl = len(problems)
         rl_prompt = max(len(checks.prompt_ids(tokenizer, p, self.numbered)) for p in problems)
         self.rl_prompt_tokens = rl_prompt
         checks.check_positions(model, rl_prompt + self.completion_limit, "the longest RL prompt + completion")
         return Rows([p.rl_row(self.numbered) for p in problems],
-                    f"[grpo] {self.rl_args.trainer}: {len(problems)} problems ({len(gsm8k)} from GSM8K, "
+                    f"[grpo] {self.rl_args.trainer}: {len(problems)} problems ({self.n_rl_gsm8k} from GSM8K, "
                     f"{sum(e.target is None for e in gsm8k)} of them without a converted trace; {self.overlap} dropped: question "
-                    f"also held out), max_completion_length {self.completion_limit}")
+                    f"also held out; {self.too_long} GSM8K questions left out: prompt + completion over the model's "
+                    f"positions), max_completion_length {self.completion_limit}")
+
+    def fitting_gsm8k(self, model: Any, tokenizer: Any, problems: list[data.Example]) -> tuple[list[data.Example], int]:
+        """The problems less the GSM8K questions whose prompt and a full completion would not fit the
+        model's positions (a few long real questions are not worth failing the run for: they are
+        simply not RL prompts; nothing is truncated). Synthetic prompts are left to the position check."""
+        positions = getattr(getattr(model, "config", None), "max_position_embeddings", None)
+        if positions is None:
+            return problems, 0
+        room = positions - self.completion_limit
+        kept = [p for p in problems
+                if p.source != "gsm8k" or len(checks.prompt_ids(tokenizer, p, self.numbered)) <= room]
+        return kept, len(problems) - len(kept)
 
     def unsolved_first(self, model: Any, tokenizer: Any, pool: list[data.Example]) -> list[data.Example]:
         """The RL pool for --rl_prompts unsolved: the problems of `pool` the start model's greedy
@@ -236,6 +253,7 @@ class RLStage(Stage):
             "n_rl": self.n_rl,
             "n_rl_gsm8k": self.n_rl_gsm8k,
             "overlap_removed": self.overlap,
+            "gsm8k_too_long": self.too_long,
             "rl_prompts_mined": self.mined,
             "rl_prompt_filter": self.pool.summary() if self.pool is not None else None,
             "accuracy_before_sft": warm["accuracy_before_sft"] if warm else None,
