@@ -14,7 +14,7 @@ the official train split, `generators.gsm8k.dev`) with 95% Wilson intervals.
   hyperparameters) on GSM8K's training-part solutions with the calculator annotations stripped,
   ending with `#### answer`; graded by the number after the last `####`.
 
-Budget: the trace side trains as the main job's SFT warm-up does (12,000 examples, 2.5 epochs),
+Budget: the trace side trains as the main job's SFT warm-up does (12,000 examples, 3 epochs by default),
 or with --budget_s for that many seconds with a cosine schedule over elapsed time
 (`training.cot.Budget`). The CoT side then trains on as many input tokens as the trace run did,
 with a cosine schedule over them: the same model and the same tokens are the same compute
@@ -45,8 +45,21 @@ SIZES: dict[str, dict[str, Any]] = {
     "default": {},
     "large": {"hidden_size": 256, "intermediate_size": 768, "num_hidden_layers": 6},
 }
-# The main job's SFT warm-up (train_grpo.py: --n_train, --sft_epochs, --sft_learning_rate, --sft_batch_size).
-MAIN_JOB_SFT = {"n_train": 12000, "epochs": 2.5, "learning_rate": 5e-3, "batch_size": 16}
+
+
+def _main_job_sft() -> dict[str, Any]:
+    """The main job's SFT warm-up, read from the flags' defaults (train_grpo.py: --n_train,
+    --sft_epochs, --sft_learning_rate, --sft_batch_size), so this benchmark follows them."""
+    from dataclasses import fields
+
+    from training.args import DataArguments, RLArguments
+
+    default = {f.name: f.default for cls in (DataArguments, RLArguments) for f in fields(cls)}
+    return {"n_train": default["n_train"], "epochs": default["sft_epochs"],
+            "learning_rate": default["sft_learning_rate"], "batch_size": default["sft_batch_size"]}
+
+
+MAIN_JOB_SFT = _main_job_sft()
 
 
 def spec_for(size: str) -> Any:
