@@ -64,3 +64,29 @@ def test_training_examples_never_hold_a_dev_problem(tmp_path):
     assert not {e.question for e in dev} & {e.question for e in train}
     assert len(dev) + len(train) <= len(rows) == len(gsm8k_examples(str(path), "ref"))
     assert abs(len(dev) / len(rows) - DEV_SHARE) < 0.03
+
+
+def test_augment_command_never_varies_a_dev_problem(tmp_path):
+    from generators.gsm8k.__main__ import main as gsm8k_main
+
+    def question(k: int, name: str = "Tom") -> str:
+        return f"{name} has {k} apples and buys {k + 3} more at the market. How many apples does {name} have now?"
+
+    def other(k: int) -> str:  # a different problem: no near-duplicate of the dev ones
+        return f"A baker fills {k} trays with {k + 3} rolls each for the fair. How many rolls did the baker bake?"
+
+    dev_ks = [k for k in range(2, 600) if is_dev(question(k))][:2]
+    train_ks = [k for k in range(2, 600) if not is_dev(other(k))][:4]
+    rows = [{"question": question(k), "answer": f"{k} + {k + 3} = {2 * k + 3}\n#### {2 * k + 3}"} for k in dev_ks]
+    rows += [{"question": other(k), "answer": f"{k} * {k + 3} = {k * (k + 3)}\n#### {k * (k + 3)}"} for k in train_ks]
+    twin = question(dev_ks[0], "Sam")  # a dev problem under another name: must leave with it
+    if not is_dev(twin):
+        rows.append({"question": twin, "answer": rows[0]["answer"]})
+    source, out = tmp_path / "train.jsonl", tmp_path / "aug.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert gsm8k_main(["augment", str(source), "--out", str(out), "--per", "3"]) == 0
+    variants = read_jsonl(out)
+    assert variants  # the training part was varied
+    origin = {int(v["id"].split("-aug")[0].rsplit("-", 1)[1]) for v in variants}
+    assert origin <= set(range(len(dev_ks), len(dev_ks) + len(train_ks)))  # rows 0-1 are dev, row 6 a dev twin
+    assert all("Sam" not in v["question"] for v in variants)

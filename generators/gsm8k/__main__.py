@@ -11,6 +11,7 @@ from typing import Any
 
 from ..jsonl import iter_jsonl
 from .conversion import Conversion, convert_example
+from .dev import split_dev
 from .loader import load_gsm8k
 from .overlap import check_leakage, read_questions
 from .problems import coverage, to_problem
@@ -64,10 +65,14 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_augment(args: argparse.Namespace) -> int:
-    rows = load_gsm8k(args.input)
+    # Only the training part is augmented: a variant of a dev problem (or of its near-duplicate)
+    # differs from it in numbers alone, and training on it would leak the dev split.
+    split = split_dev([{"index": i, **row} for i, row in enumerate(load_gsm8k(args.input))])
+    print(split.summary() + "; only the training part is augmented")
     written = kept = 0
     with Path(args.out).open("w", encoding="utf-8") as fh:
-        for i, row in enumerate(rows):
+        for row in split.train:
+            i = row.pop("index")
             conv = convert_example(row["question"], row["answer"])
             if not conv.ok:
                 continue
@@ -96,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument("--no-percent-ops", action="store_true", help="plain mul/div instead of percent steps")
     conv.add_argument("--no-derive", action="store_true", help="never reconstruct unwritten arithmetic")
     conv.set_defaults(func=cmd_convert)
-    aug = sub.add_parser("augment", help="GSM8K JSONL -> numeric variants of the converted problems")
+    aug = sub.add_parser("augment", help="GSM8K JSONL -> numeric variants of the converted problems of its training part "
+                         "(dev split and its near-duplicates left out)")
     aug.add_argument("input")
     aug.add_argument("--out", required=True)
     aug.add_argument("--per", type=int, default=2, help="variants per problem (at most)")
