@@ -1,7 +1,7 @@
 """GSM8K dev accuracy against training compute: three model sizes, two budgets, trace and CoT.
 
     python bench/accuracy_curve.py --gsm8k_path ../shared/gsm8k/train.jsonl
-    python bench/accuracy_curve.py --gsm8k_path FILE --budgets 90,300 --sizes small,default,large
+    python bench/accuracy_curve.py --gsm8k_path FILE --budgets 90,300 --sizes small,medium,large
     python bench/accuracy_curve.py --plot_only          # redraw the PNG and table from the JSON
 
 Every point is one `bench/trace_vs_cot.py` run (`run_trace` / `run_cot`): the same architecture
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import trace_vs_cot  # noqa: E402  (the bench directory is on the path above)
 
 COLORS = {"trace": "tab:blue", "cot": "tab:orange"}
-MARKERS = {"small": "o", "default": "s", "large": "^"}
+MARKERS = {"small": "o", "medium": "s", "large": "^"}
 
 
 def key(run: dict[str, Any]) -> str:
@@ -39,9 +39,10 @@ def key(run: dict[str, Any]) -> str:
 
 
 def plan(sizes: list[str], budgets: list[float], forms: list[str]) -> list[tuple[str, str, float]]:
-    """The runs in the order they are made: the largest budget of the default size first (the
+    """The runs in the order they are made: the largest budget of the main job's size first (the
     trace-vs-CoT point), then the small budgets, then the large ones."""
-    order = [(f, s, b) for b in sorted(budgets, reverse=True)[:1] for s in sizes if s == "default" for f in forms]
+    main = trace_vs_cot.main_job_size()
+    order = [(f, s, b) for b in sorted(budgets, reverse=True)[:1] for s in sizes if s == main for f in forms]
     order += [(f, s, b) for b in sorted(budgets) for s in sizes for f in forms]
     seen: set[tuple[str, str, float]] = set()
     return [r for r in order if not (r in seen or seen.add(r))]
@@ -94,7 +95,7 @@ def write_outputs(result: dict[str, Any], out: Path, png: Path, md: Path) -> Non
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--gsm8k_path", default="hf:openai/gsm8k", help="GSM8K train, official JSONL layout")
-    p.add_argument("--sizes", default="small,default,large", help=f"from {sorted(trace_vs_cot.SIZES)}")
+    p.add_argument("--sizes", default="small,medium,large", help=f"from {sorted(trace_vs_cot.SIZES)}")
     p.add_argument("--budgets", default="90,300", help="training seconds per run, comma-separated")
     p.add_argument("--forms", default="trace,cot")
     p.add_argument("--seed", type=int, default=0)

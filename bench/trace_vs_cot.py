@@ -1,7 +1,7 @@
 """The thesis, tested: a trace model against a chain-of-thought model of the same shape and budget.
 
     python bench/trace_vs_cot.py --gsm8k_path ../shared/gsm8k/train.jsonl
-    python bench/trace_vs_cot.py --gsm8k_path FILE --budget_s 300 --size small
+    python bench/trace_vs_cot.py --gsm8k_path FILE --budget_s 300 --size medium
 
 Both sides are the embedded default architecture (`agents.default_model.DefaultModelSpec`, one of
 `SIZES`), each with a byte-level BPE tokenizer of the same vocabulary size trained by the same
@@ -14,7 +14,7 @@ the official train split, `generators.gsm8k.dev`) with 95% Wilson intervals.
   hyperparameters) on GSM8K's training-part solutions with the calculator annotations stripped,
   ending with `#### answer`; graded by the number after the last `####`.
 
-Budget: the trace side trains as the main job's SFT warm-up does (12,000 examples, 3 epochs by default),
+Budget: the trace side trains as the main job's SFT warm-up does (its flags' defaults: 12,000 examples, 5 epochs),
 or with --budget_s for that many seconds with a cosine schedule over elapsed time
 (`training.cot.Budget`). The CoT side then trains on as many input tokens as the trace run did,
 with a cosine schedule over them: the same model and the same tokens are the same compute
@@ -39,12 +39,20 @@ from typing import Any
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the training scripts do
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-# Model sizes: overrides of DefaultModelSpec (the default is the main job's model).
+# Model sizes: DefaultModelSpec fields, spelled out so a size keeps its meaning when the default
+# model changes ("medium" was the default until 2026-12-02; "small" is the default since).
 SIZES: dict[str, dict[str, Any]] = {
     "small": {"hidden_size": 64, "intermediate_size": 192, "num_attention_heads": 4},
-    "default": {},
-    "large": {"hidden_size": 256, "intermediate_size": 768, "num_hidden_layers": 6},
+    "medium": {"hidden_size": 128, "intermediate_size": 384, "num_attention_heads": 8},
+    "large": {"hidden_size": 256, "intermediate_size": 768, "num_hidden_layers": 6, "num_attention_heads": 8},
 }
+
+
+def main_job_size() -> str:
+    """The size that is the embedded default model (the main job's)."""
+    from agents.default_model import DefaultModelSpec
+
+    return next((name for name in SIZES if spec_for(name) == DefaultModelSpec()), "small")
 
 
 def _main_job_sft() -> dict[str, Any]:
@@ -259,7 +267,7 @@ def resolve_path(spec: str, workdir: Path) -> str:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--gsm8k_path", default="hf:openai/gsm8k", help="GSM8K train, official JSONL layout")
-    p.add_argument("--size", default="default", choices=sorted(SIZES))
+    p.add_argument("--size", default=None, choices=sorted(SIZES), help="default: the main job's model")
     p.add_argument("--budget_s", type=float, default=None,
                    help="training seconds for both sides (default: trace as the main job's SFT, CoT matched to it)")
     p.add_argument("--match", default="tokens", choices=("tokens", "seconds"),
@@ -276,6 +284,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     from training.summary import quiet_progress
 
     args = parse_args(argv)
+    args.size = args.size or main_job_size()
     quiet_progress()
     work = Path(args.workdir)
     gsm8k = resolve_path(args.gsm8k_path, work)
