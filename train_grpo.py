@@ -35,12 +35,16 @@ def main(argv: list[str] | None = None) -> dict:
     )
     from training.grpo import run_grpo
     from training.presets import parse_with_preset
+    from training.signal import NoRewardSignal
     from training.summary import quiet_progress
 
     parser = TrlParser((ModelArguments, DataArguments, EvalArguments, RunArguments, RLArguments, GSMTraceGRPOConfig))
     model_args, data_args, eval_args, run_args, rl_args, config = parse_with_preset(parser, argv, "grpo")
     quiet_progress()
-    return run_grpo(model_args, data_args, eval_args, run_args, rl_args, config)
+    try:
+        return run_grpo(model_args, data_args, eval_args, run_args, rl_args, config)
+    except NoRewardSignal as err:  # one line, non-zero exit: a run with no signal must not look finished
+        raise SystemExit(f"[grpo] stopped: {err}") from None
 
 
 if __name__ == "__main__":

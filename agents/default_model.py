@@ -26,15 +26,19 @@ from typing import Any
 import generators
 from generators.refs import rewrite_trace
 from trace_env import prompts
+from trace_env.completions import TRACE_TOOL
 
 from .prompt_options import write_prompt_options
 
 DEFAULT_MODEL = "default"
-BUILDER_VERSION = 7  # 4: generators redraw numbers the solver's provenance rules refuse; 5: corpus in training wording only
+BUILDER_VERSION = 8  # 4: generators redraw numbers the solver's provenance rules refuse; 5: corpus in training wording only
 # 6: the chat template renders tool calls and results, the tokenizer parses them (RESPONSE_SCHEMA);
 #    vocabulary, weights and the rendering of plain conversations are those of 5
 # 7: a narrower model (hidden 64, 4 heads, MLP 192: 0.34M parameters instead of 1.12M) that takes more
 #    SFT epochs in the same minutes; tokenizer and corpus are those of 6
+# 8: the tokenizer no longer saves RESPONSE_SCHEMA: it turned every plain completion into a tool call,
+#    so TRL's plain GRPO (transformers < 5.13) graded empty text; `add_trace_parser` sets a parser at
+#    run time, for tool-calling runs only. Vocabulary, template and weights are those of 7
 
 PAD, END = "<|pad|>", "<|end|>"
 ROLE_TOKENS = ("<|system|>", "<|user|>", "<|assistant|>")
@@ -58,8 +62,8 @@ PLAIN_CHAT_TEMPLATE = (
     "{%- if add_generation_prompt -%}<|assistant|>{%- endif -%}"
 )
 
-# The one tool the default model knows: submitting a trace to the solver (training/refine.py).
-TRACE_TOOL = "submit_trace"
+# The one tool the default model knows, TRACE_TOOL (`trace_env.completions`): submitting a trace to
+# the solver (training/refine.py).
 
 # PLAIN_CHAT_TEMPLATE plus tool calling, without new tokens (the vocabulary, hence the model, is
 # unchanged). A call of `submit_trace` whose only argument is `trace` is written as the bare trace:
@@ -143,6 +147,53 @@ RESPONSE_SCHEMA: dict[str, Any] = {
     },
 }
 
+# The same reading in the response-template language of transformers >= 5.13, which no longer reads
+# `response_schema` (it drops it on load): everything the model writes up to `<|end|>` is the
+# `submit_trace` call's trace, and an empty reply is no call. Only `submit_trace` is parsed: the one
+# tool of the refinement loop.
+RESPONSE_TEMPLATE: dict[str, Any] = {
+    "defaults": {"role": "assistant", "content": ""},
+    "start_anchor": "<|assistant|>",
+    "fields": {
+        "tool_calls": {
+            "close_pattern": r"<\|end\|>[\s\S]*",
+            "repeats": True,
+            "content": "text",
+            "transform": {"type": "function", "function": {"name": TRACE_TOOL, "arguments": {"trace": "{content}"}}},
+        },
+    },
+}
+
+
+def reads_response_template(tokenizer: Any) -> bool:
+    """Whether the installed transformers parses responses with `response_template` (>= 5.13:
+    `parse_response` takes the prompt as `prefix=`) rather than the legacy `response_schema`."""
+    import inspect
+
+    parse = getattr(tokenizer, "parse_response", None)
+    return parse is not None and "prefix" in inspect.signature(parse).parameters
+
+
+def add_trace_parser(tokenizer: Any) -> Any:
+    """Let the tokenizer parse a bare trace as a `submit_trace` call, in the parser language the
+    installed transformers reads. For tool-calling runs only (training/refine.py)."""
+    if reads_response_template(tokenizer):
+        tokenizer.response_template = RESPONSE_TEMPLATE
+    else:
+        tokenizer.response_schema = RESPONSE_SCHEMA
+    return tokenizer
+
+
+def remove_trace_parser(tokenizer: Any) -> Any:
+    """Undo `add_trace_parser` (and the schema builders 6 and 7 saved): without tools, a completion
+    is text, and TRL must hand it to the reward as text. Parsers of other models are kept."""
+    if getattr(tokenizer, "response_schema", None) == RESPONSE_SCHEMA:
+        tokenizer.response_schema = None
+    if getattr(tokenizer, "response_template", None) == RESPONSE_TEMPLATE:
+        tokenizer.response_template = None
+    return tokenizer
+
+
 @dataclass(frozen=True)
 class DefaultModelSpec:
     """Everything that determines the default model's files (the cache key hashes all of it)."""
@@ -221,7 +272,8 @@ def train_tokenizer(texts: list[str], vocab_size: int) -> Any:
         model_max_length=1_000_000,
     )
     wrapped.chat_template = CHAT_TEMPLATE
-    wrapped.response_schema = RESPONSE_SCHEMA  # saved in tokenizer_config.json, read by parse_response
+    # No response parser is saved: one that reads a bare trace as a tool call is right for
+    # tool-calling runs only (`add_trace_parser`), and wrong for everyone else.
     return wrapped
 
 

@@ -25,3 +25,31 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
         max_position_embeddings=1024, corpus_size=80,
     )
     return str(build_default_model(tiny, tmp_path_factory.mktemp("models")))
+
+
+@pytest.fixture(scope="session")
+def trace_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A tiny default model that writes traces: 100 SFT epochs on 64 easy problems (about 30 s on
+    2 cores), so about half its held-out outputs parse. Its tokenizer carries the response parser
+    that reads a bare trace as a `submit_trace` call (as builders 6-7 and --env refine runs saved
+    it), the trap a plain RL run must not fall into."""
+    import train_sft
+    from agents.default_model import DefaultModelSpec, add_trace_parser, build_default_model
+
+    tiny = DefaultModelSpec(
+        vocab_size=1024, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+        max_position_embeddings=1024, corpus_size=80,
+    )
+    root = tmp_path_factory.mktemp("trace_model")
+    start = build_default_model(tiny, root / "models")
+    train_sft.main([
+        "--model", str(start), "--output_dir", str(root / "sft"), "--n_train", "64", "--num_train_epochs", "100",
+        "--learning_rate", "1e-2", "--per_device_train_batch_size", "16", "--synthetic_mix", "easy=1",
+        "--n_eval", "4", "--eval_splits", "synthetic", "--heldout_every", "0", "--heldout_samples", "0",
+        "--logging_steps", "100", "--save_steps", "100000", "--gsm8k_path", "none", "--disable_tqdm", "true",
+    ])
+    final = root / "sft" / "final"
+    from transformers import AutoTokenizer
+
+    add_trace_parser(AutoTokenizer.from_pretrained(final)).save_pretrained(final)
+    return str(final)

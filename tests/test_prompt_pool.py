@@ -100,15 +100,18 @@ def test_the_stream_is_a_datasets_iterable_that_reads_the_pool_lazily() -> None:
 
 def test_train_grpo_serves_the_filtered_stream_to_trl(tiny_model: str, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from solver import Outcome
     from trace_env import rewards
 
     trained_on: list[list[str]] = []
 
-    def half_right(prompts=None, completions=None, **kwargs):  # every group mixed: 1, 0, 1, 0, ...
+    def half_right(completions, reward="ladder", **kwargs):  # every group mixed: right, wrong, right, ...
         trained_on.append(list(kwargs["question"]))
-        return [float(i % 2 == 0) for i in range(len(completions))]
+        outcomes = [Outcome(1.0, "correct") if i % 2 == 0 else Outcome(0.7, "wrong_answer")
+                    for i in range(len(completions))]
+        return outcomes, [o.reward for o in outcomes]
 
-    monkeypatch.setitem(rewards.REWARD_FUNCTIONS, "ladder", half_right)
+    monkeypatch.setattr(rewards, "score_completions", half_right)
     out = tmp_path / "filtered"
     train_grpo.main([
         "--sft_checkpoint", tiny_model, "--output_dir", str(out), "--n_rl", "16", "--n_eval", "2",

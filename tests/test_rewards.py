@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 import trace_env.rewards as rewards_module
-from trace_env.rewards import completion_text, trace_reward
+from trace_env.completions import read_trace
+from trace_env.rewards import trace_reward
 
 solver_grade_module = importlib.import_module("solver.grade")  # the attribute solver.grade is the function
 
@@ -41,8 +42,52 @@ def test_chat_message_completions():
             [{"role": "assistant", "content": None}]]
     assert trace_reward(prompts=[[{"role": "user", "content": QUESTION}]] * 3, completions=chat,
                         answer=[42, 42, 42]) == [1.0, 1.0, 0.0]
-    assert completion_text({"role": "assistant", "content": "x"}) == "x"
-    assert completion_text(None) == ""
+    assert read_trace({"role": "assistant", "content": "x"}).text == "x"
+    assert read_trace(None).text is None
+
+
+def call(trace: str, name: str = "submit_trace", wire: bool = False) -> dict:
+    arguments = {"trace": trace}
+    if wire:  # OpenAI's wire format: the arguments as a JSON string
+        import json
+
+        arguments = json.dumps(arguments)
+    return {"type": "function", "function": {"name": name, "arguments": arguments}}
+
+
+def test_a_trace_in_a_submit_trace_call_is_graded():
+    # what TRL hands the reward when a response parser (transformers < 5.13 with a legacy schema)
+    # reads a bare trace as a tool call: empty content, the trace in the call's argument
+    parsed = [{"role": "assistant", "content": "", "tool_calls": [call(GOOD)]}]
+    flat = [{"role": "assistant", "content": None, "tool_calls": [
+        {"id": "c1", "type": "function", "name": "submit_trace", "arguments": '{"trace": "' + GOOD.replace("\n", "\\n") + '"}'}]}]
+    assert trace_reward(["p"] * 3, [parsed, flat, [{"role": "assistant", "tool_calls": [call(GOOD, wire=True)]}]],
+                        answer=[42] * 3, question=[QUESTION] * 3) == [1.0, 1.0, 1.0]
+
+
+def test_the_last_assistant_turn_counts_not_a_join_of_all():
+    give_up = [{"role": "assistant", "content": GOOD}, {"role": "tool", "content": "fine"},
+               {"role": "assistant", "content": "I give up."}]
+    fixed = [{"role": "assistant", "content": "I give up."}, {"role": "user", "content": "try again"},
+             {"role": "assistant", "content": GOOD}]
+    assert trace_reward(["p", "p"], [give_up, fixed], answer=[42, 42], question=[QUESTION] * 2) == [0.0, 1.0]
+    # a call wins over the text beside it; of several calls, the last submit_trace call counts
+    both = [{"role": "assistant", "content": "here it is", "tool_calls": [call(UNGROUNDED), call(GOOD)]}]
+    assert trace_reward(["p"], [both], answer=[42], question=[QUESTION]) == [1.0]
+
+
+def test_a_completion_without_a_trace_is_graded_as_what_it_is():
+    outcomes = rewards_module.grade_completions(
+        [[{"role": "assistant", "content": ""}], [{"role": "user", "content": GOOD}], 42,
+         [{"role": "assistant", "content": "", "tool_calls": [call(GOOD, name="calculator")]}]],
+        answer=[42] * 4, question=[QUESTION] * 4)
+    assert [o.reward for o in outcomes] == [0.0] * 4
+    assert [o.category for o in outcomes] == ["unparseable"] * 4
+    errors = [o.error for o in outcomes]
+    assert "neither text nor a submit_trace call" in errors[0]
+    assert "no assistant message" in errors[1]      # the user's text is never the policy's trace
+    assert "int" in errors[2]
+    assert "none is submit_trace" in errors[3]
 
 
 def test_question_column_enables_grounding():

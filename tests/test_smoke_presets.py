@@ -28,7 +28,7 @@ from training.sft import SFTStage
 SFT_DATA = {"n_train": 192}
 EVAL = {"n_eval": 24, "heldout_every": 3, "heldout_n_during": 8}
 SFT_CONFIG = {"num_train_epochs": 1.0, "save_steps": 3, "logging_steps": 2}
-RL = {"n_rl": 16}
+RL = {"n_rl": 16, "rl_guard_batches": 0, "rl_guard_groups": 0}  # smoke checks plumbing: no guard
 GRPO_CONFIG = {"max_steps": 4, "save_steps": 2, "logging_steps": 1, "per_device_train_batch_size": 8,
                "num_generations": 4}
 

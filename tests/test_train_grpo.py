@@ -11,13 +11,82 @@ import train_grpo
 from training.grpo import GroupMismatchError, grouped_reward
 
 
-def rl_args(model_flags: list[str], out: Path, *extra: str) -> list[str]:
+def rl_args(model_flags: list[str], out: Path, *extra: str, guard: bool = False) -> list[str]:
+    """Tiny RL flags. The untrained tiny model writes no trace, so the no-signal guard is off
+    unless a test asks for it."""
     return [
         *model_flags, "--output_dir", str(out), "--n_rl", "8", "--n_eval", "2", "--heldout_n_during", "2",
         "--eval_splits", "synthetic,hard", "--max_steps", "2", "--per_device_train_batch_size", "4",
         "--num_generations", "2", "--logging_steps", "1", "--save_steps", "1",
-        "--rl_mix", "easy", *extra,
+        "--rl_mix", "easy", *([] if guard else ["--rl_guard_batches", "0", "--rl_guard_groups", "0"]), *extra,
     ]
+
+
+@pytest.mark.parametrize("trainer", ["grpo", "rloo"])
+def test_rl_from_a_model_that_writes_traces_gets_a_signal(trace_model: str, tmp_path: Path, trainer: str) -> None:
+    """The RL signal reaches the reward: completions parse (on main f421985 with transformers < 5.13
+    every completion became an empty tool call and the parse rate was 0), and the stage reports it."""
+    from transformers import AutoTokenizer
+
+    from agents.default_model import RESPONSE_SCHEMA, RESPONSE_TEMPLATE
+
+    saved = AutoTokenizer.from_pretrained(trace_model)
+    assert getattr(saved, "response_template", None) == RESPONSE_TEMPLATE or \
+        getattr(saved, "response_schema", None) == RESPONSE_SCHEMA  # the trap is set
+    out = tmp_path / trainer
+    report = train_grpo.main([
+        "--sft_checkpoint", trace_model, "--trainer", trainer, "--output_dir", str(out), "--n_rl", "16",
+        "--n_eval", "2", "--eval_splits", "synthetic", "--max_steps", "3", "--per_device_train_batch_size", "8",
+        "--num_generations", "4", "--logging_steps", "1", "--save_steps", "10", "--rl_mix", "easy",
+        "--heldout_samples", "0", "--gsm8k_path", "none",
+    ])  # the guard is on: a run without signal would stop here
+    signal = report["reward_signal"]
+    assert signal["completions"] == 24 and signal["groups"] == 6
+    assert signal["parse_rate"] > 0.1
+    assert 0.0 <= signal["zero_variance_groups"] <= 1.0 and signal["reward_std"] >= 0.0
+    # the reward saw the text as message content, not an empty message with a tool call
+    assert any("'content': 'expert:" in s["completion"] and "tool_calls" not in s["completion"]
+               for s in signal["samples"])
+    state = json.loads((out / "checkpoint-3" / "trainer_state.json").read_text())
+    parse_rates = [e["trace/parse_rate"] for e in state["log_history"] if "trace/parse_rate" in e]
+    assert len(parse_rates) == 3 and sum(parse_rates) > 0
+    logged = [e["rewards/trace_reward/mean"] for e in state["log_history"] if "rewards/trace_reward/mean" in e]
+    assert sum(logged) > 0
+
+
+def test_a_run_whose_completions_never_parse_stops_with_one_line(tiny_model: str, tmp_path: Path) -> None:
+    out = tmp_path / "dead"
+    with pytest.raises(SystemExit) as stopped:
+        train_grpo.main(rl_args(["--sft_checkpoint", tiny_model], out, "--max_steps", "20", "--heldout_samples", "0",
+                                guard=True))
+    line = str(stopped.value.code)
+    assert line.startswith("[grpo] stopped: no reward signal: none of the first 8 completions parses")
+    assert "\n" not in line and "response parser" in line and "chat template" in line
+    assert not (out / "final").exists()  # nothing that looks like a finished run
+
+
+def test_the_guard_fires_on_zero_variance_and_leaves_mixed_groups_alone() -> None:
+    from solver import Outcome
+    from training.signal import NoRewardSignal, RewardSignal
+
+    right, wrong = Outcome(1.0, "correct"), Outcome(0.7, "wrong_answer")
+    signal = RewardSignal(group_size=2, first_batches=2, window_groups=4)
+    signal.record([right, right, wrong, wrong], [1.0, 1.0, 0.7, 0.7])  # 2 flat groups
+    signal.record([right, wrong, wrong, wrong], [1.0, 0.7, 0.7, 0.7])  # a mixed one resets the count
+    signal.record([right, right, right, right], [1.0, 1.0, 1.0, 1.0])
+    assert signal.streak == 3
+    with pytest.raises(NoRewardSignal, match="last 4 groups all had zero reward variance"):
+        signal.record([wrong, wrong], [0.7, 0.7])
+    figures = signal.summary()
+    assert figures["groups"] == 7 and figures["zero_variance_groups"] == round(6 / 7, 4)
+    rewards = [1.0, 1.0, 0.7, 0.7, 1.0, 0.7, 0.7, 0.7, 1.0, 1.0, 1.0, 1.0, 0.7, 0.7]
+    mean = sum(rewards) / len(rewards)
+    assert figures["reward_mean"] == pytest.approx(mean, abs=1e-4)
+    assert figures["reward_std"] == pytest.approx((sum((r - mean) ** 2 for r in rewards) / len(rewards)) ** 0.5, abs=1e-4)
+    assert figures["parse_rate"] == 1.0 and figures["correct_rate"] == pytest.approx(7 / 14, abs=1e-4)
+    off = RewardSignal(group_size=2, first_batches=0, window_groups=0)  # 0 turns both rules off
+    for _ in range(50):
+        off.record([Outcome(0.0, "unparseable")] * 2, [0.0, 0.0])
 
 
 def test_grpo_from_a_checkpoint_end_to_end(tiny_model: str, tmp_path: Path) -> None:

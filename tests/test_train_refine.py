@@ -12,7 +12,15 @@ import pytest
 from handwritten import COOKIES, PROBLEMS  # tests/handwritten.py
 
 import trace_env  # noqa: F401  (registers the environments)
-from agents.default_model import CHAT_TEMPLATE, PLAIN_CHAT_TEMPLATE, RESPONSE_SCHEMA, TRACE_TOOL
+from agents.default_model import (
+    CHAT_TEMPLATE,
+    PLAIN_CHAT_TEMPLATE,
+    RESPONSE_SCHEMA,
+    RESPONSE_TEMPLATE,
+    TRACE_TOOL,
+    reads_response_template,
+    remove_trace_parser,
+)
 from trace_env.envs.refine import DEFAULT_MAX_TURNS, GSMTraceRefineEnv
 from training.refine import (
     ACCEPTED_MESSAGE,
@@ -208,28 +216,49 @@ def test_tool_call_conversation_renders_and_parses_back(tokenizer) -> None:
     assert text == ("<|user|>Q<|end|><|assistant|>" + GOLD + "<|end|><|user|>Solver feedback: fine<|end|>"
                     '<|assistant|><tool_call>{"name": "add", "arguments": {"a": 2}}</tool_call><|end|>')
     assert supports_tool_calling(tokenizer) and is_chat_template_prefix_preserving(tokenizer)
-    # What TRL does with generated ids: a bare trace is a submit_trace call, a tagged one its own.
-    for generated, expected in [
-        (GOLD + "<|end|>", {"name": TRACE_TOOL, "arguments": {"trace": GOLD.strip()}}),
-        ('<tool_call>{"name": "add", "arguments": {"a": 2}}</tool_call><|end|>', {"name": "add", "arguments": {"a": 2}}),
-    ]:
-        parsed = parse_response(tokenizer, tokenizer(generated, add_special_tokens=False)["input_ids"])
+    # What TRL does with generated ids, after use_tool_template gave the tokenizer the parser the
+    # installed transformers reads: a bare trace is a submit_trace call.
+    use_tool_template(tokenizer)
+    prompt = tokenizer.apply_chat_template(messages[:1], tokenize=True, add_generation_prompt=True, return_dict=False)
+    cases = [(GOLD + "<|end|>", {"name": TRACE_TOOL, "arguments": {"trace": GOLD.strip()}})]
+    if not reads_response_template(tokenizer):  # the legacy schema also reads other tools' tagged calls
+        cases.append(('<tool_call>{"name": "add", "arguments": {"a": 2}}</tool_call><|end|>',
+                      {"name": "add", "arguments": {"a": 2}}))
+    for generated, expected in cases:
+        parsed = parse_response(tokenizer, tokenizer(generated, add_special_tokens=False)["input_ids"], prefix=prompt)
         assert parsed["tool_calls"] == [{"type": "function", "function": expected}]
-    empty = parse_response(tokenizer, tokenizer("<|end|>", add_special_tokens=False)["input_ids"])
+    empty = parse_response(tokenizer, tokenizer("<|end|>", add_special_tokens=False)["input_ids"], prefix=prompt)
     assert empty == {"role": "assistant", "content": ""}  # an empty reply is no call
     with pytest.raises(Exception, match="unsupported role"):
         tokenizer.apply_chat_template([{"role": "tool", "content": "x"}], tokenize=False)
 
 
-def test_old_tokenizers_get_the_tool_template_and_the_schema_is_saved(tokenizer, tiny_model: str) -> None:
-    assert json.loads((Path(tiny_model) / "tokenizer_config.json").read_text())["response_schema"] == RESPONSE_SCHEMA
+def test_old_tokenizers_get_the_tool_template_and_no_parser_is_saved(tokenizer, tiny_model: str) -> None:
+    saved = json.loads((Path(tiny_model) / "tokenizer_config.json").read_text())
+    assert saved.get("response_schema") is None and saved.get("response_template") is None  # builder 8
 
-    class Old:
+    class Old:  # a tokenizer of transformers < 5.13 (parse_response takes no prefix)
         chat_template = PLAIN_CHAT_TEMPLATE
         response_schema = None
 
+        def parse_response(self, ids): ...
+
     old = use_tool_template(Old())
     assert old.chat_template == CHAT_TEMPLATE and old.response_schema == RESPONSE_SCHEMA
+
+    class New:  # transformers >= 5.13
+        chat_template = CHAT_TEMPLATE
+        response_template = None
+
+        def parse_response(self, ids, schema=None, *, prefix=None, tools=None): ...
+
+    new = use_tool_template(New())
+    assert new.response_template == RESPONSE_TEMPLATE and not hasattr(new, "response_schema")
+    # and the plain GRPO path takes our parser off again, whichever it was (other models keep theirs)
+    assert remove_trace_parser(old).response_schema is None and remove_trace_parser(new).response_template is None
+    theirs = Old()
+    theirs.response_schema = {"type": "object"}
+    assert remove_trace_parser(theirs).response_schema == {"type": "object"}
 
     class Other:
         chat_template = "{{ messages }}"
@@ -258,8 +287,9 @@ def test_train_grpo_env_refine_end_to_end(tiny_model: str, tmp_path: Path) -> No
     assert len(logs) == 2  # the environment's reward, by the adapter's class name
     assert all(0.0 <= e["rewards/RefineEnvironment/mean"] <= 1.0 for e in logs)
     assert all("tools/call_frequency" in e for e in logs)
+    # the final tokenizer keeps the parser the run used, in the installed transformers' language
     saved = json.loads((out / "final" / "tokenizer_config.json").read_text())
-    assert saved.get("response_schema") == RESPONSE_SCHEMA
+    assert (saved.get("response_template") == RESPONSE_TEMPLATE) or (saved.get("response_schema") == RESPONSE_SCHEMA)
 
 
 def test_env_flag_is_checked() -> None:

@@ -130,12 +130,26 @@ def test_the_task_scores_every_rung_of_the_ladder(kind, tmp_path):
     (task,) = [t for t in vf.load_taskset(GSMTraceConfig(id="gsmtrace", source=str(_jsonl(tmp_path / "h.jsonl", PROBLEMS))))
                if t.data.id == "cookies"]
     assert isinstance(task, GSMTraceTask)
-    trace = SimpleNamespace(last_reply=text, assistant_messages=[object()])  # what the scorers read
+    # what the scorers read: the last assistant message (an earlier one never counts)
+    trace = SimpleNamespace(root_reply=None, assistant_messages=[
+        vf.types.AssistantMessage(content="draft"), vf.types.AssistantMessage(content=text)])
     assert asyncio.run(task.trace_reward(trace=trace)) == expected
     metrics = asyncio.run(task.trace_outcome(trace=trace))
     rung = {1.0: (1, 1, 1), 0.7: (1, 1, 0), 0.5: (1, 0, 0), 0.3: (1, 0, 0), 0.0: (0, 0, 0)}[expected]
     assert (metrics["parsed"], metrics["valid"], metrics["correct"]) == rung
-    assert metrics["turns"] == 1
+    assert metrics["turns"] == 2
+
+
+def test_the_task_reads_a_trace_submitted_as_a_tool_call(tmp_path):
+    (task,) = [t for t in vf.load_taskset(GSMTraceConfig(id="gsmtrace", source=str(_jsonl(tmp_path / "h.jsonl", PROBLEMS))))
+               if t.data.id == "cookies"]
+    text, _ = COOKIE_TRACES["gold"]
+    call = vf.types.ToolCall(id="c1", name="submit_trace", arguments=json.dumps({"trace": text}))
+    trace = SimpleNamespace(root_reply=None, assistant_messages=[vf.types.AssistantMessage(tool_calls=[call])])
+    assert asyncio.run(task.trace_reward(trace=trace)) == 1.0
+    give_up = SimpleNamespace(root_reply=None, assistant_messages=[
+        vf.types.AssistantMessage(content=text), vf.types.AssistantMessage(content="I give up.")])
+    assert asyncio.run(task.trace_reward(trace=give_up)) == 0.0
 
 
 # ---------------------------------------------------------------- verifiers' evaluation path

@@ -3,18 +3,20 @@
 ``trace_reward(prompts, completions, **kwargs) -> list[float | None]`` follows the TRL 1.x
 contract used by GRPOTrainer and RLOOTrainer: dataset columns arrive as keyword arguments (one
 entry per completion), plus ``trainer_state``, ``log_metric`` and ``log_extra``. It reads the
-``answer`` column and the optional ``expert`` and ``question`` columns, accepts plain-text or
-chat-message completions, and logs parse / valid / correct rates through ``log_metric`` when
-given. Works as ``trl grpo --reward_funcs trace_env.rewards.trace_reward``.
+``answer`` column and the optional ``expert`` and ``question`` columns, and reads each completion's
+trace by the one rule of `trace_env.completions` (plain text; else the last assistant message's
+`submit_trace` argument, else its text). It logs parse / valid / correct rates through
+``log_metric`` when given. Works as ``trl grpo --reward_funcs trace_env.rewards.trace_reward``.
 
 Columns may be lists, tuples, numpy arrays or pandas Series; a scalar is broadcast to the batch.
-Only the model's text fails quietly (an unreadable completion scores 0.0). A column that cannot be
+Only the model's output fails quietly (a completion with no trace scores 0.0, unparseable, with the
+reason as its error). A column that cannot be
 used raises: a length that differs from the batch, a question that is not text (grading without
 it would turn grounding off), a gold answer that is not a number. A missing ``answer`` or
 ``question`` column warns once. A fault of the grader itself gives that completion ``None``,
 which TRL treats as unscorable (no advantage), and is logged; it is never scored as the policy's.
 
-Depends only on ``solver`` and the standard library.
+Depends only on ``solver``, `trace_env.completions` and the standard library.
 """
 
 from __future__ import annotations
@@ -24,34 +26,15 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from solver import GRADER_ERROR, Outcome, grade
+from solver import GRADER_ERROR, Outcome
 from solver.numbers import parse_number
 
-__all__ = ["REWARD_FUNCTIONS", "completion_text", "correct_reward", "grade_completions", "trace_reward"]
+from .completions import grade_completion
+
+__all__ = ["REWARD_FUNCTIONS", "SCORES", "correct_reward", "grade_completions", "score_completions", "trace_reward"]
 
 _log = logging.getLogger(__name__)
 _warned: set[str] = set()
-
-
-def completion_text(completion: Any) -> str:
-    """The text of one completion: a string, or the assistant turn(s) of a chat-message list."""
-    if isinstance(completion, str):
-        return completion
-    if isinstance(completion, dict):
-        completion = [completion]
-    if isinstance(completion, (list, tuple)):
-        parts = [_content(m) for m in completion if isinstance(m, dict) and m.get("role", "assistant") == "assistant"]
-        return "\n".join(p for p in parts if p)
-    return ""
-
-
-def _content(message: dict) -> str:
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):  # content parts: [{"type": "text", "text": ...}, ...]
-        return "\n".join(p.get("text", "") for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
-    return ""
 
 
 def _warn_once(key: str, message: str) -> None:
@@ -118,20 +101,41 @@ def grade_completions(completions: Sequence[Any], **kwargs: Any) -> list[Outcome
     """Grade a batch of completions against the ``answer`` / ``expert`` / ``question`` columns."""
     n = len(completions)
     answers, experts, questions = _answers(kwargs, n), _experts(kwargs, n), _questions(kwargs, n)
-    return [grade(completion_text(c), a, e, q) for c, a, e, q in zip(completions, answers, experts, questions, strict=True)]
+    return [grade_completion(c, a, e, q) for c, a, e, q in zip(completions, answers, experts, questions, strict=True)]
 
 
-def trace_reward(prompts: Sequence[Any] | None = None, completions: Sequence[Any] | None = None,
-                 **kwargs: Any) -> list[float | None]:
-    """TRL reward function: one reward in {0.0, 0.3, 0.5, 0.7, 1.0} per completion (None for a
-    completion the grader itself failed on)."""
+def _ladder(outcome: Outcome) -> float | None:
+    return outcome.reward
+
+
+def _answer_only(outcome: Outcome) -> float | None:
+    return None if outcome.reward is None else float(outcome.correct)
+
+
+# What each reward variant pays for an outcome (train_grpo.py --rl_reward).
+SCORES = {"ladder": _ladder, "correct": _answer_only}
+
+
+def score_completions(completions: Sequence[Any] | None, reward: str = "ladder",
+                      **kwargs: Any) -> tuple[list[Outcome], list[float | None]]:
+    """Grade a batch and score it with the named variant of `SCORES`: the outcomes (which carry
+    parsed / valid / correct) and the rewards. Logs the rates through ``log_metric`` when given."""
+    if reward not in SCORES:
+        raise ValueError(f"unknown reward {reward!r}; choose from {sorted(SCORES)}")
     outcomes = grade_completions(list(completions or []), **kwargs)
     faults = [o for o in outcomes if o.category == GRADER_ERROR]
     if faults:
         _log.error("trace_reward: the grader failed on %d of %d completions (scored None, not the policy's "
                    "fault): %s", len(faults), len(outcomes), faults[0].error)
     _log_rates(outcomes, kwargs)
-    return [o.reward for o in outcomes]
+    return outcomes, [SCORES[reward](o) for o in outcomes]
+
+
+def trace_reward(prompts: Sequence[Any] | None = None, completions: Sequence[Any] | None = None,
+                 **kwargs: Any) -> list[float | None]:
+    """TRL reward function: one reward in {0.0, 0.3, 0.5, 0.7, 1.0} per completion (None for a
+    completion the grader itself failed on)."""
+    return score_completions(completions, "ladder", **kwargs)[1]
 
 
 def correct_reward(prompts: Sequence[Any] | None = None, completions: Sequence[Any] | None = None,
@@ -142,10 +146,10 @@ def correct_reward(prompts: Sequence[Any] | None = None, completions: Sequence[A
     validity as well as for correctness; this variant pays for the answer alone, so a group whose
     completions are all wrong carries no signal instead of a push towards valid-but-wrong traces.
     """
-    return [None if r is None else float(r == 1.0) for r in trace_reward(prompts, completions, **kwargs)]
+    return score_completions(completions, "correct", **kwargs)[1]
 
 
-# The reward variants a training run can choose by name (train_grpo.py --rl_reward).
+# The reward variants as TRL reward functions, by name.
 REWARD_FUNCTIONS = {"ladder": trace_reward, "correct": correct_reward}
 
 

@@ -46,6 +46,7 @@ from verifiers.v1.dialects.chat import message_to_wire
 from verifiers.v1.errors import MODEL_TRANSPORT_ERROR_EXIT_CODE
 
 from solver import Outcome, grade
+from trace_env.completions import grade_completion, read_trace
 from trace_env.envs.refine import OBSERVATION_MODES, refinement_observation
 from trace_env.prompts import build_messages
 from trace_env.sources import SourceProblem, load_source
@@ -118,6 +119,17 @@ class GSMTraceData(vf.TaskData):
     reveal: bool = False
 
 
+def last_reply(holder: Any) -> Any:
+    """The reply to grade of a verifiers trace or turn segment: the root agent's reply when it has
+    one, else its last assistant message (content and tool calls), read by `read_trace`'s rule."""
+    if getattr(holder, "root_reply", None) is not None:
+        return holder.root_reply
+    messages = getattr(holder, "assistant_messages", None)
+    if messages is None:
+        messages = [m for m in getattr(holder, "messages", None) or [] if getattr(m, "role", None) == "assistant"]
+    return [m.model_dump() if hasattr(m, "model_dump") else m for m in messages[-1:]]
+
+
 class GSMTraceTask(vf.Task[GSMTraceData, vf.State, vf.TaskConfig]):
     """Scored by the project's reward on the trace's last reply."""
 
@@ -125,22 +137,23 @@ class GSMTraceTask(vf.Task[GSMTraceData, vf.State, vf.TaskConfig]):
     def key(self) -> str:
         return self.data.id or self.hash
 
-    def grade(self, text: str) -> Outcome:
-        """Grade one trace text against this problem (question given: grounding applies).
+    def grade(self, reply: Any) -> Outcome:
+        """Grade one reply (text, or assistant messages: `trace_env.completions`' rule) against
+        this problem (question given: grounding applies).
 
         A fault of the grader itself raises ``solver.GraderError``."""
         d = self.data
-        return grade(text, d.answer, expert=d.expert, question=d.question).checked()
+        return grade_completion(reply, d.answer, expert=d.expert, question=d.question).checked()
 
     @vf.reward
     async def trace_reward(self, trace) -> float:
         """The GSMTrace reward of the last trace: 1.0 / 0.7 / 0.5 / 0.3 / 0.0."""
-        return float(self.grade(trace.last_reply).reward)
+        return float(self.grade(last_reply(trace)).reward)
 
     @vf.metric
     async def trace_outcome(self, trace) -> dict[str, float]:
         """parsed / valid / correct of the last trace, and the number of traces written."""
-        outcome = self.grade(trace.last_reply)
+        outcome = self.grade(last_reply(trace))
         return {
             "parsed": float(outcome.parsed),
             "valid": float(outcome.valid),
@@ -208,15 +221,16 @@ class GSMTraceEnv(vf.Env[GSMTraceEnvConfig]):
             interaction.trace.info["gsmtrace_turns"] = log
             segment = await interaction.turn()
             while not segment.terminated:
-                reply = segment.last_reply
+                reply = last_reply(segment)
                 outcome = task.grade(reply)
                 log.append({"reward": outcome.reward, "category": outcome.category, "error": outcome.error})
                 # without reveal, the model hears only what a gold-free check says (the answer passed
                 # splits correct from wrong_answer, which that check never reports: both are "valid")
-                shown = outcome if data.reveal else grade(reply, 0, expert=None, question=data.question)
+                text = read_trace(reply).text or ""
+                shown = outcome if data.reveal else grade(text, 0, expert=None, question=data.question)
                 if (outcome.correct if data.reveal else shown.valid) or len(log) >= data.max_turns:
                     break
-                message = refinement_observation(data.question, reply, shown.feedback(), mode=data.feedback)
+                message = refinement_observation(data.question, text, shown.feedback(), mode=data.feedback)
                 segment = await interaction.turn(message)
 
 

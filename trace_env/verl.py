@@ -24,13 +24,15 @@ verl reports as its core validation metric)::
     valid     1.0 if the trace is valid (right or wrong answer)
     category  "correct" | "wrong_answer" | "invalid" | "wrong_expert" | "unparseable"
 
-Only the model's text fails quietly (a response that is not text scores 0.0, unparseable). A row
+Only the model's output fails quietly: a response is read by `trace_env.completions`' rule (text, or
+chat messages), and one with no trace scores 0.0, unparseable. A row
 that cannot be graded raises ``ValueError`` / ``TypeError`` naming the field: a gold answer that is
 not a number, an ``extra_info`` without a ``question`` text (grading without it would turn grounding
 off), an expert label that is not text. A fault of the grader itself raises ``solver.GraderError``:
 verl's reward must be a number, and scoring a grader bug as the policy's would be silently wrong.
 
-Depends only on ``solver`` (absolute imports, so verl may also load this file by its path).
+Depends only on ``solver`` and `trace_env.completions` (absolute imports, so verl may also load this
+file by its path).
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from solver import GraderError, grade
+from solver import GraderError
 from solver.numbers import parse_number
+from trace_env.completions import grade_completion
 
 __all__ = ["compute_score"]
 
@@ -56,8 +59,7 @@ def compute_score(data_source: Any, solution_str: Any, ground_truth: Any, extra_
     except ValueError as err:
         raise ValueError(f"compute_score: ground_truth {ground_truth!r:.60} (data_source {data_source!r}) "
                          f"is not a gold answer: {err}") from None
-    text = solution_str if isinstance(solution_str, str) else ""
-    outcome = grade(text, ground_truth, expert, question)
+    outcome = grade_completion(solution_str, ground_truth, expert, question)
     try:
         outcome.checked()
     except GraderError as err:

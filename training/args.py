@@ -325,6 +325,15 @@ class RLArguments:
         metadata={"help": "With --env refine: let the feedback say whether an answer is right (and continue after "
                           "a wrong one). Off: gold-free feedback only, the episode ends at the first valid trace."},
     )
+    rl_guard_batches: int = field(
+        default=2,
+        metadata={"help": "Stop the run (one line naming what to check) when no completion of the first N scored "
+                          "batches parses as a trace; 0: off (training/signal.py)."},
+    )
+    rl_guard_groups: int = field(
+        default=64,
+        metadata={"help": "Stop the run when N groups in a row have zero reward variance (no gradient); 0: off."},
+    )
     sft_epochs: float = field(
         default=5.0,
         metadata={"help": "Warm-up SFT epochs (5 fit the 20-minute CPU main job with the 0.34M default model, "
@@ -344,6 +353,8 @@ class RLArguments:
             raise ValueError(f"--env must be 'single' or 'refine', got {self.env!r}")
         if self.max_turns < 1:
             raise ValueError(f"--max_turns must be >= 1, got {self.max_turns}")
+        if self.rl_guard_batches < 0 or self.rl_guard_groups < 0:
+            raise ValueError("--rl_guard_batches and --rl_guard_groups must be >= 0 (0 turns a rule off)")
         if self.env == "refine" and self.trainer != "grpo":
             raise ValueError("--env refine needs --trainer grpo (environment_factory is a GRPOTrainer feature)")
         if self.rl_filter not in ("none", "pass_rate"):

@@ -28,9 +28,10 @@ from .args import (
 )
 from .prompt_pool import PassRatePool, stream_dataset
 from .sft import run_sft
+from .signal import RewardSignal, format_signal
 from .stage import SMOKE_DATA, SMOKE_EVAL, Rows, Stage, Trained, measure_cached
 
-SMOKE_RL = {"n_rl": 16}
+SMOKE_RL = {"n_rl": 16, "rl_guard_batches": 0, "rl_guard_groups": 0}  # a smoke run checks plumbing, not learning
 SMOKE_GRPO = {"max_steps": 4, "save_steps": 2, "logging_steps": 1, "per_device_train_batch_size": 8,
               "num_generations": 4}
 
@@ -39,30 +40,32 @@ class GroupMismatchError(RuntimeError):
     """Completions of one GRPO group were scored against different problems."""
 
 
-def grouped_reward(group_size: int, check: bool = True, reward: str = "ladder", pool: PassRatePool | None = None) -> Any:
-    """The named reward (`trace_env.rewards.REWARD_FUNCTIONS`), after checking that each run of
-    `group_size` completions shares one problem; with `pool`, each group's pass rate goes to it
-    (a completion is correct when its reward is 1.0, which both rewards pay only for a correct trace)."""
-    from trace_env.rewards import REWARD_FUNCTIONS
+def grouped_reward(group_size: int, check: bool = True, reward: str = "ladder", pool: PassRatePool | None = None,
+                   signal: RewardSignal | None = None) -> Any:
+    """The named reward (`trace_env.rewards.SCORES`) as a TRL reward function, after checking that
+    each run of `group_size` completions shares one problem. With `pool`, each group's pass rate goes
+    to it; with `signal`, every scored batch does (the figures and the no-signal guard)."""
+    from trace_env.rewards import score_completions
 
-    base = REWARD_FUNCTIONS[reward]
-
-    def trace_reward(prompts: Any = None, completions: Any = None, **kwargs: Any) -> list[float]:
+    def scored(prompts: Any = None, completions: Any = None, **kwargs: Any) -> list[float | None]:
         questions = kwargs.get("question")
         if (check or pool is not None) and questions is not None:
             for start in range(0, len(questions), group_size):
                 group = set(questions[start : start + group_size])
                 if len(group) != 1:
                     raise GroupMismatchError(f"group at {start} mixes {len(group)} problems; expected 1")
-        rewards = base(prompts, completions, **kwargs)
+        outcomes, rewards = score_completions(completions, reward, **kwargs)
         if pool is not None:
             if questions is None:
                 raise GroupMismatchError("--rl_filter pass_rate needs the 'question' column in every batch")
-            for start in range(0, len(rewards), group_size):
-                pool.record(questions[start], [r == 1.0 for r in rewards[start : start + group_size]])
+            for start in range(0, len(outcomes), group_size):
+                pool.record(questions[start], [o.correct for o in outcomes[start : start + group_size]])
+        if signal is not None:
+            signal.record(outcomes, rewards, list(completions or []))
         return rewards
 
-    return trace_reward
+    scored.__name__ = "trace_reward" if reward == "ladder" else f"{reward}_reward"  # TRL logs rewards/<name>/mean
+    return scored
 
 
 def warmup_sft(
@@ -113,6 +116,7 @@ class RLStage(Stage):
         self.mined: dict[str, Any] | None = None  # what --rl_prompts unsolved kept
         self.pool: PassRatePool | None = None      # the live prompt stream of --rl_filter pass_rate
         self.too_long = 0                          # GSM8K RL questions left out: longer than the positions allow
+        self.signal: RewardSignal | None = None    # what the reward said over the stage (training/signal.py)
 
     def title(self) -> str:
         return self.rl_args.trainer.upper()
@@ -209,6 +213,8 @@ class RLStage(Stage):
     def trainer(self, model: Any, tokenizer: Any, dataset: Any, peft: Any) -> Any:
         from trl import GRPOTrainer, RLOOTrainer
 
+        from agents.default_model import remove_trace_parser
+
         live = self.pool is not None
         # a live stream must not be read ahead into a shuffle buffer: the filter acts on the next batch
         args = rl_config(config_with(self.config, max_completion_length=self.completion_limit,
@@ -223,8 +229,13 @@ class RLStage(Stage):
                                   reveal=self.rl_args.refine_reveal, trace_tokens=self.completion_limit,
                                   prompt_tokens=self.rl_prompt_tokens)
         trainer_cls = GRPOTrainer if self.rl_args.trainer == "grpo" else RLOOTrainer
+        self.signal = RewardSignal(args.num_generations, first_batches=self.rl_args.rl_guard_batches,
+                                   window_groups=self.rl_args.rl_guard_groups)
         reward = grouped_reward(args.num_generations, check=args.world_size == 1, reward=self.rl_args.rl_reward,
-                                pool=self.pool)
+                                pool=self.pool, signal=self.signal)
+        # Without tools a completion is text: a response parser that reads a bare trace as a tool
+        # call (the default model's, for --env refine) would hide it from the reward on older transformers.
+        remove_trace_parser(tokenizer)
         return trainer_cls(model=model, reward_funcs=[reward], args=args, train_dataset=dataset,
                            processing_class=tokenizer, peft_config=peft)
 
@@ -238,6 +249,9 @@ class RLStage(Stage):
             heldout.show(f"[grpo] --rl_filter pass_rate: {f['groups']} groups scored, {f['mixed']} mixed, "
                          f"{f['all_right']} all right, {f['all_wrong']} all wrong; {f['served_replay']} prompts "
                          f"replayed, {f['served_fresh']} fresh ({f['distinct_served']} problems)")
+        signal = self.signal.summary() if self.signal is not None else None
+        if signal is not None:
+            heldout.show(format_signal(signal))
         step, seconds = trained.global_step, trained.train_seconds
         completions = step * args.per_device_train_batch_size * args.gradient_accumulation_steps * args.world_size
         acc_before, acc_after = heldout.accuracies(before), heldout.accuracies(after)
@@ -256,6 +270,7 @@ class RLStage(Stage):
             "gsm8k_too_long": self.too_long,
             "rl_prompts_mined": self.mined,
             "rl_prompt_filter": self.pool.summary() if self.pool is not None else None,
+            "reward_signal": signal,
             "accuracy_before_sft": warm["accuracy_before_sft"] if warm else None,
             "accuracy_before_rl": acc_before,
             "accuracy_after_rl": acc_after,

@@ -114,16 +114,11 @@ class RefineEnvironment:
 
 
 def reply_trace(message: dict[str, Any]) -> str:
-    """The trace an assistant message carries: its `submit_trace` argument, else its text."""
-    from agents.default_model import TRACE_TOOL
+    """The trace an assistant message carries, by `trace_env.completions.read_trace`'s rule (its
+    `submit_trace` argument, else its text); a message with neither is no text, graded unparseable."""
+    from trace_env.completions import read_trace
 
-    for call in message.get("tool_calls") or []:
-        function = call.get("function", call) if isinstance(call, dict) else {}
-        arguments = function.get("arguments") if isinstance(function, dict) else None
-        if function.get("name") == TRACE_TOOL and isinstance(arguments, dict) and isinstance(arguments.get("trace"), str):
-            return arguments["trace"]
-    content = message.get("content")
-    return content if isinstance(content, str) else ""
+    return read_trace(message).text or ""
 
 
 def submit_final_traces(completions: Any = None, environments: Any = None, **_: Any) -> list[None]:
@@ -137,14 +132,15 @@ def submit_final_traces(completions: Any = None, environments: Any = None, **_: 
 
 
 def use_tool_template(tokenizer: Any) -> Any:
-    """Give a default-model tokenizer saved before tool calling (builder 5 and older) the current
-    chat template and response schema; they render plain conversations identically."""
-    from agents.default_model import CHAT_TEMPLATE, PLAIN_CHAT_TEMPLATE, RESPONSE_SCHEMA
+    """Give a default-model tokenizer the tool-calling chat template (builder 5 and older saved the
+    plain one; both render plain conversations identically) and the response parser that reads a
+    bare trace as a `submit_trace` call, in the language the installed transformers reads."""
+    from agents.default_model import CHAT_TEMPLATE, PLAIN_CHAT_TEMPLATE, add_trace_parser
 
     if tokenizer.chat_template == PLAIN_CHAT_TEMPLATE:
         tokenizer.chat_template = CHAT_TEMPLATE
-    if tokenizer.chat_template == CHAT_TEMPLATE and getattr(tokenizer, "response_schema", None) is None:
-        tokenizer.response_schema = RESPONSE_SCHEMA
+    if tokenizer.chat_template == CHAT_TEMPLATE:
+        add_trace_parser(tokenizer)
     return tokenizer
 
 
@@ -203,6 +199,7 @@ def measure_refine(model: Any, tokenizer: Any, problems: Sequence[dict[str, Any]
     """
     import torch
 
+    from trace_env.completions import TRACE_TOOL
     from trace_env.prompts import build_messages
 
     use_tool_template(tokenizer)
@@ -239,8 +236,8 @@ def measure_refine(model: Any, tokenizer: Any, problems: Sequence[dict[str, Any]
                     result = slots[i].submit_trace(reply)
                     chats[i] += [
                         {"role": "assistant", "content": "", "tool_calls": [
-                            {"type": "function", "function": {"name": _trace_tool(), "arguments": {"trace": reply}}}]},
-                        {"role": "tool", "name": _trace_tool(), "content": result},
+                            {"type": "function", "function": {"name": TRACE_TOOL, "arguments": {"trace": reply}}}]},
+                        {"role": "tool", "name": TRACE_TOOL, "content": result},
                     ]
                     if not slots[i]._done:
                         running.append(i)
@@ -250,12 +247,6 @@ def measure_refine(model: Any, tokenizer: Any, problems: Sequence[dict[str, Any]
         if was_training:
             model.train()
     return summarize_episodes(episodes, max_turns)
-
-
-def _trace_tool() -> str:
-    from agents.default_model import TRACE_TOOL
-
-    return TRACE_TOOL
 
 
 def summarize_episodes(episodes: Sequence[Sequence[dict[str, Any]]], max_turns: int) -> dict[str, Any]:

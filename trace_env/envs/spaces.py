@@ -17,13 +17,14 @@ character would crash a worker), while actions are whatever a language model emi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from gymnasium.spaces import Text
 from gymnasium.vector.utils import read_from_shared_memory
 
+from ..completions import read_trace
 from ..sources import QUESTION_MAX_CHARS
 
 REPLACEMENT = "\ufffd"
@@ -119,11 +120,15 @@ def action_space() -> TraceText:
 
 
 def as_text(action: Any) -> str:
-    """Coerce whatever a policy returned into text to grade (never raises)."""
+    """Coerce whatever a policy returned into text to grade (never raises). Chat messages are read
+    by `trace_env.completions.read_trace`'s rule (the last assistant message; its `submit_trace`
+    argument, else its text); messages with no trace read as no text, graded unparseable."""
     if isinstance(action, str):
         return action
     if action is None:
         return ""
+    if isinstance(action, Mapping | list | tuple):
+        return read_trace(action).text or ""
     if isinstance(action, bytes | bytearray):
         return bytes(action).decode("utf-8", errors="replace")
     if isinstance(action, np.ndarray) and action.ndim == 0:
