@@ -17,10 +17,10 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
-pytest.importorskip("openenv")
+pytest.importorskip("openenv", reason="the server extra is not installed")
+import httpx  # noqa: E402  (the server extra brings it)
 
 
 def _import_openenv_without_gradio() -> None:

@@ -190,6 +190,7 @@ def test_numbered_prompt_and_cli_errors(tmp_path: Path, capsys: pytest.CaptureFi
 def test_loaded_by_verls_own_reward_loader(exported: Path, expected) -> None:
     """verl's `get_custom_reward_fn` (the code its trainer runs) loads the function from a config, by
     package path and by file path, and merges `reward_kwargs` into the call."""
+    pytest.importorskip("verl", reason="the verl extra is not installed")
     from omegaconf import OmegaConf
     from verl.trainer.ppo.reward import get_custom_reward_fn
 
@@ -227,6 +228,7 @@ def test_verl_dataset_and_reward_manager_end_to_end(exported: Path, expected, tm
     decodes right-padded responses and calls compute_score: gold traces 1.0, garbage 0.0."""
     import asyncio
 
+    pytest.importorskip("verl", reason="the verl extra is not installed")
     import torch
     from omegaconf import OmegaConf
     from verl import DataProto
