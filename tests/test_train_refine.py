@@ -280,8 +280,11 @@ def test_train_grpo_env_refine_end_to_end(tiny_model: str, tmp_path: Path) -> No
         "--max_steps", "2", "--per_device_train_batch_size", "4", "--num_generations", "2",
         "--logging_steps", "1", "--save_steps", "1", "--rl_mix", "easy", "--heldout_samples", "0",
         "--max_completion_length", "48", "--gsm8k_path", "none",
+        "--rl_guard_batches", "0", "--rl_guard_groups", "0",  # the untrained tiny model writes no trace
     ])
     assert report["global_step"] == 2
+    signal = report["reward_signal"]  # the episodes' final grades, as the trainer saw them
+    assert signal["completions"] == 8 and signal["groups"] == 4 and 0.0 <= signal["parse_rate"] <= 1.0
     state = json.loads((out / "checkpoint-2" / "trainer_state.json").read_text())
     logs = [e for e in state["log_history"] if "rewards/RefineEnvironment/mean" in e]
     assert len(logs) == 2  # the environment's reward, by the adapter's class name
@@ -290,6 +293,19 @@ def test_train_grpo_env_refine_end_to_end(tiny_model: str, tmp_path: Path) -> No
     # the final tokenizer keeps the parser the run used, in the installed transformers' language
     saved = json.loads((out / "final" / "tokenizer_config.json").read_text())
     assert (saved.get("response_template") == RESPONSE_TEMPLATE) or (saved.get("response_schema") == RESPONSE_SCHEMA)
+
+
+def test_a_refine_run_without_signal_stops_too(tiny_model: str, tmp_path: Path) -> None:
+    import train_grpo
+
+    with pytest.raises(SystemExit, match="groups all had zero reward variance"):
+        train_grpo.main([
+            "--sft_checkpoint", tiny_model, "--env", "refine", "--max_turns", "2", "--output_dir", str(tmp_path / "r"),
+            "--n_rl", "8", "--n_eval", "2", "--eval_splits", "synthetic", "--max_steps", "10",
+            "--per_device_train_batch_size", "4", "--num_generations", "2", "--rl_mix", "easy",
+            "--heldout_samples", "0", "--max_completion_length", "48", "--gsm8k_path", "none",
+            "--rl_guard_batches", "0", "--rl_guard_groups", "1",  # the episodes' grades feed the guard
+        ])
 
 
 def test_env_flag_is_checked() -> None:

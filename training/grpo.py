@@ -222,15 +222,15 @@ class RLStage(Stage):
         if live and args.world_size > 1:
             raise ValueError("--rl_filter pass_rate runs in one process: with several, each sees part of every group")
         self.trainer_args = args
+        self.signal = RewardSignal(args.num_generations, first_batches=self.rl_args.rl_guard_batches,
+                                   window_groups=self.rl_args.rl_guard_groups)
         if self.rl_args.env == "refine":  # rollouts are GSMTraceRefine-v0 episodes (training/refine.py)
             from .refine import refine_trainer
 
             return refine_trainer(model, tokenizer, dataset, peft, args, rows=dataset, max_turns=self.rl_args.max_turns,
                                   reveal=self.rl_args.refine_reveal, trace_tokens=self.completion_limit,
-                                  prompt_tokens=self.rl_prompt_tokens)
+                                  prompt_tokens=self.rl_prompt_tokens, signal=self.signal)
         trainer_cls = GRPOTrainer if self.rl_args.trainer == "grpo" else RLOOTrainer
-        self.signal = RewardSignal(args.num_generations, first_batches=self.rl_args.rl_guard_batches,
-                                   window_groups=self.rl_args.rl_guard_groups)
         reward = grouped_reward(args.num_generations, check=args.world_size == 1, reward=self.rl_args.rl_reward,
                                 pool=self.pool, signal=self.signal)
         # Without tools a completion is text: a response parser that reads a bare trace as a tool

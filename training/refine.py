@@ -121,13 +121,20 @@ def reply_trace(message: dict[str, Any]) -> str:
     return read_trace(message).text or ""
 
 
-def submit_final_traces(completions: Any = None, environments: Any = None, **_: Any) -> list[None]:
+def submit_final_traces(completions: Any = None, environments: Any = None, signal: Any = None, **_: Any) -> list[None]:
     """TRL reward function that scores nothing: it steps each environment with the last trace the
-    tool loop did not submit, so `get_reward` (run after it) grades the episode's last trace."""
+    tool loop did not submit, so `get_reward` (run after it) grades the episode's last trace. With
+    `signal` (a `training.signal.RewardSignal`), the episodes' final grades go to it."""
     if environments is None:
         raise ValueError("submit_final_traces needs TRL's `environments` (GRPOTrainer with environment_factory)")
     for messages, env in zip(completions, environments, strict=True):
         env._finish(messages if isinstance(messages, list) else [{"role": "assistant", "content": messages}])
+    if signal is not None:
+        from solver import Outcome
+
+        last = [env._history[-1] if env._history else {"category": "unparseable", "reward": 0.0} for env in environments]
+        outcomes = [Outcome(step["reward"], step["category"]) for step in last]
+        signal.record(outcomes, [o.reward for o in outcomes], list(completions))
     return [None] * len(environments)
 
 
@@ -161,7 +168,7 @@ def completion_budget(trace_tokens: int, max_turns: int) -> int:
 
 
 def refine_trainer(model: Any, tokenizer: Any, dataset: Any, peft: Any, args: Any, *, rows: Sequence[dict[str, Any]],
-                   max_turns: int, reveal: bool, trace_tokens: int, prompt_tokens: int) -> Any:
+                   max_turns: int, reveal: bool, trace_tokens: int, prompt_tokens: int, signal: Any = None) -> Any:
     """A GRPOTrainer whose rollouts are GSMTraceRefine-v0 episodes (see the module docstring)."""
     import os
 
@@ -181,7 +188,10 @@ def refine_trainer(model: Any, tokenizer: Any, dataset: Any, peft: Any, args: An
     # rollout ends there (its last trace is still graded).
     budget = min(budget, room)
     args = config_with(args, max_completion_length=budget, max_tool_calling_iterations=max_turns - 1)
-    return GRPOTrainer(model=model, reward_funcs=[submit_final_traces], args=args, train_dataset=dataset,
+    import functools
+
+    finish = functools.update_wrapper(functools.partial(submit_final_traces, signal=signal), submit_final_traces)
+    return GRPOTrainer(model=model, reward_funcs=[finish], args=args, train_dataset=dataset,
                        processing_class=tokenizer, peft_config=peft,
                        environment_factory=environment_factory(rows, max_turns=max_turns, reveal=reveal))
 
