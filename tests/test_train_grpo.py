@@ -47,6 +47,9 @@ def test_rl_from_a_model_that_writes_traces_gets_a_signal(trace_model: str, tmp_
     # the reward saw the text as message content, not an empty message with a tool call
     assert any("'content': 'expert:" in s["completion"] and "tool_calls" not in s["completion"]
                for s in signal["samples"])
+    seen = [json.loads(line) for line in (out / "rl_samples.jsonl").read_text().splitlines()]
+    assert len(seen) == 3 * 4 and {r["batch"] for r in seen} == {1, 2, 3}  # each batch's first group
+    assert all(r["category"] in ("correct", "wrong_answer", "invalid", "wrong_expert", "unparseable") for r in seen)
     state = json.loads((out / "checkpoint-3" / "trainer_state.json").read_text())
     parse_rates = [e["trace/parse_rate"] for e in state["log_history"] if "trace/parse_rate" in e]
     assert len(parse_rates) == 3 and sum(parse_rates) > 0

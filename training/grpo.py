@@ -223,7 +223,7 @@ class RLStage(Stage):
             raise ValueError("--rl_filter pass_rate runs in one process: with several, each sees part of every group")
         self.trainer_args = args
         self.signal = RewardSignal(args.num_generations, first_batches=self.rl_args.rl_guard_batches,
-                                   window_groups=self.rl_args.rl_guard_groups)
+                                   window_groups=self.rl_args.rl_guard_groups, samples_path=self.out / "rl_samples.jsonl")
         if self.rl_args.env == "refine":  # rollouts are GSMTraceRefine-v0 episodes (training/refine.py)
             from .refine import refine_trainer
 

@@ -12,13 +12,19 @@ reward wrapper of training/grpo.py feeds it), keeps the stage's figures, and rai
 
 The defaults leave a healthy run alone: with 85% of groups at zero variance (the most seen in a
 working main job) 64 in a row happen about once in 200,000 groups.
+
+With `samples_path`, the first group of every scored batch is appended there as JSON lines
+(the completion as the reward received it, its category and reward), so what the trainer saw
+can be read after the run (OUTPUT_DIR/rl_samples.jsonl).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 __all__ = ["NoRewardSignal", "RewardSignal", "format_signal"]
@@ -51,6 +57,7 @@ class RewardSignal:
     _sum_sq: float = 0.0
     _scored: int = 0  # rewards that are not None (grader faults have none)
     samples: list[dict[str, Any]] = field(default_factory=list)  # a few completions as the trainer saw them
+    samples_path: Path | None = None  # every batch's first group goes here (JSON lines)
 
     def record(self, outcomes: Sequence[Any], rewards: Sequence[float | None], completions: Sequence[Any] = ()) -> None:
         """One scored batch, in TRL's order (each run of `group_size` completions is one group)."""
@@ -75,6 +82,12 @@ class RewardSignal:
         if len(self.samples) < 4 and completions:
             self.samples.append({"completion": completions[0], "category": outcomes[0].category,
                                  "reward": rewards[0]})
+        if self.samples_path is not None and completions:
+            with open(self.samples_path, "a", encoding="utf-8") as handle:
+                g = self.group_size
+                for completion, outcome, reward in zip(completions[:g], outcomes[:g], rewards[:g], strict=True):
+                    handle.write(json.dumps({"batch": self.batches, "completion": completion, "category": outcome.category,
+                                             "reward": reward, "error": outcome.error}, default=str) + "\n")
         self.check()
 
     def check(self) -> None:
