@@ -47,5 +47,11 @@ def worst_case_outputs(size: int = MAX_TEXT_CHARS) -> dict[str, str]:
         "aliases": HEAD + _pad("- *a\n", doc) + "\n" + _pad("u", size),
         "quotes": HEAD + "- {op: init, var: '" + _pad("''", doc - 60) + "'}\n" + _pad("t", size),
         "windows line ends": _pad((HEAD + STEP * 4 + "- {op: query, var: x}\n").replace("\n", "\r\n"), size),
+        # The second reading of a block that does not parse (`_tidy`): common indentation to remove
+        # and a long tail of chat end tokens, in documents just under the limit and in many fences.
+        "indented broken trace, end tokens": "  " + HEAD.replace("\n", "\n  ") + "- {op: init, var: x\n"
+                                             + _pad("<|im_end|>", doc - 60) + "\n" + _pad("s", size),
+        "fenced broken traces, end tokens": _pad(fence_of("  " + HEAD.replace("\n", "\n  ") + "- {op: x"
+                                                          + "<|im_end|>" * 200), size),
     }
     return {name: text[:size] for name, text in outputs.items()}

@@ -38,7 +38,8 @@ CONSTANT_CUES: dict[Fraction, str | None] = {
     Fraction(12): r"dozens?|months?|monthly|years?|yearly|annual(?:ly)?|inch(?:es)?|foot|feet|ft",
     Fraction(24): r"days?|daily|hours?|hourly|overnight",
     Fraction(52): r"weeks?|weekly|years?|yearly|annual(?:ly)?",
-    Fraction(60): r"minutes?|mins?|hours?|hourly|hrs?|seconds?|secs?|mph",
+    # "second" alone is an ordinal more often than a unit ("on the second day"): only after a number or "per"
+    Fraction(60): r"minutes?|mins?|hours?|hourly|hrs?|seconds|secs?|mph|\d+[ -]second|(?:per|a|each|every|one) second",
     Fraction(100): r"percent(?:age)?s?|per cent|%|cents?|penn(?:y|ies)|centimet(?:er|re)s?|cm|met(?:er|re)s?|"
                    r"dollars?|\$|hundreds?|centur(?:y|ies)",
     Fraction(365): r"years?|yearly|annual(?:ly)?|days?",
@@ -53,22 +54,27 @@ UNIT_CONSTANTS: tuple[tuple[str, tuple[Fraction, ...], str], ...] = (
     (r"months?", (Fraction(30), Fraction(4)), "days per month, weeks per month"),
     (r"weekdays?|work ?days?|school ?days?|monday\s*(?:to|through|thru|until|-)\s*friday", (Fraction(5),),
      "weekdays per week"),
-    (r"april|june|september|november", (Fraction(30),), "days in that month"),
-    (r"january|march|july|august|october|december", (Fraction(31),), "days in that month"),  # not "may"
-    (r"february", (Fraction(28),), "days in February (not a leap year)"),
+    (r"(?-i:April|June|September|November)", (Fraction(30),), "days in that month"),
+    # month names only capitalised: "march" and "may" are verbs too ("may" is left out altogether)
+    (r"(?-i:January|March|July|August|October|December)", (Fraction(31),), "days in that month"),
+    (r"(?-i:February)", (Fraction(28),), "days in February (not a leap year)"),
     (r"weekends?", (Fraction(2),), "days per weekend"),
     (r"nickels?", (Fraction(5), Fraction(1, 20)), "cents per nickel, dollars per nickel"),
     (r"dimes?", (Fraction(10), Fraction(1, 10)), "cents per dime, dollars per dime"),
     (r"quarters?", (Fraction(25), Fraction(1, 4), Fraction(4)), "cents per quarter, quarters per dollar"),
     (r"pennies|penny|cents?", (Fraction(1, 100),), "dollars per cent"),
-    (r"pounds?|ounces?|lbs?", (Fraction(16),), "ounces per pound"),
+    # "pounds" is a verb too ("she pounds the dough"): the unit after a number, "a", "per" or before "of"
+    (r"ounces?|oz|lbs?|\d[\d,.]*[ -]?pounds?|(?:a|one|per|each|many|the) pounds?|pounds? of", (Fraction(16),),
+     "ounces per pound"),
     (r"feet|foot|inch(?:es)?", (Fraction(12),), "inches per foot"),
     (r"yards?", (Fraction(3), Fraction(36)), "feet per yard, inches per yard"),
     (r"gallons?|quarts?", (Fraction(4), Fraction(128)), "quarts per gallon, ounces per gallon"),
     (r"decades?", (Fraction(10),), "years per decade"),
     (r"centur(?:y|ies)", (Fraction(100),), "years per century"),
     (r"triplets|tricycles?|triangles?", (Fraction(3),), "members of a triplet, wheels, sides"),
-    (r"squares?|rectangles?", (Fraction(4),), "sides of a square or rectangle"),
+    # the shape, not a place ("town square") nor an area unit ("square feet")
+    (r"rectangles?|squares|(?<!town )(?<!market )square(?![ -](?:feet|foot|meters?|metres?|miles?|inch(?:es)?|"
+     r"yards?|kilomet(?:er|re)s?|km|cm|units?))", (Fraction(4),), "sides of a square or rectangle"),
 )
 
 

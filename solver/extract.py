@@ -10,13 +10,19 @@ holding one), the last well-formed trace wins, fenced or bare; if none is well-f
 attempt. The whole text as YAML (e.g. a one-line flow mapping) is read only when there is no
 other candidate.
 
-Every stage is linear in the length of the text: candidates do not overlap, each is read once,
-and every pattern is matched at fixed positions.
+A byte-order mark before the text is dropped. A candidate that does not parse as YAML is read
+once more after `_tidy`: indentation common to all its lines removed (a trace indented as a
+whole, bare or fenced), and chat end tokens (`<|im_end|>`, `</s>`, ...) or a full stop after
+its last step dropped. What an honest model writes then parses; nothing a trace says changes.
+
+Every stage is linear in the length of the text: candidates do not overlap, each is read at
+most twice, and every pattern is matched at fixed positions.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from bisect import bisect_right
 
 import yaml
@@ -63,6 +69,27 @@ def _load(block: str, nodes_left: int) -> tuple[object, str | None, int]:
 
 
 _SYNTAX = "the YAML does not parse"
+# Chat end tokens a decoder may leave after the reply (checked at the end of a block only).
+_END_TOKEN_RE = re.compile(r"(?:<\|[A-Za-z0-9_]{1,32}\|>|</s>|<eos>|<end_of_turn>)[ \t]*$")
+
+
+def _tidy(block: str) -> str:
+    """The block with its common indentation removed and chat end tokens or a full stop after the
+    last step dropped (see the module docstring); linear in its length."""
+    block = textwrap.dedent(block).rstrip()
+    end = len(block)
+    while True:  # one end token a pass, each pass reading a fixed-size tail: linear in all
+        start = max(0, end - 40)
+        match = _END_TOKEN_RE.search(block, start, end)
+        if match is None:
+            break
+        end = match.start()
+        while end and block[end - 1] in " \t\n":
+            end -= 1
+    block = block[:end]
+    if block.endswith(("}.", "].")):
+        block = block[:-1]
+    return block
 _NODE_MARKS = (":", ",", "\n", "- ", "[", "{")
 
 
@@ -126,6 +153,7 @@ def find_trace(text: str) -> tuple[Trace | None, str | None]:
         return _too_long(text), None
     if "\r" in text:  # Windows or old Mac line ends: the line-based readers expect "\n"
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff")  # a byte-order mark is no part of the trace
     reader = _Reader()
     if "```" not in text and "~~~" not in text:  # the common case: a bare canonical document
         stripped = text.strip()
@@ -164,12 +192,12 @@ class _Reader:
     def best(self, blocks: list[str]) -> Trace | None:
         """The last well-formed trace among blocks, else the last malformed attempt."""
         fallback: Trace | None = None
-        for block in reversed(blocks):
-            block = block.strip()
+        for raw in reversed(blocks):
+            block = raw.strip()
             if block in self.seen:
                 trace = self.seen[block]
             else:
-                trace = self.seen[block] = self._read(block)
+                trace = self.seen[block] = self._read(block, raw)
             if trace is None:
                 continue
             if trace.ok:
@@ -177,12 +205,20 @@ class _Reader:
             fallback = fallback or trace
         return fallback
 
-    def _read(self, block: str) -> Trace | None:
-        """One candidate block as a trace attempt (possibly malformed), or None if it is not one."""
+    def _read(self, block: str, raw: str | None = None) -> Trace | None:
+        """One candidate block as a trace attempt (possibly malformed), or None if it is not one;
+        `raw` is the block before stripping (its first line's indentation tells `_tidy` what to remove)."""
         if "expert" not in block and "trace" not in block:
             return None
         data, reason, nodes = _load(block, self.nodes_left)
         self.nodes_left -= nodes
+        if reason is not None and reason.startswith(_SYNTAX):
+            tidy = _tidy(raw if raw is not None else block).strip()
+            if tidy != block:
+                tidy_data, tidy_reason, nodes = _load(tidy, self.nodes_left)
+                self.nodes_left -= nodes
+                if tidy_reason is None:
+                    data, reason = tidy_data, None
         if reason is not None:
             looks_like_trace = _START_RE.search(block) is not None
             if reason.startswith(_SYNTAX):

@@ -64,6 +64,35 @@ def test_head_arithmetic_variants_are_invalid(steps):
     assert reward(trace(*steps, "{op: query, var: r}")) == 0.5
 
 
+@pytest.mark.parametrize(("question", "value"), [
+    ("On the second day Ann sold 5 cakes and on the first day 7. How many cakes did she sell?", 60),  # an ordinal
+    ("Tom pounds 5 nails and then 3 more. How many nails did he pound?", 16),  # a verb
+    ("The band will march 5 miles today and 3 tomorrow. How many miles in all?", 31),  # a verb
+    ("They met 5 friends in the town square and 3 at home. How many friends?", 4),  # a place
+    ("The room is 200 square feet and the hall 50 square feet. How much floor?", 4),  # an area unit
+])
+def test_a_cue_word_in_another_sense_unlocks_no_constant(question, value):
+    text = trace("{op: init, var: a, ref: 1}", "{op: init, var: b, ref: 2}",
+                 "{op: compute, compute_op: add, args: [a, b], var: s}",
+                 f"{{op: compute, compute_op: add, args: [s, {value}], var: r}}", "{op: query, var: r}")
+    out = grade(text, 0, "arithmetic", question)
+    assert out.category == "invalid" and str(value) in out.error
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("A clip lasts 1 second per frame and has 5 frames and 3 titles. How long?", 60),
+    ("A bag holds 5 pounds of rice and 3 more. How many ounces?", 16),
+    ("In March Ann saved 5 dollars and 3 more. How many per day?", 31),
+    ("A square has 5 cm sides and 3 corners drawn. What is its perimeter?", 4),
+])
+def test_the_unit_sense_still_unlocks_it(question, value):
+    from fractions import Fraction
+
+    from solver.constants import question_constants
+
+    assert Fraction(value) in question_constants(question)
+
+
 def test_cued_constant_still_works_for_a_real_conversion():
     question = "A tap drips 3 cups an hour. How many cups does it drip in 2 days?"
     text = trace("{op: init, var: rate, ref: 1}", "{op: compute, compute_op: mul, args: [rate, 24], var: per_day}",

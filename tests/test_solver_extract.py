@@ -213,3 +213,33 @@ def test_fast_path_agrees_with_general_loader(text):
 )
 def test_fast_path_declines_anything_unusual(text):
     assert fast_load(text) is None
+
+
+QUESTION = "A shop sells 6 boxes with 7 cups in each box. How many cups does it sell?"
+INDENTED = "\n".join("  " + line for line in TRACE.splitlines())
+
+
+@pytest.mark.parametrize("text", [
+    INDENTED,                                          # a whole trace indented by two spaces
+    "```yaml\n" + INDENTED + "\n```",                  # the same, fenced
+    "```\n" + "\n".join("\t" + line for line in TRACE.splitlines()) + "\n```",
+    "Here is the trace:\n" + INDENTED + "\nThat is all.",
+    "\ufeff" + TRACE,                                   # a byte-order mark first
+    "\ufeff```yaml\n" + TRACE + "\n```",
+    TRACE + "<|im_end|>",                              # chat end tokens a decoder left behind
+    TRACE + "<|eot_id|>\n</s>\n",
+    TRACE + ".",                                       # a full stop after the last step
+    INDENTED + ".<|im_end|>",
+])
+def test_honest_output_in_other_clothes_is_graded_as_the_trace(text):
+    outcome = grade(text, 42, "arithmetic", QUESTION)
+    assert (outcome.reward, outcome.category) == (1.0, "correct"), outcome.error
+
+
+def test_tidying_never_changes_what_a_trace_says():
+    # the retry only removes indentation and end marks: a wrong trace stays wrong, a broken one broken
+    wrong = INDENTED.replace("value: 7", "value: 6") + "<|im_end|>"
+    assert grade(wrong, 42, "arithmetic", QUESTION).category == "wrong_answer"
+    ragged = TRACE.replace("\n- {op: init, var: b", "\n   - {op: init, var: b")  # not one indentation
+    assert grade("  " + ragged.replace("\n", "\n  ") + "<|im_end|>", 42, "arithmetic", QUESTION).category == "unparseable"
+    assert grade("Answer: 42.<|im_end|>", 42, "arithmetic", QUESTION).category == "unparseable"
