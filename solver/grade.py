@@ -26,6 +26,9 @@ REWARDS: dict[str, float] = {
     "unparseable": 0.0,
 }
 GRADER_ERROR = "grader_error"  # a bug in the grader: no reward, logged, raised by Outcome.checked()
+# A valid trace executes to an answer: right or wrong. Invalid, wrong-expert (checked before
+# execution) and unparseable ones are not; every report counts "valid" by this one set.
+VALID_CATEGORIES = frozenset({"correct", "wrong_answer"})
 REL_TOL = Fraction(1, 10**6)  # for non-integer gold answers only; integer answers compare exactly
 
 
@@ -58,7 +61,7 @@ class Outcome:
 
     @property
     def valid(self) -> bool:
-        return self.category in ("correct", "wrong_answer")
+        return self.category in VALID_CATEGORIES
 
     @property
     def correct(self) -> bool:

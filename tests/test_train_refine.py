@@ -330,6 +330,8 @@ def test_episode_summary_counts_turns_fixes_and_breaks() -> None:
     ]
     out = summarize_episodes(episodes, 2)
     assert out["accuracy_by_turn"] == [0.25, 0.5] and out["valid_by_turn"] == [0.5, 0.75]
+    # a wrong-expert trace is not valid (checked before it runs), as everywhere else (solver.Outcome.valid)
+    assert summarize_episodes([[{"category": "wrong_expert"}]], 1)["valid_by_turn"] == [0.0]
     assert (out["fixed"], out["broken"], out["reached_turn"]) == (1, 0, [4, 2])
     with pytest.raises(ValueError):
         summarize_episodes([], 2)

@@ -7,10 +7,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from solver.grade import VALID_CATEGORIES  # "valid" has one definition
+
 CATEGORIES = ("correct", "wrong_answer", "invalid", "wrong_expert", "unparseable")
-# "valid" means the trace executed without error. 0.5 (invalid) traces are not valid; neither
-# is a wrong-expert or unparseable one (the seed's metric counted 0.5 traces as valid).
-VALID_CATEGORIES = frozenset({"correct", "wrong_answer"})
+# "valid" means the trace executed without error (solver.grade.VALID_CATEGORIES). 0.5 (invalid)
+# traces are not valid; neither is a wrong-expert or unparseable one (the seed's metric counted
+# 0.5 traces as valid).
 PARSED_CATEGORIES = frozenset(CATEGORIES) - {"unparseable"}
 
 

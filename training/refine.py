@@ -268,7 +268,7 @@ def summarize_episodes(episodes: Sequence[Sequence[dict[str, Any]]], max_turns: 
     def upto(history: Sequence[dict[str, Any]], k: int) -> dict[str, Any]:
         return history[min(k, len(history)) - 1] if history else {"category": "unparseable"}
 
-    valid = ("correct", "wrong_answer", "wrong_expert")
+    from solver.grade import VALID_CATEGORIES as valid  # one definition of "valid" (wrong_expert is not)
     by_turn = [sum(upto(h, k)["category"] == "correct" for h in episodes) / n for k in range(1, max_turns + 1)]
     valid_by_turn = [sum(upto(h, k)["category"] in valid for h in episodes) / n for k in range(1, max_turns + 1)]
     first = [upto(h, 1)["category"] == "correct" for h in episodes]
