@@ -97,6 +97,20 @@ def test_step_grades_with_the_full_ladder():
     assert env.step("I think the answer is 15.")[1] == 0.0
 
 
+@pytest.mark.parametrize("env_id", ["GSMTrace-v0", "GSMTraceRefine-v0"])
+def test_a_chat_message_action_is_read_by_the_one_rule(env_id):
+    env = make(env_id)
+    call = {"type": "function", "function": {"name": "submit_trace", "arguments": {"trace": SUB}}}
+    for action, expected in [
+        ({"role": "assistant", "content": "", "tool_calls": [call]}, 1.0),        # the trace in a tool call
+        ([{"role": "assistant", "content": SUB}], 1.0),
+        ([{"role": "assistant", "content": SUB}, {"role": "assistant", "content": "I give up."}], 0.0),  # last wins
+        ([{"role": "user", "content": SUB}], 0.0),                                 # never the user's text
+    ]:
+        env.reset(options={"problem_id": "cookies"})
+        assert env.step(action)[4]["trace_reward"] == expected, action
+
+
 @pytest.mark.parametrize(
     "action", ["", "🙂" * 50, "x" * 200_000, None, b"\xff\xfe", 42, "expert: [unclosed", "\x00\x01 ∑∫ 中文"]
 )

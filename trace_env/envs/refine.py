@@ -138,6 +138,12 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
       whether an answer is right, and the episode ends at the first trace that runs. `reveal=True`
       restores the old behaviour (feedback says whether the answer is right, the episode goes on
       after a wrong answer until a correct trace or `max_turns`).
+    * v0, from 2026-12-06: a chat message or a list of messages as the action is read by
+      `trace_env.completions.read_trace` (the last assistant message: its `submit_trace` call's
+      `trace`, else its text) instead of being graded as its `str()`. The grader changed for
+      every entry point: a trace indented as a whole, a byte-order mark and trailing chat end
+      tokens are read (0.0 before), and cue words in another sense ("on the second day", "he
+      pounds", "town square") no longer unlock constants (docs/trace-format.md).
     """
 
     def __init__(

@@ -25,8 +25,10 @@ class GSMTraceEnv(ProblemPoolEnv):
     A string: the trace text, exactly as a language model emitted it (code fences and prose
     around the YAML are allowed; the solver extracts the trace). The space is a `TraceText`
     (a `gymnasium.spaces.Text` of 0 to 65,536 characters); its charset only shapes `sample()`,
-    membership accepts any string. The environment never rejects an action: non-strings are
-    converted to text, and text that is out of charset, too long or not YAML is graded.
+    membership accepts any string. The environment never rejects an action: a chat message or a
+    list of messages is read by `trace_env.completions.read_trace` (the last assistant message),
+    other non-strings are converted to text, and text that is out of charset, too long or not YAML
+    is graded.
 
     ## Observation Space
 
@@ -88,6 +90,12 @@ class GSMTraceEnv(ProblemPoolEnv):
     ## Version History
 
     * v0: Initial version.
+    * v0, from 2026-12-06: a chat message or a list of messages as the action is read by
+      `trace_env.completions.read_trace` (the last assistant message: its `submit_trace` call's
+      `trace`, else its text) instead of being graded as its `str()`. The grader changed for
+      every entry point: a trace indented as a whole, a byte-order mark and trailing chat end
+      tokens are read (0.0 before), and cue words in another sense ("on the second day", "he
+      pounds", "town square") no longer unlock constants (docs/trace-format.md).
     """
 
     def step(self, action: Any) -> tuple[str, float, bool, bool, dict[str, Any]]:
