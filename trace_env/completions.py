@@ -20,6 +20,7 @@ Depends only on ``solver`` and the standard library.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +40,6 @@ class TraceRead:
 
     text: str | None
     missing: str | None = None  # why there is no text (None when `text` is set)
-    source: str = "text"        # "text" | "content" | "tool_call" | "none"
 
 
 def read_trace(completion: Any) -> TraceRead:
@@ -51,9 +51,9 @@ def read_trace(completion: Any) -> TraceRead:
     if isinstance(completion, Sequence) and not isinstance(completion, (bytes, bytearray)):
         replies = [m for m in completion if isinstance(m, Mapping) and m.get("role", "assistant") == "assistant"]
         if not replies:
-            return TraceRead(None, "the completion has no assistant message", "none")
+            return TraceRead(None, "the completion has no assistant message")
         return _read_message(replies[-1])
-    return TraceRead(None, f"the completion is {type(completion).__name__}, neither text nor chat messages", "none")
+    return TraceRead(None, f"the completion is {type(completion).__name__}, neither text nor chat messages")
 
 
 def _read_message(message: Mapping[str, Any]) -> TraceRead:
@@ -61,13 +61,13 @@ def _read_message(message: Mapping[str, Any]) -> TraceRead:
     for call in reversed(calls if isinstance(calls, Sequence) else []):
         trace = _call_trace(call)
         if trace is not None:
-            return TraceRead(trace, source="tool_call")
+            return TraceRead(trace)
     text = _content_text(message.get("content"))
     if text is not None and text.strip():
-        return TraceRead(text, source="content")
+        return TraceRead(text)
     if calls:
-        return TraceRead(None, f"the reply calls tools but none is {TRACE_TOOL} with a text 'trace' argument", "none")
-    return TraceRead(None, "the reply has neither text nor a submit_trace call", "none")
+        return TraceRead(None, f"the reply calls tools but none is {TRACE_TOOL} with a text 'trace' argument")
+    return TraceRead(None, "the reply has neither text nor a submit_trace call")
 
 
 def _call_trace(call: Any) -> str | None:
@@ -78,8 +78,6 @@ def _call_trace(call: Any) -> str | None:
         return None
     arguments = function.get("arguments")
     if isinstance(arguments, str):  # OpenAI wire format: arguments as a JSON string
-        import json
-
         try:
             arguments = json.loads(arguments)
         except ValueError:

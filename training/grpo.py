@@ -213,8 +213,6 @@ class RLStage(Stage):
     def trainer(self, model: Any, tokenizer: Any, dataset: Any, peft: Any) -> Any:
         from trl import GRPOTrainer, RLOOTrainer
 
-        from agents.default_model import remove_trace_parser
-
         live = self.pool is not None
         # a live stream must not be read ahead into a shuffle buffer: the filter acts on the next batch
         args = rl_config(config_with(self.config, max_completion_length=self.completion_limit,
@@ -233,9 +231,6 @@ class RLStage(Stage):
         trainer_cls = GRPOTrainer if self.rl_args.trainer == "grpo" else RLOOTrainer
         reward = grouped_reward(args.num_generations, check=args.world_size == 1, reward=self.rl_args.rl_reward,
                                 pool=self.pool, signal=self.signal)
-        # Without tools a completion is text: a response parser that reads a bare trace as a tool
-        # call (the default model's, for --env refine) would hide it from the reward on older transformers.
-        remove_trace_parser(tokenizer)
         return trainer_cls(model=model, reward_funcs=[reward], args=args, train_dataset=dataset,
                            processing_class=tokenizer, peft_config=peft)
 

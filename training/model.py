@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agents.default_model import resolve_model
+from agents.default_model import remove_trace_parser, resolve_model
 from agents.loading import load_model_and_tokenizer
 from agents.prompt_options import load_prompt_options
 
@@ -37,6 +37,10 @@ def load(model_args: Any, *, trust_remote_code: bool = False) -> tuple[Any, Any,
     if model_args.model_revision and model_args.model_revision != "main":
         kwargs["revision"] = model_args.model_revision
     model, tokenizer = load_model_and_tokenizer(path, trust_remote_code=trust_remote_code, **kwargs)
+    # A training stage's completions are text: the default model's trace parser (saved by builders
+    # 6-7 and by --env refine runs) would turn each into a tool call that TRL hands the reward
+    # instead of the text. Only --env refine wants it, and gives it back (training/refine.py).
+    remove_trace_parser(tokenizer)
     if not getattr(tokenizer, "chat_template", None):
         raise ValueError(
             f"{model_args.model_name_or_path!r} has no chat template; the prompt is always built with the "

@@ -105,6 +105,13 @@ class RefineEnvironment:
         self._history.append({"turn": info["turn"], "category": info["category"], "reward": info["trace_reward"]})
         return observation
 
+    def _last_outcome(self) -> Any:
+        """The grade of the episode's last trace as a `solver.Outcome` (unparseable before any)."""
+        from solver import Outcome
+
+        step = self._history[-1] if self._history else {"category": "unparseable", "reward": 0.0}
+        return Outcome(step["reward"], step["category"])
+
     def _finish(self, messages: Sequence[Any]) -> None:
         """Grade the episode's last trace if the tool loop stopped before submitting it."""
         replies = [m for m in messages if isinstance(m, dict) and m.get("role") == "assistant"]
@@ -130,10 +137,7 @@ def submit_final_traces(completions: Any = None, environments: Any = None, signa
     for messages, env in zip(completions, environments, strict=True):
         env._finish(messages if isinstance(messages, list) else [{"role": "assistant", "content": messages}])
     if signal is not None:
-        from solver import Outcome
-
-        last = [env._history[-1] if env._history else {"category": "unparseable", "reward": 0.0} for env in environments]
-        outcomes = [Outcome(step["reward"], step["category"]) for step in last]
+        outcomes = [env._last_outcome() for env in environments]
         signal.record(outcomes, [o.reward for o in outcomes], list(completions))
     return [None] * len(environments)
 

@@ -45,19 +45,20 @@ class RewardSignal:
     group_size: int
     first_batches: int = 2
     window_groups: int = 64
-    completions: int = 0
-    parsed: int = 0
-    valid: int = 0
-    correct: int = 0
-    groups: int = 0
-    zero_variance_groups: int = 0
-    batches: int = 0
-    streak: int = 0  # groups in a row with zero reward variance
-    _sum: float = 0.0
-    _sum_sq: float = 0.0
-    _scored: int = 0  # rewards that are not None (grader faults have none)
-    samples: list[dict[str, Any]] = field(default_factory=list)  # a few completions as the trainer saw them
     samples_path: Path | None = None  # every batch's first group goes here (JSON lines)
+    # What the batches said so far (not arguments):
+    completions: int = field(default=0, init=False)
+    parsed: int = field(default=0, init=False)
+    valid: int = field(default=0, init=False)
+    correct: int = field(default=0, init=False)
+    groups: int = field(default=0, init=False)
+    zero_variance_groups: int = field(default=0, init=False)
+    batches: int = field(default=0, init=False)
+    streak: int = field(default=0, init=False)  # groups in a row with zero reward variance
+    _sum: float = field(default=0.0, init=False)
+    _sum_sq: float = field(default=0.0, init=False)
+    _scored: int = field(default=0, init=False)  # rewards that are not None (grader faults have none)
+    samples: list[dict[str, Any]] = field(default_factory=list, init=False)  # a few completions as the trainer saw them
 
     def record(self, outcomes: Sequence[Any], rewards: Sequence[float | None], completions: Sequence[Any] = ()) -> None:
         """One scored batch, in TRL's order (each run of `group_size` completions is one group)."""
