@@ -38,7 +38,8 @@ CONSTANT_CUES: dict[Fraction, str | None] = {
     Fraction(12): r"dozens?|months?|monthly|years?|yearly|annual(?:ly)?|inch(?:es)?|foot|feet|ft",
     Fraction(24): r"days?|daily|hours?|hourly|overnight",
     Fraction(52): r"weeks?|weekly|years?|yearly|annual(?:ly)?",
-    # "second" alone is an ordinal more often than a unit ("on the second day"): only after a number or "per"
+    # "second" alone is an ordinal more often than a unit ("on the second day"): only after a number,
+    # "per", "a", "each", "every" or "one"
     Fraction(60): r"minutes?|mins?|hours?|hourly|hrs?|seconds|secs?|mph|\d+[ -]second|(?:per|a|each|every|one) second",
     Fraction(100): r"percent(?:age)?s?|per cent|%|cents?|penn(?:y|ies)|centimet(?:er|re)s?|cm|met(?:er|re)s?|"
                    r"dollars?|\$|hundreds?|centur(?:y|ies)",

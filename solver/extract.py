@@ -205,7 +205,7 @@ class _Reader:
             fallback = fallback or trace
         return fallback
 
-    def _read(self, block: str, raw: str | None = None) -> Trace | None:
+    def _read(self, block: str, raw: str) -> Trace | None:
         """One candidate block as a trace attempt (possibly malformed), or None if it is not one;
         `raw` is the block before stripping (its first line's indentation tells `_tidy` what to remove)."""
         if "expert" not in block and "trace" not in block:
@@ -213,7 +213,7 @@ class _Reader:
         data, reason, nodes = _load(block, self.nodes_left)
         self.nodes_left -= nodes
         if reason is not None and reason.startswith(_SYNTAX):
-            tidy = _tidy(raw if raw is not None else block).strip()
+            tidy = _tidy(raw).strip()
             if tidy != block:
                 tidy_data, tidy_reason, nodes = _load(tidy, self.nodes_left)
                 self.nodes_left -= nodes
