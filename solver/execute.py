@@ -11,6 +11,7 @@ step and sub-trace.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -32,6 +33,8 @@ class Execution:
     step: int | None = None  # 0-based failing step within the failing sub-trace
     subtrace: int | None = None  # 0-based failing sub-trace (composed traces only)
     results: tuple[Fraction, ...] = ()  # queried value of each sub-trace that completed
+    alts: tuple[Fraction | None, ...] = ()  # the answer on each draw (None: the trace fails there)
+    in_domain: tuple[bool, ...] = ()  # per draw, with domain=True: every value kept its kind (whole, sign)
 
     @property
     def ok(self) -> bool:
@@ -46,6 +49,7 @@ class _Value(NamedTuple):
     sig: prov.Sig
     constant: Fraction | None = None
     constant_only: bool = False  # computed from table constants alone (no number of the question)
+    alts: tuple[Number | None, ...] = ()  # the value on each draw of the question (solver.variants)
 
 
 _COUNTING_OPS = frozenset({"add", "sub", "min", "max"})
@@ -55,9 +59,10 @@ class _Context:
     """What a sub-trace can see: grounding, question quantities, earlier results, provenance."""
 
     __slots__ = ("question", "grounds", "_constants", "quantities", "results", "index", "composed", "given",
-                 "constant_uses", "taken")
+                 "constant_uses", "taken", "draws", "inside")
 
-    def __init__(self, question: str | None, composed: bool) -> None:
+    def __init__(self, question: str | None, composed: bool, draws: tuple[dict, ...] = (),
+                 domain: bool = False) -> None:
         self.question = question
         self.grounds = question_grounds(question) if question is not None else None
         self._constants: frozenset[Fraction] | None = None if question is not None else frozenset()
@@ -68,6 +73,35 @@ class _Context:
         self.given: set[prov.Sig] = set()  # signatures of given numbers and earlier results
         self.constant_uses: dict[Fraction, int] = {}
         self.taken: set[int] = set()  # quantities the trace has read, by ref or by value
+        self.draws = draws  # the question's quantities redrawn (solver.variants): old value -> new
+        self.inside: list[bool] | None = [True] * len(draws) if domain else None
+
+    def fixed(self, number: Number) -> tuple[Number | None, ...]:
+        """A value that is the same on every draw (a constant)."""
+        return (number,) * len(self.draws)
+
+    def moved(self, number: Number) -> tuple[Number | None, ...]:
+        """A number of the question on every draw: its redrawn value where it moves."""
+        if not self.draws:
+            return ()
+        magnitude = abs(number)
+        out = []
+        for draw in self.draws:
+            new = draw.get(magnitude)
+            out.append(number if new is None else normalize(new if number >= 0 else -new))
+        return tuple(out)
+
+    def observe(self, value: _Value, last: bool = False) -> None:
+        """With domain=True (a gold program), a draw leaves the domain where a value that was whole
+        is not, a value that was not negative is, or the answer changes sign."""
+        if self.inside is None:
+            return
+        number = value.number
+        whole = type(number) is int
+        for d, alt in enumerate(value.alts):
+            if alt is None or (whole and type(alt) is not int) or (number >= 0 and alt < 0) or (
+                    last and (alt > 0) != (number > 0)):
+                self.inside[d] = False
 
     @property
     def has_others(self) -> bool:
@@ -87,7 +121,7 @@ class _Context:
         magnitude = abs(value)
         sig = prov.quantity(self.question, self._quantity_key(magnitude, ref))
         self.given.add(sig)
-        return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig)
+        return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig, alts=self.moved(value))
 
     def _quantity_key(self, magnitude: Number, ref: int | None) -> Number | str:
         """Stand-ins belong to quantities: two equal numbers of the question are two quantities ("3
@@ -116,7 +150,8 @@ class _Context:
         self.given.add(sig)
         # Its uses count against the constant budget too: "48 + 1 + 1 + 1 + ..." in a question that
         # says "one" somewhere is head arithmetic in unary.
-        return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig, Fraction(abs(value)))
+        return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig, Fraction(abs(value)),
+                      alts=self.fixed(value))
 
     def literal(self, value: Number, what: str) -> _Value:
         grounds = self.grounds
@@ -129,7 +164,7 @@ class _Context:
         if grounds is None or value in grounds or -value in grounds:
             return self.given_value(value)
         if value in self.constants:
-            return _Value(check(value), prov.constant(value), Fraction(value), True)
+            return _Value(check(value), prov.constant(value), Fraction(value), True, self.fixed(value))
         if value < 0 and -value in self.constants:
             raise TraceError(f"{what} {format_number(Fraction(value))}: constants are never negative "
                              "(subtract instead)")
@@ -171,6 +206,26 @@ def _quantity_indices(question: str) -> dict[Number, tuple[int, ...]]:
 @lru_cache(maxsize=4096)
 def _states_others(question: str) -> bool:
     return any(value not in COUNTING_CONSTANTS for value in _quantity_indices(question))
+
+
+_ALT_FAILURES = (TraceError, ArithmeticError, ValueError)
+
+
+def _on_draws(fn, *operands: _Value) -> tuple[Number | None, ...]:
+    """`fn` of the operands' numbers on each draw; None where an operand is missing or `fn` fails
+    there (a division by zero, a limit): the trace does not run on that draw."""
+    if not operands or not operands[0].alts:
+        return ()
+    out: list[Number | None] = []
+    for numbers in zip(*(o.alts for o in operands), strict=True):
+        if None in numbers:
+            out.append(None)
+            continue
+        try:
+            out.append(check(fn(*numbers)))
+        except _ALT_FAILURES:
+            out.append(None)
+    return tuple(out)
 
 
 def _fetch(env: dict[str, _Value], ctx: _Context, operand: Operand, what: str, counting: bool = False) -> _Value:
@@ -243,7 +298,8 @@ def _compute(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
         sig = prov.power(sigs[0], args[1].number)  # type: ignore[arg-type]  # a whole number: checked by pow
     else:  # pow with an exponent that depends on the question
         sig = prov.opaque(cop, *sigs)
-    return _Value(check(result), _passed(sig, sigs, through), None, constant_only)
+    alts = _on_draws(lambda *xs: compute(cop, list(xs))[0], *args)
+    return _Value(check(result), _passed(sig, sigs, through), None, constant_only, alts)
 
 
 def _passed(formula: prov.Sig, sigs: list[prov.Sig], through: int | None) -> prov.Sig:
@@ -269,8 +325,9 @@ def _percent(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
     elif step.op == "percent_increase":
         share = prov.add([prov.constant(100), rate.sig])
     formula = prov.scale(prov.mul([base.sig, share]), _HUNDREDTH)
+    alts = _on_draws(lambda b, r: percent(step.op, b, r)[0], base, rate)
     return _Value(check(result), _passed(formula, [base.sig, rate.sig], through), None,
-                  base.constant_only and rate.constant_only)
+                  base.constant_only and rate.constant_only, alts)
 
 
 def _entity(step: Step, env: dict[str, _Value], ctx: _Context) -> None:
@@ -301,7 +358,13 @@ def _take(holder: _Value, amount: _Value, name: str, verb: str) -> _Value:
                          f"{format_number(Fraction(amount.number))}")
     formula = prov.sub(holder.sig, amount.sig)
     return _Value(left, _passed(formula, [holder.sig], 0 if amount.number == 0 else None), None,
-                  holder.constant_only and amount.constant_only)
+                  holder.constant_only and amount.constant_only, _on_draws(_left_over, holder, amount))
+
+
+def _left_over(held: Number, amount: Number) -> Number:
+    if amount < 0 or held - amount < 0:
+        raise ValueError("an entity would go below zero on this draw")
+    return held - amount
 
 
 def _receive(env: dict[str, _Value], name: str, amount: _Value) -> None:
@@ -314,7 +377,13 @@ def _receive(env: dict[str, _Value], name: str, amount: _Value) -> None:
     through = 1 if held.number == 0 else (0 if amount.number == 0 else None)
     formula = prov.add([held.sig, amount.sig])
     env[name] = _Value(check(held.number + amount.number), _passed(formula, [held.sig, amount.sig], through), None,
-                       held.constant_only and amount.constant_only)
+                       held.constant_only and amount.constant_only, _on_draws(_gained, held, amount))
+
+
+def _gained(held: Number, amount: Number) -> Number:
+    if amount < 0:
+        raise ValueError("a negative amount on this draw")
+    return held + amount
 
 
 def _query(env: dict[str, _Value], ctx: _Context, name: str, last: bool) -> _Value:
@@ -348,14 +417,20 @@ def _run_subtrace(sub: SubTrace, ctx: _Context, last: bool) -> _Value:
                 env[step.var] = value  # type: ignore[index]
             elif op == "compute":
                 _define(env, step.var)  # type: ignore[arg-type]
-                env[step.var] = _compute(step, env, ctx)  # type: ignore[index]
+                env[step.var] = value = _compute(step, env, ctx)  # type: ignore[index]
             elif op == "query":
-                return _query(env, ctx, step.var or "", last)
+                value = _query(env, ctx, step.var or "", last)
+                ctx.observe(value, last)
+                return value
             elif op.startswith("percent_"):
                 _define(env, step.var)  # type: ignore[arg-type]
-                env[step.var] = _percent(step, env, ctx)  # type: ignore[index]
+                env[step.var] = value = _percent(step, env, ctx)  # type: ignore[index]
             else:
                 _entity(step, env, ctx)
+                value = env[step.var if step.op != "transfer" else step.giver]  # type: ignore[index]
+                if step.op == "transfer":
+                    ctx.observe(env[step.taker])  # type: ignore[index]
+            ctx.observe(value)
         except TraceError as err:
             raise _Located(i, str(err), op) from None
     raise _Located(None, "trace has no query step")
@@ -368,8 +443,13 @@ class _Located(Exception):
         self.op = op
 
 
-def execute(trace: Trace | dict | list | str, question: str | None = None) -> Execution:
-    """Execute a parsed trace (or plain data / text, parsed first) against an optional question."""
+def execute(trace: Trace | dict | list | str, question: str | None = None, draws: Sequence[dict] = (),
+            domain: bool = False) -> Execution:
+    """Execute a parsed trace (or plain data / text, parsed first) against an optional question.
+
+    `draws` (`solver.variants`) run the same program with the question's quantities redrawn: the
+    answer on each is `Execution.alts`. With `domain=True` (a gold program), `in_domain` says on
+    which draws every value kept its kind."""
     if isinstance(trace, str):
         from .extract import parse_trace
 
@@ -381,7 +461,7 @@ def execute(trace: Trace | dict | list | str, question: str | None = None) -> Ex
         trace = build_trace(trace)
     if trace.error is not None:
         return Execution(None, trace.error, trace.step, trace.subtrace)
-    ctx = _Context(question, trace.composed)
+    ctx = _Context(question, trace.composed, tuple(draws) if question is not None else (), domain)
     last = len(trace.subtraces) - 1
     for k, sub in enumerate(trace.subtraces):
         ctx.index = k
@@ -392,4 +472,7 @@ def execute(trace: Trace | dict | list | str, question: str | None = None) -> Ex
             return Execution(None, where(err.step, sub_index, err.op) + str(err), err.step, sub_index,
                              tuple(Fraction(r.number) for r in ctx.results))
     results = tuple(Fraction(r.number) for r in ctx.results)
-    return Execution(results[-1], results=results)
+    answer = ctx.results[-1]
+    return Execution(results[-1], results=results,
+                     alts=tuple(None if a is None else Fraction(a) for a in answer.alts),
+                     in_domain=tuple(ctx.inside) if ctx.inside is not None else ())

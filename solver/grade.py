@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from fractions import Fraction
 
+from . import variants
 from .execute import execute
 from .extract import find_trace
 from .numbers import format_number, parse_number
@@ -29,6 +30,7 @@ GRADER_ERROR = "grader_error"  # a bug in the grader: no reward, logged, raised 
 # A valid trace executes to an answer: right or wrong. Invalid, wrong-expert (checked before
 # execution) and unparseable ones are not; every report counts "valid" by this one set.
 VALID_CATEGORIES = frozenset({"correct", "wrong_answer"})
+WRONG_PROGRAM = "right number, wrong program"  # the error of a trace right on the problem, wrong on a variant
 REL_TOL = Fraction(1, 10**6)  # for non-integer gold answers only; integer answers compare exactly
 
 
@@ -48,6 +50,7 @@ class Outcome:
     step: int | None = None  # 0-based failing step within the failing sub-trace
     subtrace: int | None = None  # 0-based failing sub-trace (composed traces)
     expert: str | None = None  # the trace's expert ("composition" for a composed trace)
+    variants: int = 0  # variants of the question the trace was checked on (0: graded on the answer alone)
 
     @property
     def parsed(self) -> bool:
@@ -58,6 +61,16 @@ class Outcome:
         if self.category == GRADER_ERROR:
             raise GraderError(self.error)
         return self
+
+    @property
+    def program_checked(self) -> bool:
+        """Whether the trace ran against the gold program on variants of the question."""
+        return self.variants > 0
+
+    @property
+    def answer_correct(self) -> bool:
+        """Right on the problem itself: correct, or the right number from a wrong program."""
+        return self.correct or (self.category == "wrong_answer" and (self.error or "").startswith(WRONG_PROGRAM))
 
     @property
     def valid(self) -> bool:
@@ -76,6 +89,7 @@ class Outcome:
             "step": self.step,
             "subtrace": self.subtrace,
             "expert": self.expert,
+            "variants": self.variants,
             "parsed": self.parsed,
             "valid": self.valid,
             "correct": self.correct,
@@ -110,33 +124,59 @@ def _outcome(category: str, **fields: object) -> Outcome:
     return Outcome(REWARDS.get(category), category, **fields)  # type: ignore[arg-type]
 
 
-def grade(text: str, answer: object, expert: str | None = None, question: str | None = None) -> Outcome:
+def grade(text: str, answer: object, expert: str | None = None, question: str | None = None,
+          gold: str | None = None) -> Outcome:
     """Grade one model output against the gold answer (and optional expert label and question).
 
-    ``expert`` None or "" means the problem has no label (no expert check). Never raises: a fault
-    of the grader becomes a ``grader_error`` outcome with no reward, logged with its traceback.
+    ``expert`` None or "" means the problem has no label (no expert check). ``gold`` is the
+    problem's gold trace text, when it has one: the trace is then checked as a program, on
+    variants of the question (`solver.variants`), and is correct only when it is right on every
+    one. Without it, the answer must still move when the question's quantities do. Never raises:
+    a fault of the grader becomes a ``grader_error`` outcome with no reward, logged with its
+    traceback.
     """
     try:
-        return _grade(text, answer, expert or None, question)
+        return _grade(text, answer, expert or None, question, gold or None)
     except Exception as err:  # a bug must not take down a training run, nor be scored as the policy's
         _log.exception("grader fault on a %d-character output", len(text) if isinstance(text, str) else -1)
         return _outcome(GRADER_ERROR, error=f"grader fault (not the policy's): {type(err).__name__}: {err}")
 
 
-def _grade(text: str, answer: object, expert: str | None, question: str | None) -> Outcome:
+def _grade(text: str, answer: object, expert: str | None, question: str | None, gold: str | None) -> Outcome:
     trace, problem = find_trace(text) if isinstance(text, str) else (None, None)
     if trace is None:
         return _outcome("unparseable", error="no YAML trace found" + (f" ({problem})" if problem else ""))
     if expert is not None and trace.expert != expert:
         return _outcome("wrong_expert", expert=trace.expert,
                         error=f"expert {trace.expert!r} does not match the problem's expert")
-    run = execute(trace, question if isinstance(question, str) else None)
+    question = question if isinstance(question, str) else None
+    checks = variants.gold_variants(gold, question) if question is not None and isinstance(gold, str) else ()
+    draws = [v.draw for v in checks] if checks else variants.dependence_draws(question) if question else ()
+    run = execute(trace, question, draws=draws)
     if run.error is not None or run.value is None:
         return _outcome("invalid", error=run.error, step=run.step, subtrace=run.subtrace, expert=trace.expert)
+    if _stays_put(run.value, run.alts, [v.answer for v in checks]):
+        return _outcome("invalid", expert=trace.expert, error=(
+            "the answer does not depend on the question: it stays "
+            f"{format_number(run.value)} when the question's numbers change; compute it from them"))
     try:
-        gold = parse_number(answer)
+        gold_answer = parse_number(answer)
     except ValueError as err:
         return _outcome("wrong_answer", answer=run.value, expert=trace.expert, error=f"gold answer unusable: {err}")
-    if _matches(run.value, gold):
-        return _outcome("correct", answer=run.value, expert=trace.expert)
-    return _outcome("wrong_answer", answer=run.value, expert=trace.expert)
+    if not _matches(run.value, gold_answer):
+        return _outcome("wrong_answer", answer=run.value, expert=trace.expert, variants=len(checks))
+    for k, (check, alt) in enumerate(zip(checks, run.alts[: len(checks)], strict=True), 1):
+        if alt is None or not _matches(alt, check.answer):
+            return _outcome("wrong_answer", answer=run.value, expert=trace.expert, variants=len(checks), error=(
+                f"{WRONG_PROGRAM}: with the question's numbers changed (variant {k} of {len(checks)}) the "
+                "trace no longer matches the problem's program"))
+    return _outcome("correct", answer=run.value, expert=trace.expert, variants=len(checks))
+
+
+def _stays_put(value: Fraction, alts: tuple[Fraction | None, ...], gold_alts: list[Fraction]) -> bool:
+    """The answer never moves on the draws where the trace runs, though the question's numbers do
+    (and, with a gold program, though the gold answer does)."""
+    ran = [a for a in alts if a is not None]
+    if not ran or any(a != value for a in ran):
+        return False
+    return not gold_alts or any(g != value for g in gold_alts)

@@ -211,7 +211,7 @@ def test_empty_label_means_no_label():
 
 def test_grader_fault_is_its_own_category(monkeypatch):
     module = importlib.import_module("solver.grade")
-    monkeypatch.setattr(module, "execute", lambda *a: 1 / 0)
+    monkeypatch.setattr(module, "execute", lambda *a, **k: 1 / 0)
     out = grade(HONEST, 90, "arithmetic", BAKERY)
     assert out.category == GRADER_ERROR and out.reward is None and not out.parsed
     with pytest.raises(GraderError, match="ZeroDivisionError"):

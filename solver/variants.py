@@ -1,0 +1,157 @@
+"""Numeric variants of a question: its quantities redrawn, so a trace can be checked as a program.
+
+A trace is a program over the question's quantities. Checking only the number it computes pays a
+policy that spells the answer out of any question number (``div [q, q]`` is 1, and doublings of 1
+reach everything). Running the same trace with the quantities redrawn separates a program from a
+number: the spelled answer stays put while the problem's own program moves.
+
+A *draw* maps each movable value of the question to a new one (``{old: new}``, exact). The
+executor binds a trace to it (``solver.execute(..., draws=...)``): ``ref: N`` reads quantity N's
+new value, a literal that is a movable quantity's value (or a percent's ``p/100``) becomes the new
+value, and everything else (constants, the 1s and 2s, values the question states in more than one
+sense) stays.
+
+Which quantities move: those whose every ground is their value (digits, money, cardinal words),
+or value and value/100 (percents); not 1 and 2 (counting constants), not a constant whose cue the
+question names (the 60 of "60 minutes" may be the minutes in an hour), and not a value that also
+grounds another quantity in another sense (the 4 of "a quarter"). Quantities with equal values
+move together: a trace cannot tell "3 oranges" from "3 eaten" by value, and need not.
+
+A new value looks like the old one: the same decimals, similar size (half to double), the same
+roundness (250 moves in steps of 10), and a percent below 100 stays a percent below 100. The draws
+are a pure function of the question, so grading is deterministic.
+
+``gold_variants`` runs a gold program on the draws and keeps those inside its domain: it runs
+without error, every value that was whole stays whole, and every value that was not negative stays
+not negative (the answer's sign kept strictly). Their answers are the variants' gold answers.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+
+from .constants import COUNTING_CONSTANTS, question_constants
+from .quantities import _extract
+
+Draw = dict  # old value (Fraction) -> new value (Fraction); a percent's p/100 maps too
+
+VARIANTS = 4  # gold-checked variants per problem
+CANDIDATES = 24  # draws tried to find them inside the gold program's domain
+DEPENDENCE_DRAWS = 6  # draws for the dependence check of a row with no gold program
+_MAX_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class Movable:
+    """A value of the question that variants redraw (every quantity stating it moves with it)."""
+
+    value: Fraction
+    indices: tuple[int, ...]  # 1-based quantity indices
+    percent: bool  # a percent states it: p/100 moves too, and a new value stays below 100
+    decimals: int  # digits after the point, as the value is written
+
+
+def _decimals(value: Fraction) -> int | None:
+    for k in range(_MAX_DECIMALS + 1):
+        if (value * 10**k).denominator == 1:
+            return k
+    return None
+
+
+@lru_cache(maxsize=4096)
+def movable(question: str) -> tuple[Movable, ...]:
+    """The question's values that variants redraw, in reading order of their first quantity."""
+    quantities = _extract(question)
+    constants = question_constants(question)
+    groups: dict[Fraction, list[int]] = {}
+    for i, q in enumerate(quantities, 1):
+        groups.setdefault(q.value, []).append(i)
+    out = []
+    for value, indices in groups.items():
+        members = [quantities[i - 1] for i in indices]
+        percent = any(q.kind == "percent" for q in members)
+        keys = {value, value / 100} if percent else {value}
+        decimals = _decimals(value)
+        if value <= 0 or value in COUNTING_CONSTANTS or value in constants or decimals is None:
+            continue
+        if any(not q.grounds <= keys for q in members):
+            continue  # "3 dozen", "2 1/2", "a third": grounds in other senses than the value
+        others = (q for i, q in enumerate(quantities, 1) if i not in indices)
+        if any(q.grounds & keys for q in others):
+            continue  # the 4 of "a quarter" next to "4 boxes": a literal 4 could mean either
+        out.append(Movable(value, tuple(indices), percent, decimals))
+    return tuple(out)
+
+
+def _new_value(m: Movable, rng: random.Random) -> Fraction:
+    """A value written like the old one: same decimals, similar size, same roundness."""
+    scale = 10**m.decimals
+    whole = int(m.value * scale)  # a count of the last written digit
+    if m.percent and m.value < 100:
+        step = 5 if whole % 5 == 0 and m.decimals == 0 else 1
+        hi = 95 * scale // step
+        return Fraction(rng.randint(1, max(1, hi)) * step, scale)
+    step = 10 ** max(0, len(str(whole)) - 2) if whole % 10 == 0 else 1  # 250 moves in steps of 10
+    if step == 1 and whole % 5 == 0 and whole >= 10:
+        step = 5
+    lo, hi = max(1, whole // 2), max(whole * 2, 10)
+    return Fraction(rng.randint(max(1, lo // step), max(1, hi // step)) * step, scale)
+
+
+@lru_cache(maxsize=4096)
+def _candidates(question: str) -> tuple[Draw, ...]:
+    groups = movable(question)
+    if not groups:
+        return ()
+    out = []
+    for k in range(CANDIDATES):
+        rng = random.Random(f"gsmtrace-variant:{k}:{question}")
+        draw: Draw = {}
+        for m in groups:
+            new = m.value
+            for _ in range(8):
+                new = _new_value(m, rng)
+                if new != m.value:
+                    break
+            draw[m.value] = new
+            if m.percent:
+                draw[m.value / 100] = new / 100
+        out.append(draw)
+    return tuple(out)
+
+
+def dependence_draws(question: str) -> tuple[Draw, ...]:
+    """Draws for checking that an answer moves with the question (rows with no gold program)."""
+    return _candidates(question)[:DEPENDENCE_DRAWS]
+
+
+@dataclass(frozen=True)
+class Variant:
+    draw: Draw
+    answer: Fraction  # the gold program's answer on the draw
+
+
+@lru_cache(maxsize=4096)
+def gold_variants(gold: str, question: str) -> tuple[Variant, ...]:
+    """Up to `VARIANTS` draws inside the gold program's domain, with its answers there.
+
+    Empty when the question has nothing to redraw, or the gold trace does not run on the question
+    (a problem whose gold does not run is graded on its answer alone)."""
+    from .execute import execute  # execute binds traces to draws; this module only draws them
+
+    candidates = _candidates(question)
+    if not candidates:
+        return ()
+    run = execute(gold, question, draws=candidates, domain=True)
+    if not run.ok:
+        return ()
+    out = []
+    for draw, answer, inside in zip(candidates, run.alts, run.in_domain, strict=True):
+        if inside and answer is not None:
+            out.append(Variant(draw, answer))
+            if len(out) == VARIANTS:
+                break
+    return tuple(out)
