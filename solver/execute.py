@@ -80,14 +80,14 @@ class _Context:
         """A value that is the same on every draw (a constant)."""
         return (number,) * len(self.draws)
 
-    def moved(self, number: Number) -> tuple[Number | None, ...]:
-        """A number of the question on every draw: its redrawn value where it moves."""
+    def moved(self, number: Number, key: Number | str) -> tuple[Number | None, ...]:
+        """A number of the question on every draw: its redrawn value where it moves. `key` is the
+        quantity it reads ("#3"), or its value for the other grounds (0.25 of "25%")."""
         if not self.draws:
             return ()
-        magnitude = abs(number)
         out = []
         for draw in self.draws:
-            new = draw.get(magnitude)
+            new = draw.get(key)
             out.append(number if new is None else normalize(new if number >= 0 else -new))
         return tuple(out)
 
@@ -118,10 +118,11 @@ class _Context:
 
     def given_value(self, value: Number, ref: int | None = None) -> _Value:
         """A number of the question (or any literal, when grading without a question)."""
-        magnitude = abs(value)
-        sig = prov.quantity(self.question, self._quantity_key(magnitude, ref))
+        key = self._quantity_key(abs(value), ref)
+        sig = prov.quantity(self.question, key)
         self.given.add(sig)
-        return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig, alts=self.moved(value))
+        return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig,
+                      alts=self.moved(value, key))
 
     def _quantity_key(self, magnitude: Number, ref: int | None) -> Number | str:
         """Stand-ins belong to quantities: two equal numbers of the question are two quantities ("3

@@ -150,12 +150,13 @@ def _grade(text: str, answer: object, expert: str | None, question: str | None, 
         return _outcome("wrong_expert", expert=trace.expert,
                         error=f"expert {trace.expert!r} does not match the problem's expert")
     question = question if isinstance(question, str) else None
-    checks = variants.gold_variants(gold, question) if question is not None and isinstance(gold, str) else ()
-    draws = [v.draw for v in checks] if checks else variants.dependence_draws(question) if question else ()
-    run = execute(trace, question, draws=draws)
+    gold = gold if question is not None and isinstance(gold, str) else None
+    checks = variants.gold_variants(gold, question) if gold else ()
+    moving = variants.dependence_draws(question) if question is not None else ()
+    run = execute(trace, question, draws=[v.draw for v in checks] + list(moving))
     if run.error is not None or run.value is None:
         return _outcome("invalid", error=run.error, step=run.step, subtrace=run.subtrace, expert=trace.expert)
-    if _stays_put(run.value, run.alts, [v.answer for v in checks]):
+    if _stays_put(run.value, run.alts[len(checks):]) and (gold is None or variants.gold_moves(gold, question)):
         return _outcome("invalid", expert=trace.expert, error=(
             "the answer does not depend on the question: it stays "
             f"{format_number(run.value)} when the question's numbers change; compute it from them"))
@@ -173,10 +174,7 @@ def _grade(text: str, answer: object, expert: str | None, question: str | None, 
     return _outcome("correct", answer=run.value, expert=trace.expert, variants=len(checks))
 
 
-def _stays_put(value: Fraction, alts: tuple[Fraction | None, ...], gold_alts: list[Fraction]) -> bool:
-    """The answer never moves on the draws where the trace runs, though the question's numbers do
-    (and, with a gold program, though the gold answer does)."""
+def _stays_put(value: Fraction, alts: tuple[Fraction | None, ...]) -> bool:
+    """The answer never moves on the draws where the trace runs, though the question's numbers do."""
     ran = [a for a in alts if a is not None]
-    if not ran or any(a != value for a in ran):
-        return False
-    return not gold_alts or any(g != value for g in gold_alts)
+    return bool(ran) and all(a == value for a in ran)

@@ -36,7 +36,7 @@ from functools import lru_cache
 from .constants import COUNTING_CONSTANTS, question_constants
 from .quantities import _extract
 
-Draw = dict  # old value (Fraction) -> new value (Fraction); a percent's p/100 maps too
+Draw = dict  # "#N" (quantity N, 1-based) or a derived value (a percent's p/100) -> its new value
 
 VARIANTS = 4  # gold-checked variants per problem
 CANDIDATES = 24  # draws tried to find them inside the gold program's domain
@@ -86,14 +86,16 @@ def movable(question: str) -> tuple[Movable, ...]:
     return tuple(out)
 
 
-def _new_value(m: Movable, rng: random.Random) -> Fraction:
-    """A value written like the old one: same decimals, similar size, same roundness."""
-    scale = 10**m.decimals
-    whole = int(m.value * scale)  # a count of the last written digit
-    if m.percent and m.value < 100:
-        step = 5 if whole % 5 == 0 and m.decimals == 0 else 1
-        hi = 95 * scale // step
-        return Fraction(rng.randint(1, max(1, hi)) * step, scale)
+def _new_value(value: Fraction, decimals: int | None, percent: bool, rng: random.Random) -> Fraction:
+    """A value written like the old one: same decimals, similar size, same roundness (a value that
+    is no short decimal, such as 1/3, is scaled by a small ratio)."""
+    if decimals is None:
+        return value * Fraction(rng.randint(2, 9), rng.randint(2, 9))
+    scale = 10**decimals
+    whole = int(value * scale)  # a count of the last written digit
+    if percent and value < 100:
+        step = 5 if whole % 5 == 0 and decimals == 0 else 1
+        return Fraction(rng.randint(1, max(1, 95 * scale // step)) * step, scale)
     step = 10 ** max(0, len(str(whole)) - 2) if whole % 10 == 0 else 1  # 250 moves in steps of 10
     if step == 1 and whole % 5 == 0 and whole >= 10:
         step = 5
@@ -101,8 +103,18 @@ def _new_value(m: Movable, rng: random.Random) -> Fraction:
     return Fraction(rng.randint(max(1, lo // step), max(1, hi // step)) * step, scale)
 
 
+def _moved(value: Fraction, decimals: int | None, percent: bool, rng: random.Random) -> Fraction:
+    new = value
+    for _ in range(8):
+        new = _new_value(value, decimals, percent, rng)
+        if new != value:
+            break
+    return new
+
+
 @lru_cache(maxsize=4096)
 def _candidates(question: str) -> tuple[Draw, ...]:
+    """Draws of the movable values: every quantity of a value moves to the same new value."""
     groups = movable(question)
     if not groups:
         return ()
@@ -111,21 +123,41 @@ def _candidates(question: str) -> tuple[Draw, ...]:
         rng = random.Random(f"gsmtrace-variant:{k}:{question}")
         draw: Draw = {}
         for m in groups:
-            new = m.value
-            for _ in range(8):
-                new = _new_value(m, rng)
-                if new != m.value:
-                    break
-            draw[m.value] = new
+            new = _moved(m.value, m.decimals, m.percent, rng)
+            draw.update((f"#{i}", new) for i in m.indices)
             if m.percent:
-                draw[m.value / 100] = new / 100
+                draw.setdefault(m.value / 100, new / 100)
         out.append(draw)
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
 def dependence_draws(question: str) -> tuple[Draw, ...]:
-    """Draws for checking that an answer moves with the question (rows with no gold program)."""
-    return _candidates(question)[:DEPENDENCE_DRAWS]
+    """Draws for checking that an answer moves with the question: every quantity moves on its own,
+    as the provenance stand-ins do (`solver.provenance`), and so does each other value a quantity
+    grounds, keyed by value as its stand-in is (the 32 of "$32 million", the 6 of "1/6", a
+    percent's p/100), except the 1s and 2s of a question that states other numbers (they count as
+    constants there). Only the draws' values matter, not
+    whether they stay inside any program's domain."""
+    quantities = _extract(question)
+    others = any(q.value not in COUNTING_CONSTANTS for q in quantities)
+    if not quantities:
+        return ()
+    out = []
+    for k in range(DEPENDENCE_DRAWS):
+        rng = random.Random(f"gsmtrace-dependence:{k}:{question}")
+        draw: Draw = {}
+        for i, q in enumerate(quantities, 1):
+            if others and q.value in COUNTING_CONSTANTS:
+                continue
+            new = _moved(q.value, _decimals(q.value), q.kind == "percent", rng)
+            draw[f"#{i}"] = new
+            for ground in sorted(q.grounds - {q.value}):  # 32 of "$32 million", 6 of "1/6", p/100
+                if others and ground in COUNTING_CONSTANTS or ground in draw:
+                    continue
+                draw[ground] = _moved(ground, _decimals(ground), False, rng)
+        out.append(draw)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -155,3 +187,13 @@ def gold_variants(gold: str, question: str) -> tuple[Variant, ...]:
             if len(out) == VARIANTS:
                 break
     return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def gold_moves(gold: str, question: str) -> bool:
+    """Whether the gold program's answer moves on the dependence draws (a gold that never moves
+    leaves nothing for the dependence check to ask of a trace)."""
+    from .execute import execute
+
+    run = execute(gold, question, draws=dependence_draws(question))
+    return not run.ok or any(a is not None and a != run.value for a in run.alts)
