@@ -39,19 +39,36 @@ from .quantities import _extract
 Draw = dict  # "#N" (quantity N, 1-based) or a derived value (a percent's p/100) -> its new value
 
 VARIANTS = 4  # gold-checked variants per problem
-CANDIDATES = 24  # draws tried to find them inside the gold program's domain
+CANDIDATES = 24  # fresh draws tried to find them inside the gold program's domain
+MULTIPLES = 16  # then draws of whole multiples of the old values
 DEPENDENCE_DRAWS = 6  # draws for the dependence check of a row with no gold program
 _MAX_DECIMALS = 4
 
 
 @dataclass(frozen=True)
 class Movable:
-    """A value of the question that variants redraw (every quantity stating it moves with it)."""
+    """A value of the question that variants redraw (every quantity stating it moves with it).
+
+    `base` is the number as written (the 3 of "3 dozen"); `scale` turns it into the value (12),
+    and a base that is a percent moves its p/100 too."""
 
     value: Fraction
     indices: tuple[int, ...]  # 1-based quantity indices
-    percent: bool  # a percent states it: p/100 moves too, and a new value stays below 100
-    decimals: int  # digits after the point, as the value is written
+    base: Fraction
+    scale: Fraction
+    percent: bool  # a new value stays below 100, and p/100 moves with p
+    decimals: int  # digits after the point, as the base is written
+
+    @property
+    def keys(self) -> frozenset[Fraction]:
+        """Every value a literal may write for it: all of them move."""
+        keys = {self.value, self.base}
+        if self.percent:
+            keys.add(self.value / 100)
+        return frozenset(keys)
+
+
+_SCALES = frozenset(Fraction(s) for s in (12, 1_000, 1_000_000, 1_000_000_000))
 
 
 def _decimals(value: Fraction) -> int | None:
@@ -59,6 +76,22 @@ def _decimals(value: Fraction) -> int | None:
         if (value * 10**k).denominator == 1:
             return k
     return None
+
+
+def _written(q) -> tuple[Fraction, Fraction] | None:
+    """(base, scale) of a quantity whose every ground moves with its number; None otherwise."""
+    rest = q.grounds - {q.value}
+    if q.kind == "percent":
+        return (q.value, Fraction(1)) if rest <= {q.value / 100} else None
+    if not rest:
+        return q.value, Fraction(1)
+    scales = rest & _SCALES
+    if len(rest) == 2 and len(scales) == 1:  # "3 dozen", "$32 million": the number and its scale
+        scale = next(iter(scales))
+        base = next(iter(rest - scales))
+        if base * scale == q.value:
+            return base, scale
+    return None  # "2 1/2", "a third", "half": grounds in other senses than the number
 
 
 @lru_cache(maxsize=4096)
@@ -72,17 +105,19 @@ def movable(question: str) -> tuple[Movable, ...]:
     out = []
     for value, indices in groups.items():
         members = [quantities[i - 1] for i in indices]
-        percent = any(q.kind == "percent" for q in members)
-        keys = {value, value / 100} if percent else {value}
-        decimals = _decimals(value)
-        if value <= 0 or value in COUNTING_CONSTANTS or value in constants or decimals is None:
-            continue
-        if any(not q.grounds <= keys for q in members):
-            continue  # "3 dozen", "2 1/2", "a third": grounds in other senses than the value
+        written = {_written(q) for q in members}
+        if len(written) != 1 or None in written:
+            continue  # not movable, or "36" beside "3 dozen": one value, two ways to move it
+        base, scale = written.pop()  # type: ignore[misc]
+        decimals = _decimals(base)
+        m = Movable(value, tuple(indices), base, scale, any(q.kind == "percent" for q in members),
+                    decimals or 0)
+        if decimals is None or value <= 0 or m.keys & (COUNTING_CONSTANTS | constants):
+            continue  # 1 and 2 count; the 60 of "60 minutes" may be the minutes in an hour
         others = (q for i, q in enumerate(quantities, 1) if i not in indices)
-        if any(q.grounds & keys for q in others):
+        if any(q.grounds & m.keys for q in others):
             continue  # the 4 of "a quarter" next to "4 boxes": a literal 4 could mean either
-        out.append(Movable(value, tuple(indices), percent, decimals))
+        out.append(m)
     return tuple(out)
 
 
@@ -114,21 +149,39 @@ def _moved(value: Fraction, decimals: int | None, percent: bool, rng: random.Ran
 
 @lru_cache(maxsize=4096)
 def _candidates(question: str) -> tuple[Draw, ...]:
-    """Draws of the movable values: every quantity of a value moves to the same new value."""
+    """Draws of the movable values: every quantity of a value moves to the same new value. First
+    fresh values of the same look; then whole multiples of the old ones, which keep a division
+    that came out whole (132 km at 44 km/h) whole more often than fresh values do."""
     groups = movable(question)
     if not groups:
         return ()
     out = []
     for k in range(CANDIDATES):
         rng = random.Random(f"gsmtrace-variant:{k}:{question}")
-        draw: Draw = {}
-        for m in groups:
-            new = _moved(m.value, m.decimals, m.percent, rng)
-            draw.update((f"#{i}", new) for i in m.indices)
-            if m.percent:
-                draw.setdefault(m.value / 100, new / 100)
-        out.append(draw)
+        news = [_moved(m.base, m.decimals, m.percent, rng) for m in groups]
+        out.append(_draw(groups, news))
+    for k in range(MULTIPLES):
+        rng = random.Random(f"gsmtrace-multiple:{k}:{question}")
+        factors = [rng.choice((1, 1, 2, 3, 4, 5)) for _ in groups]
+        if all(f == 1 for f in factors):
+            factors[rng.randrange(len(groups))] = 2
+        news = [m.base * f if not (m.percent and m.base * f >= 100 > m.base) else m.base
+                for m, f in zip(groups, factors, strict=True)]
+        if any(new != m.base for m, new in zip(groups, news, strict=True)):
+            out.append(_draw(groups, news))
     return tuple(out)
+
+
+def _draw(groups: tuple[Movable, ...], bases: list[Fraction]) -> Draw:
+    """A draw from new bases: each quantity's new value, and each other written form by value."""
+    draw: Draw = {}
+    for m, base in zip(groups, bases, strict=True):
+        draw.update((f"#{i}", base * m.scale) for i in m.indices)
+        if m.scale != 1:
+            draw[m.base] = base
+        if m.percent:
+            draw[m.value / 100] = base / 100
+    return draw
 
 
 @lru_cache(maxsize=4096)
