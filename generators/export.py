@@ -7,7 +7,7 @@ verl layout (`export_verl`, `python -m generators export --format verl`): `train
     prompt        the project's chat messages (`generators.prompts.build_messages`): system + user
     ability       "math"
     reward_model  {"style": "rule", "ground_truth": answer text}
-    extra_info    {"split", "index", "id", "question", "expert", "pattern", "numbered"}
+    extra_info    {"split", "index", "id", "question", "expert", "pattern", "numbered", "trace"}
 
 `extra_info.question` and `extra_info.expert` are what `trace_env.verl.compute_score` grades with
 (grounding and the expert check). Train and test come from different generator splits (item RNG
@@ -91,7 +91,7 @@ def verl_rows(problems: Iterable[Problem | dict[str, Any]], split: str, *, numbe
             "reward_model": {"style": "rule", "ground_truth": rec["answer"]},
             "extra_info": {
                 "split": split, "index": index, "id": rec["id"], "question": rec["question"],
-                "expert": rec["expert"], "pattern": rec["pattern"], "numbered": numbered,
+                "expert": rec["expert"], "pattern": rec["pattern"], "numbered": numbered, "trace": rec["trace"],
             },
         })
     return rows

@@ -93,6 +93,7 @@ class Outcome:
             "parsed": self.parsed,
             "valid": self.valid,
             "correct": self.correct,
+            "answer_correct": self.answer_correct,
         }
 
     def feedback(self) -> str:

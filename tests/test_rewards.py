@@ -106,7 +106,7 @@ def test_log_metric_reports_rates():
                  question=[QUESTION] * 4, log_metric=lambda k, v: logged.__setitem__(k, v),
                  log_extra=lambda k, v: extra.__setitem__(k, v), trainer_state=object(), completion_ids=[[1]] * 4)
     assert logged == {"trace/parse_rate": 0.75, "trace/valid_rate": 0.5, "trace/correct_rate": 0.25,
-                      "trace/grader_error_rate": 0.0}
+                      "trace/grader_error_rate": 0.0, "trace/program_checked_rate": 0.0}
     assert extra == {"trace_category": ["correct", "wrong_answer", "invalid", "unparseable"]}
 
 

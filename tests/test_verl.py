@@ -23,7 +23,7 @@ from trace_env.prompts import SYSTEM_PROMPT
 from trace_env.verl import compute_score
 
 N_TRAIN, N_TEST, SEED = 24, 8, 3
-EXTRA_KEYS = {"split", "index", "id", "question", "expert", "pattern", "numbered"}
+EXTRA_KEYS = {"split", "index", "id", "question", "expert", "pattern", "numbered", "trace"}
 
 
 @pytest.fixture(scope="module")
@@ -90,13 +90,24 @@ def test_train_and_test_are_disjoint(exported: Path) -> None:
     assert not train_questions & {r["extra_info"]["question"] for r in test}
 
 
+def _without_check(result: dict) -> dict:
+    """The result less `program_checked` (1.0 where the row's gold trace gave variants), checked apart."""
+    assert result["program_checked"] in (0.0, 1.0)
+    return {k: v for k, v in result.items() if k != "program_checked"}
+
+
 def test_gold_traces_score_one_through_compute_score(exported: Path, expected) -> None:
+    checked = []
     for name in ("train", "test"):
         gold = {p.id: p.trace for p in expected[name]}
         for row in _rows(exported / f"{name}.parquet"):
+            assert row["extra_info"]["trace"] == gold[row["extra_info"]["id"]]
             result = compute_score(row["data_source"], gold[row["extra_info"]["id"]],
                                    row["reward_model"]["ground_truth"], row["extra_info"])
-            assert result == {"score": 1.0, "acc": 1.0, "parsed": 1.0, "valid": 1.0, "category": "correct"}
+            checked.append(result["program_checked"])
+            assert _without_check(result) == {"score": 1.0, "acc": 1.0, "parsed": 1.0, "valid": 1.0,
+                                              "category": "correct"}
+    assert sum(checked) >= 0.8 * len(checked)  # the gold trace rides in extra_info: most rows are checked
 
 
 def test_wrong_answer_wrong_expert_and_garbage(exported: Path, expected) -> None:

@@ -95,10 +95,12 @@ def _content_text(content: Any) -> str | None:
     return None
 
 
-def grade_completion(completion: Any, answer: Any, expert: str | None = None, question: str | None = None) -> Outcome:
-    """`solver.grade` of the completion's trace; a completion with no trace text is graded
+def grade_completion(completion: Any, answer: Any, expert: str | None = None, question: str | None = None,
+                     gold: str | None = None) -> Outcome:
+    """`solver.grade` of the completion's trace (checked as a program on variants of the question
+    when the problem's `gold` trace is given); a completion with no trace text is graded
     unparseable, its error saying what the completion held instead."""
     found = read_trace(completion)
     if found.text is None:
         return Outcome(REWARDS["unparseable"], "unparseable", error=f"no trace: {found.missing}")
-    return grade(found.text, answer, expert, question)
+    return grade(found.text, answer, expert, question, gold)

@@ -67,6 +67,8 @@ def _record(problem: SourceProblem, text: str, outcome: Mapping[str, Any], turn:
         "computed": outcome["answer"],
         "trace_expert": outcome["expert"],
         "error": outcome["error"],
+        "variants": outcome.get("variants", 0),  # 0: graded on the answer alone (no gold program)
+        "answer_correct": outcome.get("answer_correct", outcome["category"] == "correct"),  # lucky programs too
         "step": outcome["step"],
         "subtrace": outcome["subtrace"],
         "turn": turn,

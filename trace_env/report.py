@@ -52,6 +52,10 @@ def summarize(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             "correct": correct / n if n else 0.0,
         },
         "mean_reward": sum(float(r["reward"]) for r in records) / n if n else 0.0,
+        # Rows graded against a gold program on variants; the rest were graded on the answer alone.
+        "program_checked": sum(bool(r.get("variants")) for r in records),
+        # The right number, whether or not from the right program (the accuracy before the check).
+        "answer_correct": sum(bool(r.get("answer_correct", r["category"] == "correct")) for r in records),
         "outcomes": {c: outcomes.get(c, 0) for c in CATEGORIES}
         | {c: k for c, k in outcomes.items() if c not in CATEGORIES},
     }

@@ -97,11 +97,21 @@ def _experts(kwargs: dict[str, Any], n: int) -> list[str | None]:
     return labels
 
 
+def _golds(kwargs: dict[str, Any], n: int) -> list[str | None]:
+    """The gold traces (``trace`` column), when the dataset has them; "" or None for a row without."""
+    golds = _column(kwargs, "trace", n) or [None] * n
+    return [g if isinstance(g, str) and g.strip() else None for g in golds]
+
+
 def grade_completions(completions: Sequence[Any], **kwargs: Any) -> list[Outcome]:
-    """Grade a batch of completions against the ``answer`` / ``expert`` / ``question`` columns."""
+    """Grade a batch of completions against the ``answer`` / ``expert`` / ``question`` columns, and
+    the gold ``trace`` column where a row has one (the completion is then checked as a program on
+    variants of the question)."""
     n = len(completions)
     answers, experts, questions = _answers(kwargs, n), _experts(kwargs, n), _questions(kwargs, n)
-    return [grade_completion(c, a, e, q) for c, a, e, q in zip(completions, answers, experts, questions, strict=True)]
+    golds = _golds(kwargs, n)
+    return [grade_completion(c, a, e, q, g)
+            for c, a, e, q, g in zip(completions, answers, experts, questions, golds, strict=True)]
 
 
 def _ladder(outcome: Outcome) -> float | None:
@@ -164,6 +174,7 @@ def _log_rates(outcomes: list[Outcome], kwargs: dict[str, Any]) -> None:
             log_metric("trace/valid_rate", sum(o.valid for o in outcomes) / n)
             log_metric("trace/correct_rate", sum(o.correct for o in outcomes) / n)
             log_metric("trace/grader_error_rate", sum(o.category == GRADER_ERROR for o in outcomes) / n)
+            log_metric("trace/program_checked_rate", sum(o.program_checked for o in outcomes) / n)
         except Exception as err:  # logging must not cost a reward
             warnings.warn(f"trace_reward: log_metric failed: {err}", RuntimeWarning, stacklevel=3)
     log_extra = kwargs.get("log_extra")

@@ -64,10 +64,11 @@ class SourceProblem:
         return int(steps) if isinstance(steps, int | float) and not isinstance(steps, bool) else None
 
     def grade(self, text: str) -> Outcome:
-        """Grade a trace against this problem (question passed, so grounding applies).
+        """Grade a trace against this problem (question passed, so grounding applies; with a gold
+        trace, checked as a program on variants of the question).
 
         A fault of the grader itself raises ``solver.GraderError``: never scored as the policy's."""
-        return grade(text, self.answer, expert=self.expert, question=self.question).checked()
+        return grade(text, self.answer, expert=self.expert, question=self.question, gold=self.trace).checked()
 
 
 # ---------------------------------------------------------------- GSM8K gold answers

@@ -113,6 +113,7 @@ class GSMTraceData(vf.TaskData):
     answer: str
     expert: str | None = None
     pattern: str | None = None
+    trace: str | None = None  # the gold trace: the reply is checked as a program on variants of the question
     source: str = "synthetic"
     max_turns: int = 1
     feedback: str = "feedback"
@@ -143,7 +144,7 @@ class GSMTraceTask(vf.Task[GSMTraceData, vf.State, vf.TaskConfig]):
 
         A fault of the grader itself raises ``solver.GraderError``."""
         d = self.data
-        return grade_completion(reply, d.answer, expert=d.expert, question=d.question).checked()
+        return grade_completion(reply, d.answer, expert=d.expert, question=d.question, gold=d.trace).checked()
 
     @vf.reward
     async def trace_reward(self, trace) -> float:
@@ -173,6 +174,7 @@ def _task_data(problem: SourceProblem, config: GSMTraceConfig) -> GSMTraceData:
         answer=problem.answer,
         expert=problem.expert,
         pattern=problem.pattern,
+        trace=problem.trace,
         source=problem.source,
         max_turns=config.max_turns,
         feedback=config.feedback,

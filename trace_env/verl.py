@@ -54,12 +54,13 @@ def compute_score(data_source: Any, solution_str: Any, ground_truth: Any, extra_
                   **kwargs: Any) -> dict[str, float | str]:
     """Grade one verl response against its row; see the module docstring for what it returns."""
     question, expert = _row_fields(extra_info)
+    gold = extra_info.get("trace")  # type: ignore[union-attr]  # _row_fields checked it is a mapping
     try:
         parse_number(ground_truth)
     except ValueError as err:
         raise ValueError(f"compute_score: ground_truth {ground_truth!r:.60} (data_source {data_source!r}) "
                          f"is not a gold answer: {err}") from None
-    outcome = grade_completion(solution_str, ground_truth, expert, question)
+    outcome = grade_completion(solution_str, ground_truth, expert, question, gold if isinstance(gold, str) else None)
     try:
         outcome.checked()
     except GraderError as err:
@@ -72,6 +73,7 @@ def compute_score(data_source: Any, solution_str: Any, ground_truth: Any, extra_
         "parsed": float(outcome.parsed),
         "valid": float(outcome.valid),
         "category": outcome.category,
+        "program_checked": float(outcome.program_checked),
     }
 
 

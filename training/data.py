@@ -61,6 +61,7 @@ class Example:
             "answer": self.answer,
             "expert": self.expert or "",
             "question": self.question,
+            "trace": self.target or "",  # the gold program: completions are checked on variants of it
         }
 
     def eval_record(self) -> dict[str, Any]:

@@ -51,6 +51,7 @@ class RewardSignal:
     parsed: int = field(default=0, init=False)
     valid: int = field(default=0, init=False)
     correct: int = field(default=0, init=False)
+    program_checked: int = field(default=0, init=False)  # graded against the gold program on variants
     groups: int = field(default=0, init=False)
     zero_variance_groups: int = field(default=0, init=False)
     batches: int = field(default=0, init=False)
@@ -67,6 +68,7 @@ class RewardSignal:
         self.parsed += sum(o.parsed for o in outcomes)
         self.valid += sum(o.valid for o in outcomes)
         self.correct += sum(o.correct for o in outcomes)
+        self.program_checked += sum(o.program_checked for o in outcomes)
         for r in rewards:
             if r is not None:
                 self._scored += 1
@@ -118,6 +120,7 @@ class RewardSignal:
             "parse_rate": round(self.rate(self.parsed), 4),
             "valid_rate": round(self.rate(self.valid), 4),
             "correct_rate": round(self.rate(self.correct), 4),
+            "program_checked_rate": round(self.rate(self.program_checked), 4),
             "zero_variance_groups": round(self.zero_variance_groups / self.groups, 4) if self.groups else None,
             "reward_mean": None if mean is None else round(mean, 4),
             "reward_std": None if var is None else round(math.sqrt(max(var, 0.0)), 4),
@@ -135,6 +138,6 @@ def format_signal(signal: dict[str, Any]) -> str:
     if not signal.get("completions"):
         return "[grpo] reward signal: no completion was scored"
     return (f"[grpo] reward signal over {signal['completions']} completions ({signal['groups']} groups): parse "
-            f"{signal['parse_rate']:.2f}, valid {signal['valid_rate']:.2f}, correct {signal['correct_rate']:.2f}; "
-            f"zero-variance groups {signal['zero_variance_groups']:.2f}; reward mean {signal['reward_mean']:.3f}, "
+            f"{signal['parse_rate']:.2f}, valid {signal['valid_rate']:.2f}, correct {signal['correct_rate']:.2f} "
+            f"(program-checked {signal.get('program_checked_rate', 0.0):.2f}); zero-variance groups {signal['zero_variance_groups']:.2f}; reward mean {signal['reward_mean']:.3f}, "
             f"std {signal['reward_std']:.3f}")
