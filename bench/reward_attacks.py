@@ -217,6 +217,105 @@ SHALLOW: dict[str, Callable[[str, Fraction, str | None], str | None]] = {
 }
 
 
+def _symbolic(text: str, question: str) -> tuple[Any, dict[Fraction, list[Any]]] | None:
+    """The trace's answer as a sympy expression of the question's quantities (one symbol per
+    quantity; a literal reads the first quantity of its value not read yet; 1 and 2 stay numbers),
+    and the symbols of each value stated more than once. None for a trace that uses an op outside
+    + - * / and the percent and entity steps. An independent route to "same program": symbolic
+    algebra, not the grader's redraws."""
+    import sympy
+
+    from solver import parse_trace
+
+    trace = parse_trace(text)
+    if trace is None or trace.error is not None:
+        return None
+    quantities = extract_quantities(question)
+    symbols = [sympy.Symbol(f"q{i}") for i in range(1, len(quantities) + 1)]
+    by_value: dict[Fraction, list[Any]] = {}
+    for q, sym in zip(quantities, symbols, strict=True):
+        by_value.setdefault(q.value, []).append(sym)
+    read: set[Any] = set()
+
+    def literal(x: Any) -> Any:
+        value = Fraction(x)
+        if abs(value) in (1, 2) or abs(value) not in by_value:
+            return sympy.Rational(value.numerator, value.denominator)
+        options = by_value[abs(value)]
+        sym = next((s for s in options if s not in read), options[-1])
+        read.add(sym)
+        return sym if value > 0 else -sym
+
+    results: list[Any] = []
+    for sub in trace.subtraces:
+        env: dict[str, Any] = {}
+
+        def get(x: Any) -> Any:
+            return env[x] if isinstance(x, str) else literal(x)
+
+        for step in sub.steps:
+            op = step.op
+            if op == "init":
+                if step.ref is not None:
+                    env[step.var] = symbols[step.ref - 1]
+                    read.add(symbols[step.ref - 1])
+                elif step.value is not None:
+                    env[step.var] = literal(step.value)
+                else:
+                    source = step.source or ""
+                    env[step.var] = results[-1] if source == "prev.result" else results[int(source[3:-7]) - 1]
+            elif op == "compute":
+                args = [get(a) for a in step.args]
+                if step.compute_op == "add":
+                    env[step.var] = sympy.Add(*args)
+                elif step.compute_op == "mul":
+                    env[step.var] = sympy.Mul(*args)
+                elif step.compute_op == "sub":
+                    env[step.var] = args[0] - args[1]
+                elif step.compute_op == "div":
+                    env[step.var] = args[0] / args[1]
+                else:
+                    return None
+            elif op in ("percent_of", "percent_off", "percent_increase"):
+                base, rate = get(step.base), get(step.rate)
+                share = {"percent_of": rate, "percent_off": 100 - rate, "percent_increase": 100 + rate}[op]
+                env[step.var] = base * share / 100
+            elif op == "transfer":
+                amount = get(step.amount)
+                env[step.giver] = env[step.giver] - amount
+                env[step.taker] = env.get(step.taker, 0) + amount
+            elif op == "consume":
+                env[step.var] = env[step.var] - get(step.amount)
+            elif op == "add_entity":
+                env[step.var] = env.get(step.var, 0) + get(step.amount)
+            elif op == "query":
+                results.append(env[step.var])
+                break
+    if not results:
+        return None
+    return results[-1], {v: syms for v, syms in by_value.items() if len(syms) > 1}
+
+
+def same_program(text: str, gold: str | None, question: str) -> bool:
+    """Whether two traces compute the same function of the question's quantities (sympy), for some
+    way of telling equal-valued quantities apart."""
+    import itertools
+
+    import sympy
+
+    if not gold:
+        return False
+    a, b = _symbolic(text, question), _symbolic(gold, question)
+    if a is None or b is None:
+        return False
+    ties = list(a[1].values())
+    for choice in itertools.islice(itertools.product(*(itertools.permutations(t) for t in ties)), 24):
+        swap = {s: t for tie, perm in zip(ties, choice, strict=True) for s, t in zip(tie, perm, strict=True)}
+        if sympy.simplify(a[0].xreplace(swap) - b[0]) == 0:
+            return True
+    return False
+
+
 def grade_row(text: str, row: dict[str, Any], program_check: bool) -> Any:
     gold = row.get("trace") if program_check else None
     if GRADE_TAKES_GOLD:
@@ -236,8 +335,9 @@ def wilson(k: int, n: int) -> list[float]:
 def measure(rows: list[dict[str, Any]], builders: dict[str, Callable], program_check: bool) -> dict[str, Any]:
     out = {}
     for name, build in builders.items():
-        built = paid = 0
-        rewards = []
+        built = paid = right = 0
+        rewards: list[float] = []
+        shown: list[dict[str, Any]] = []
         for row in rows:
             text = build(row["question"], Fraction(str(row["answer"])), row.get("expert") or None)
             if text is None:
@@ -246,9 +346,16 @@ def measure(rows: list[dict[str, Any]], builders: dict[str, Callable], program_c
             built += 1
             outcome = grade_row(text, row, program_check)
             rewards.append(outcome.reward or 0.0)
-            paid += outcome.reward == 1.0
-        out[name] = {"n": len(rows), "applicable": built, "paid_1": paid, "paid_rate": round(paid / len(rows), 4),
-                     "paid_ci95": wilson(paid, len(rows)),
+            if outcome.reward == 1.0:
+                paid += 1
+                if same_program(text, row.get("trace"), row["question"]):
+                    right += 1  # the "shortcut" is the problem's own program, rewritten
+                elif len(shown) < 3:
+                    shown.append({"question": row["question"], "gold": row.get("trace"), "paid": text})
+        shortcut = paid - right
+        out[name] = {"n": len(rows), "applicable": built, "paid_1": paid, "paid_1_same_program": right,
+                     "shortcut_paid": shortcut, "shortcut_rate": round(shortcut / len(rows), 4),
+                     "shortcut_ci95": wilson(shortcut, len(rows)), "examples": shown,
                      "mean_reward_where_applicable": round(sum(r for r, row in zip(rewards, rows, strict=True)
                                                                if r) / built, 4) if built else None,
                      "mean_reward": round(sum(rewards) / len(rows), 4)}

@@ -153,11 +153,15 @@ def _grade(text: str, answer: object, expert: str | None, question: str | None, 
     question = question if isinstance(question, str) else None
     gold = gold if question is not None and isinstance(gold, str) else None
     checks = variants.gold_variants(gold, question) if gold else ()
+    bindings = variants.bindings(question) if checks else ()
     moving = variants.dependence_draws(question) if question is not None else ()
-    run = execute(trace, question, draws=[v.draw for v in checks] + list(moving))
+    # One pass runs the trace on every variant under every binding of tied quantities, then on the
+    # dependence draws.
+    draws = [variants.rebind(v.draw, b) for b in bindings for v in checks]
+    run = execute(trace, question, draws=draws + list(moving))
     if run.error is not None or run.value is None:
         return _outcome("invalid", error=run.error, step=run.step, subtrace=run.subtrace, expert=trace.expert)
-    if _stays_put(run.value, run.alts[len(checks):]) and (gold is None or variants.gold_moves(gold, question)):
+    if _stays_put(run.value, run.alts[len(draws):]) and (gold is None or variants.gold_moves(gold, question)):
         return _outcome("invalid", expert=trace.expert, error=(
             "the answer does not depend on the question: it stays "
             f"{format_number(run.value)} when the question's numbers change; compute it from them"))
@@ -167,12 +171,21 @@ def _grade(text: str, answer: object, expert: str | None, question: str | None, 
         return _outcome("wrong_answer", answer=run.value, expert=trace.expert, error=f"gold answer unusable: {err}")
     if not _matches(run.value, gold_answer):
         return _outcome("wrong_answer", answer=run.value, expert=trace.expert, variants=len(checks))
-    for k, (check, alt) in enumerate(zip(checks, run.alts[: len(checks)], strict=True), 1):
+    n = len(checks)
+    misses = [_first_miss(checks, run.alts[b * n : (b + 1) * n]) for b in range(len(bindings))]
+    if checks and all(misses):
+        return _outcome("wrong_answer", answer=run.value, expert=trace.expert, variants=n, error=(
+            f"{WRONG_PROGRAM}: with the question's numbers changed (variant {misses[0]} of {n}) the trace no "
+            "longer matches the problem's program"))
+    return _outcome("correct", answer=run.value, expert=trace.expert, variants=n)
+
+
+def _first_miss(checks: tuple[variants.Variant, ...], alts: tuple[Fraction | None, ...]) -> int:
+    """The 1-based number of the first variant the trace gets wrong; 0 when it gets none wrong."""
+    for k, (check, alt) in enumerate(zip(checks, alts, strict=True), 1):
         if alt is None or not _matches(alt, check.answer):
-            return _outcome("wrong_answer", answer=run.value, expert=trace.expert, variants=len(checks), error=(
-                f"{WRONG_PROGRAM}: with the question's numbers changed (variant {k} of {len(checks)}) the "
-                "trace no longer matches the problem's program"))
-    return _outcome("correct", answer=run.value, expert=trace.expert, variants=len(checks))
+            return k
+    return 0
 
 
 def _stays_put(value: Fraction, alts: tuple[Fraction | None, ...]) -> bool:

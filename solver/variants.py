@@ -14,8 +14,10 @@ sense) stays.
 Which quantities move: those whose every ground is their value (digits, money, cardinal words),
 or value and value/100 (percents); not 1 and 2 (counting constants), not a constant whose cue the
 question names (the 60 of "60 minutes" may be the minutes in an hour), and not a value that also
-grounds another quantity in another sense (the 4 of "a quarter"). Quantities with equal values
-move together: a trace cannot tell "3 oranges" from "3 eaten" by value, and need not.
+grounds another quantity in another sense (the 4 of "a quarter"). Plain quantities with equal
+values ("3 oranges ... 3 eaten") move separately, so a program that confuses them is caught; as
+a literal 3 cannot say which one it means, the grader tries each way to bind them (`bindings`).
+Other shared values (two "20%") move together.
 
 A new value looks like the old one: the same decimals, similar size (half to double), the same
 roundness (250 moves in steps of 10), and a percent below 100 stays a percent below 100. The draws
@@ -28,6 +30,7 @@ not negative (the answer's sign kept strictly). Their answers are the variants' 
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 from fractions import Fraction
@@ -41,6 +44,7 @@ Draw = dict  # "#N" (quantity N, 1-based) or a derived value (a percent's p/100)
 VARIANTS = 4  # gold-checked variants per problem
 CANDIDATES = 24  # fresh draws tried to find them inside the gold program's domain
 MULTIPLES = 16  # then draws of whole multiples of the old values
+MAX_BINDINGS = 24  # ways to bind literals of tied quantities tried per trace
 DEPENDENCE_DRAWS = 6  # draws for the dependence check of a row with no gold program
 _MAX_DECIMALS = 4
 
@@ -147,35 +151,46 @@ def _moved(value: Fraction, decimals: int | None, percent: bool, rng: random.Ran
     return new
 
 
+def _tied(m: Movable) -> bool:
+    """A value stated by several plain quantities ("3 oranges ... 3 eaten"): each moves on its own,
+    and the grader tries every way to bind the trace's literals of it (`bindings`)."""
+    return len(m.indices) > 1 and m.scale == 1 and not m.percent
+
+
 @lru_cache(maxsize=4096)
 def _candidates(question: str) -> tuple[Draw, ...]:
-    """Draws of the movable values: every quantity of a value moves to the same new value. First
-    fresh values of the same look; then whole multiples of the old ones, which keep a division
-    that came out whole (132 km at 44 km/h) whole more often than fresh values do."""
+    """Draws of the movable values. First fresh values of the same look; then whole multiples of
+    the old ones, which keep a division that came out whole (132 km at 44 km/h) whole more often
+    than fresh values do. A tied value draws one new value per quantity, the others one in all."""
     groups = movable(question)
     if not groups:
         return ()
     out = []
     for k in range(CANDIDATES):
         rng = random.Random(f"gsmtrace-variant:{k}:{question}")
-        news = [_moved(m.base, m.decimals, m.percent, rng) for m in groups]
-        out.append(_draw(groups, news))
+        out.append(_draw(groups, [[_moved(m.base, m.decimals, m.percent, rng)
+                                   for _ in (m.indices if _tied(m) else (0,))] for m in groups]))
     for k in range(MULTIPLES):
         rng = random.Random(f"gsmtrace-multiple:{k}:{question}")
-        factors = [rng.choice((1, 1, 2, 3, 4, 5)) for _ in groups]
-        if all(f == 1 for f in factors):
-            factors[rng.randrange(len(groups))] = 2
-        news = [m.base * f if not (m.percent and m.base * f >= 100 > m.base) else m.base
-                for m, f in zip(groups, factors, strict=True)]
-        if any(new != m.base for m, new in zip(groups, news, strict=True)):
+        factors = [[rng.choice((1, 1, 2, 3, 4, 5)) for _ in (m.indices if _tied(m) else (0,))] for m in groups]
+        if all(f == 1 for fs in factors for f in fs):
+            factors[rng.randrange(len(groups))][0] = 2
+        news = [[m.base * f if not (m.percent and m.base * f >= 100 > m.base) else m.base for f in fs]
+                for m, fs in zip(groups, factors, strict=True)]
+        if any(new != m.base for m, ns in zip(groups, news, strict=True) for new in ns):
             out.append(_draw(groups, news))
     return tuple(out)
 
 
-def _draw(groups: tuple[Movable, ...], bases: list[Fraction]) -> Draw:
-    """A draw from new bases: each quantity's new value, and each other written form by value."""
+def _draw(groups: tuple[Movable, ...], bases: list[list[Fraction]]) -> Draw:
+    """A draw from new bases (one per quantity of a tied value, else one per value): each
+    quantity's new value, and each other written form of it by value."""
     draw: Draw = {}
-    for m, base in zip(groups, bases, strict=True):
+    for m, news in zip(groups, bases, strict=True):
+        if len(news) > 1:
+            draw.update((f"#{i}", new) for i, new in zip(m.indices, news, strict=True))
+            continue
+        base = news[0]
         draw.update((f"#{i}", base * m.scale) for i in m.indices)
         if m.scale != 1:
             draw[m.base] = base
@@ -185,13 +200,37 @@ def _draw(groups: tuple[Movable, ...], bases: list[Fraction]) -> Draw:
 
 
 @lru_cache(maxsize=4096)
+def bindings(question: str) -> tuple[dict[str, str], ...]:
+    """The ways to bind a trace to tied quantities: each maps "#i" to the quantity whose new value
+    it reads. A literal 3 in "3 oranges ... 3 eaten" reads the first 3 the trace has not read yet
+    (`solver.execute`), which may not be the one the author meant; the grader accepts a trace when
+    one binding, the same on every variant, matches the gold program. The identity comes first;
+    at most `MAX_BINDINGS`."""
+    tied = [m.indices for m in movable(question) if _tied(m)]
+    out = []
+    for choice in itertools.product(*(itertools.permutations(ix) for ix in tied)):
+        out.append({f"#{i}": f"#{j}" for ix, perm in zip(tied, choice, strict=True) for i, j in zip(ix, perm, strict=True)})
+        if len(out) == MAX_BINDINGS:
+            break
+    return tuple(out) or ({},)
+
+
+def rebind(draw: Draw, binding: dict[str, str]) -> Draw:
+    """The draw as a trace bound by `binding` reads it."""
+    if not binding:
+        return draw
+    return {**draw, **{key: draw[source] for key, source in binding.items()}}
+
+
+@lru_cache(maxsize=4096)
 def dependence_draws(question: str) -> tuple[Draw, ...]:
     """Draws for checking that an answer moves with the question: every quantity moves on its own,
     as the provenance stand-ins do (`solver.provenance`), and so does each other value a quantity
     grounds, keyed by value as its stand-in is (the 32 of "$32 million", the 6 of "1/6", a
     percent's p/100), except the 1s and 2s of a question that states other numbers (they count as
-    constants there). Only the draws' values matter, not
-    whether they stay inside any program's domain."""
+    constants there). Only the draws' values matter, not whether they stay inside any program's
+    domain, but they keep the order of the old values: `ceil(min / max)` is 1 on every draw, as it
+    is whatever a question of this shape says, while an honest `ceil(23 / 10)` moves."""
     quantities = _extract(question)
     others = any(q.value not in COUNTING_CONSTANTS for q in quantities)
     if not quantities:
@@ -209,8 +248,35 @@ def dependence_draws(question: str) -> tuple[Draw, ...]:
                 if others and ground in COUNTING_CONSTANTS or ground in draw:
                     continue
                 draw[ground] = _moved(ground, _decimals(ground), False, rng)
-        out.append(draw)
+        fixed = sorted({q.value for q in quantities if others and q.value in COUNTING_CONSTANTS})
+        out.append(_in_order(draw, quantities, fixed))
     return tuple(out)
+
+
+def _in_order(draw: Draw, quantities: tuple, fixed: list[Fraction]) -> Draw:
+    """The draw's new values dealt out so that a smaller old value gets a smaller new one, the
+    values that stay (the 1s and 2s) included: a new value that would cross one is left out."""
+    def old(key: str | Fraction) -> Fraction:
+        return quantities[int(key[1:]) - 1].value if isinstance(key, str) else key
+
+    def gap(value: Fraction) -> int:
+        return sum(f < value for f in fixed) * 2 + (value in fixed)
+
+    def inside(value: Fraction, turn: int) -> Fraction:
+        """A new value between the same two fixed values as `value` (halfway to one of them)."""
+        below = max((f for f in fixed if f < value), default=Fraction(0))
+        above = min((f for f in fixed if f > value), default=None)
+        if value in fixed:
+            return value
+        if above is None:
+            return value * 3 / 2 if turn % 2 else (value + below) / 2
+        return (value + above) / 2 if turn % 2 else (value + below) / 2
+
+    keys = sorted(draw, key=lambda k: (old(k), str(k)))
+    news = sorted(draw.values())
+    dealt = dict(zip(keys, news, strict=True))
+    return {k: v if gap(v) == gap(old(k)) else inside(old(k), turn)
+            for turn, (k, v) in enumerate(dealt.items())}
 
 
 @dataclass(frozen=True)
