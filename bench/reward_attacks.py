@@ -217,9 +217,14 @@ SHALLOW: dict[str, Callable[[str, Fraction, str | None], str | None]] = {
 }
 
 
+# 1, 2 and 1/2 ("one", "twice", "half") are words of the problem rather than its data: no
+# variant changes them, so x/2 and x - x/2 are the same program here.
+_CONSTANT_WORDS = (Fraction(1), Fraction(2), Fraction(1, 2))
+
+
 def _symbolic(text: str, question: str) -> tuple[Any, dict[Fraction, list[Any]]] | None:
     """The trace's answer as a sympy expression of the question's quantities (one symbol per
-    quantity; a literal reads the first quantity of its value not read yet; 1 and 2 stay numbers),
+    quantity; a literal reads the first quantity of its value not read yet; 1, 2 and 1/2 stay numbers),
     and the symbols of each value stated more than once. None for a trace that uses an op outside
     + - * / and the percent and entity steps. An independent route to "same program": symbolic
     algebra, not the grader's redraws."""
@@ -239,7 +244,7 @@ def _symbolic(text: str, question: str) -> tuple[Any, dict[Fraction, list[Any]]]
 
     def literal(x: Any) -> Any:
         value = Fraction(x)
-        if abs(value) in (1, 2) or abs(value) not in by_value:
+        if abs(value) in _CONSTANT_WORDS or abs(value) not in by_value:
             return sympy.Rational(value.numerator, value.denominator)
         options = by_value[abs(value)]
         sym = next((s for s in options if s not in read), options[-1])

@@ -11,7 +11,6 @@ step and sub-trace.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -33,8 +32,7 @@ class Execution:
     step: int | None = None  # 0-based failing step within the failing sub-trace
     subtrace: int | None = None  # 0-based failing sub-trace (composed traces only)
     results: tuple[Fraction, ...] = ()  # queried value of each sub-trace that completed
-    alts: tuple[Fraction | None, ...] = ()  # the answer on each draw (None: the trace fails there)
-    in_domain: tuple[bool, ...] = ()  # per draw, with domain=True: every value kept its kind (whole, sign)
+    program: Program | None = None  # with record=True: the trace as a program to run on variants
 
     @property
     def ok(self) -> bool:
@@ -49,7 +47,7 @@ class _Value(NamedTuple):
     sig: prov.Sig
     constant: Fraction | None = None
     constant_only: bool = False  # computed from table constants alone (no number of the question)
-    alts: tuple[Number | None, ...] = ()  # the value on each draw of the question (solver.variants)
+    slot: int = -1  # where the recorded program computes it (-1: not recording)
 
 
 _COUNTING_OPS = frozenset({"add", "sub", "min", "max"})
@@ -59,10 +57,9 @@ class _Context:
     """What a sub-trace can see: grounding, question quantities, earlier results, provenance."""
 
     __slots__ = ("question", "grounds", "_constants", "quantities", "results", "index", "composed", "given",
-                 "constant_uses", "taken", "draws", "inside")
+                 "constant_uses", "taken", "tape")
 
-    def __init__(self, question: str | None, composed: bool, draws: tuple[dict, ...] = (),
-                 domain: bool = False) -> None:
+    def __init__(self, question: str | None, composed: bool, record: bool = False) -> None:
         self.question = question
         self.grounds = question_grounds(question) if question is not None else None
         self._constants: frozenset[Fraction] | None = None if question is not None else frozenset()
@@ -73,35 +70,14 @@ class _Context:
         self.given: set[prov.Sig] = set()  # signatures of given numbers and earlier results
         self.constant_uses: dict[Fraction, int] = {}
         self.taken: set[int] = set()  # quantities the trace has read, by ref or by value
-        self.draws = draws  # the question's quantities redrawn (solver.variants): old value -> new
-        self.inside: list[bool] | None = [True] * len(draws) if domain else None
+        self.tape: list[tuple] | None = [] if record else None  # the program, step by step (Program)
 
-    def fixed(self, number: Number) -> tuple[Number | None, ...]:
-        """A value that is the same on every draw (a constant)."""
-        return (number,) * len(self.draws)
-
-    def moved(self, number: Number, key: Number | str) -> tuple[Number | None, ...]:
-        """A number of the question on every draw: its redrawn value where it moves. `key` is the
-        quantity it reads ("#3"), or its value for the other grounds (0.25 of "25%")."""
-        if not self.draws:
-            return ()
-        out = []
-        for draw in self.draws:
-            new = draw.get(key)
-            out.append(number if new is None else normalize(new if number >= 0 else -new))
-        return tuple(out)
-
-    def observe(self, value: _Value, last: bool = False) -> None:
-        """With domain=True (a gold program), a draw leaves the domain where a value that was whole
-        is not, a value that was not negative is, or the answer changes sign."""
-        if self.inside is None:
-            return
-        number = value.number
-        whole = type(number) is int
-        for d, alt in enumerate(value.alts):
-            if alt is None or (whole and type(alt) is not int) or (number >= 0 and alt < 0) or (
-                    last and (alt > 0) != (number > 0)):
-                self.inside[d] = False
+    def record(self, kind: int, x: object, y: object, number: Number) -> int:
+        """Append one value's instruction to the program; its slot (-1 when not recording)."""
+        if self.tape is None:
+            return -1
+        self.tape.append((kind, x, y, number))
+        return len(self.tape) - 1
 
     @property
     def has_others(self) -> bool:
@@ -122,7 +98,7 @@ class _Context:
         sig = prov.quantity(self.question, key)
         self.given.add(sig)
         return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig,
-                      alts=self.moved(value, key))
+                      slot=self.record(_GIVEN, key, value < 0, value))
 
     def _quantity_key(self, magnitude: Number, ref: int | None) -> Number | str:
         """Stand-ins belong to quantities: two equal numbers of the question are two quantities ("3
@@ -152,7 +128,7 @@ class _Context:
         # Its uses count against the constant budget too: "48 + 1 + 1 + 1 + ..." in a question that
         # says "one" somewhere is head arithmetic in unary.
         return _Value(check(value), prov.sub(prov.constant(0), sig) if value < 0 else sig, Fraction(abs(value)),
-                      alts=self.fixed(value))
+                      slot=self.record(_FIXED, None, None, value))
 
     def literal(self, value: Number, what: str) -> _Value:
         grounds = self.grounds
@@ -165,7 +141,8 @@ class _Context:
         if grounds is None or value in grounds or -value in grounds:
             return self.given_value(value)
         if value in self.constants:
-            return _Value(check(value), prov.constant(value), Fraction(value), True, self.fixed(value))
+            return _Value(check(value), prov.constant(value), Fraction(value), True,
+                          self.record(_FIXED, None, None, value))
         if value < 0 and -value in self.constants:
             raise TraceError(f"{what} {format_number(Fraction(value))}: constants are never negative "
                              "(subtract instead)")
@@ -209,24 +186,51 @@ def _states_others(question: str) -> bool:
     return any(value not in COUNTING_CONSTANTS for value in _quantity_indices(question))
 
 
-_ALT_FAILURES = (TraceError, ArithmeticError, ValueError)
+_GIVEN, _FIXED, _COMPUTE, _PERCENT, _TAKE, _GAIN = range(6)  # Program instructions
+_RUN_FAILURES = (TraceError, ArithmeticError, ValueError)
 
 
-def _on_draws(fn, *operands: _Value) -> tuple[Number | None, ...]:
-    """`fn` of the operands' numbers on each draw; None where an operand is missing or `fn` fails
-    there (a division by zero, a limit): the trace does not run on that draw."""
-    if not operands or not operands[0].alts:
-        return ()
-    out: list[Number | None] = []
-    for numbers in zip(*(o.alts for o in operands), strict=True):
-        if None in numbers:
-            out.append(None)
-            continue
-        try:
-            out.append(check(fn(*numbers)))
-        except _ALT_FAILURES:
-            out.append(None)
-    return tuple(out)
+@dataclass(frozen=True)
+class Program:
+    """A trace as it ran: one instruction per value, so it can run again on a variant of the
+    question (`solver.variants`) without parsing, grounding or provenance. A number of the
+    question is read by its quantity ("#3") or, for the other grounds, by value; a variant's
+    draw gives its new value, and every other number stays."""
+
+    tape: tuple[tuple, ...]
+    answer: int  # the slot of the answer
+
+    def run(self, draw: dict, domain: bool = False) -> Number | None:
+        """The answer with the question's numbers taken from `draw`; None where the trace fails
+        there (a division by zero, an entity below zero, a limit). With `domain=True` (a gold
+        program), also None where a value that was whole is not, a value that was not negative
+        is, or the answer changes sign: the variant is outside the problem's domain."""
+        values: list[Number] = []
+        for kind, x, y, number in self.tape:
+            try:
+                if kind == _GIVEN:
+                    new = draw.get(x)
+                    value = number if new is None else (-new if y else new)
+                elif kind == _FIXED:
+                    value = number
+                elif kind == _COMPUTE:
+                    value = check(compute(x, [values[i] for i in y])[0])
+                elif kind == _PERCENT:
+                    value = check(percent(x, values[y[0]], values[y[1]])[0])
+                else:
+                    held, amount = values[x], values[y]
+                    if amount < 0 or (kind == _TAKE and held < amount):
+                        return None
+                    value = check(held - amount if kind == _TAKE else held + amount)
+            except _RUN_FAILURES:
+                return None
+            if domain and ((type(number) is int and type(value) is not int) or (number >= 0 > value)):
+                return None
+            values.append(value)
+        answer = values[self.answer]
+        if domain and (answer > 0) != (self.tape[self.answer][3] > 0):
+            return None
+        return answer
 
 
 def _fetch(env: dict[str, _Value], ctx: _Context, operand: Operand, what: str, counting: bool = False) -> _Value:
@@ -299,8 +303,9 @@ def _compute(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
         sig = prov.power(sigs[0], args[1].number)  # type: ignore[arg-type]  # a whole number: checked by pow
     else:  # pow with an exponent that depends on the question
         sig = prov.opaque(cop, *sigs)
-    alts = _on_draws(lambda *xs: compute(cop, list(xs))[0], *args)
-    return _Value(check(result), _passed(sig, sigs, through), None, constant_only, alts)
+    result = check(result)
+    slot = ctx.record(_COMPUTE, cop, [a.slot for a in args], result)
+    return _Value(result, _passed(sig, sigs, through), None, constant_only, slot)
 
 
 def _passed(formula: prov.Sig, sigs: list[prov.Sig], through: int | None) -> prov.Sig:
@@ -326,9 +331,10 @@ def _percent(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
     elif step.op == "percent_increase":
         share = prov.add([prov.constant(100), rate.sig])
     formula = prov.scale(prov.mul([base.sig, share]), _HUNDREDTH)
-    alts = _on_draws(lambda b, r: percent(step.op, b, r)[0], base, rate)
-    return _Value(check(result), _passed(formula, [base.sig, rate.sig], through), None,
-                  base.constant_only and rate.constant_only, alts)
+    result = check(result)
+    slot = ctx.record(_PERCENT, step.op, (base.slot, rate.slot), result)
+    return _Value(result, _passed(formula, [base.sig, rate.sig], through), None,
+                  base.constant_only and rate.constant_only, slot)
 
 
 def _entity(step: Step, env: dict[str, _Value], ctx: _Context) -> None:
@@ -341,34 +347,28 @@ def _entity(step: Step, env: dict[str, _Value], ctx: _Context) -> None:
             raise TraceError(f"transfer from {giver!r} to itself")
         if giver not in env:
             raise TraceError(f"transfer from {giver!r}, which is not defined")
-        env[giver] = _take(env[giver], amount, giver, "give")
-        _receive(env, taker, amount)
+        env[giver] = _take(env[giver], amount, giver, "give", ctx)
+        _receive(env, taker, amount, ctx)
     elif step.op == "consume":
         name = step.var or ""
         if name not in env:
             raise TraceError(f"consume from {name!r}, which is not defined")
-        env[name] = _take(env[name], amount, name, "consume")
+        env[name] = _take(env[name], amount, name, "consume", ctx)
     else:
-        _receive(env, step.var or "", amount)
+        _receive(env, step.var or "", amount, ctx)
 
 
-def _take(holder: _Value, amount: _Value, name: str, verb: str) -> _Value:
+def _take(holder: _Value, amount: _Value, name: str, verb: str, ctx: _Context) -> _Value:
     left = check(holder.number - amount.number)
     if left < 0:
         raise TraceError(f"{name!r} has {format_number(Fraction(holder.number))}, cannot {verb} "
                          f"{format_number(Fraction(amount.number))}")
     formula = prov.sub(holder.sig, amount.sig)
     return _Value(left, _passed(formula, [holder.sig], 0 if amount.number == 0 else None), None,
-                  holder.constant_only and amount.constant_only, _on_draws(_left_over, holder, amount))
+                  holder.constant_only and amount.constant_only, ctx.record(_TAKE, holder.slot, amount.slot, left))
 
 
-def _left_over(held: Number, amount: Number) -> Number:
-    if amount < 0 or held - amount < 0:
-        raise ValueError("an entity would go below zero on this draw")
-    return held - amount
-
-
-def _receive(env: dict[str, _Value], name: str, amount: _Value) -> None:
+def _receive(env: dict[str, _Value], name: str, amount: _Value, ctx: _Context) -> None:
     """An entity gains `amount`. A new entity just holds the amount; one that holds 0 passes the
     amount along, and an amount of 0 passes the holding along."""
     held = env.get(name)
@@ -377,14 +377,9 @@ def _receive(env: dict[str, _Value], name: str, amount: _Value) -> None:
         return
     through = 1 if held.number == 0 else (0 if amount.number == 0 else None)
     formula = prov.add([held.sig, amount.sig])
-    env[name] = _Value(check(held.number + amount.number), _passed(formula, [held.sig, amount.sig], through), None,
-                       held.constant_only and amount.constant_only, _on_draws(_gained, held, amount))
-
-
-def _gained(held: Number, amount: Number) -> Number:
-    if amount < 0:
-        raise ValueError("a negative amount on this draw")
-    return held + amount
+    total = check(held.number + amount.number)
+    env[name] = _Value(total, _passed(formula, [held.sig, amount.sig], through), None,
+                       held.constant_only and amount.constant_only, ctx.record(_GAIN, held.slot, amount.slot, total))
 
 
 def _query(env: dict[str, _Value], ctx: _Context, name: str, last: bool) -> _Value:
@@ -418,20 +413,14 @@ def _run_subtrace(sub: SubTrace, ctx: _Context, last: bool) -> _Value:
                 env[step.var] = value  # type: ignore[index]
             elif op == "compute":
                 _define(env, step.var)  # type: ignore[arg-type]
-                env[step.var] = value = _compute(step, env, ctx)  # type: ignore[index]
+                env[step.var] = _compute(step, env, ctx)  # type: ignore[index]
             elif op == "query":
-                value = _query(env, ctx, step.var or "", last)
-                ctx.observe(value, last)
-                return value
+                return _query(env, ctx, step.var or "", last)
             elif op.startswith("percent_"):
                 _define(env, step.var)  # type: ignore[arg-type]
-                env[step.var] = value = _percent(step, env, ctx)  # type: ignore[index]
+                env[step.var] = _percent(step, env, ctx)  # type: ignore[index]
             else:
                 _entity(step, env, ctx)
-                value = env[step.var if step.op != "transfer" else step.giver]  # type: ignore[index]
-                if step.op == "transfer":
-                    ctx.observe(env[step.taker])  # type: ignore[index]
-            ctx.observe(value)
         except TraceError as err:
             raise _Located(i, str(err), op) from None
     raise _Located(None, "trace has no query step")
@@ -444,13 +433,11 @@ class _Located(Exception):
         self.op = op
 
 
-def execute(trace: Trace | dict | list | str, question: str | None = None, draws: Sequence[dict] = (),
-            domain: bool = False) -> Execution:
+def execute(trace: Trace | dict | list | str, question: str | None = None, record: bool = False) -> Execution:
     """Execute a parsed trace (or plain data / text, parsed first) against an optional question.
 
-    `draws` (`solver.variants`) run the same program with the question's quantities redrawn: the
-    answer on each is `Execution.alts`. With `domain=True` (a gold program), `in_domain` says on
-    which draws every value kept its kind."""
+    With `record=True` (and a question), `Execution.program` can run the same trace again on
+    variants of the question (`solver.variants`)."""
     if isinstance(trace, str):
         from .extract import parse_trace
 
@@ -462,7 +449,7 @@ def execute(trace: Trace | dict | list | str, question: str | None = None, draws
         trace = build_trace(trace)
     if trace.error is not None:
         return Execution(None, trace.error, trace.step, trace.subtrace)
-    ctx = _Context(question, trace.composed, tuple(draws) if question is not None else (), domain)
+    ctx = _Context(question, trace.composed, record and question is not None)
     last = len(trace.subtraces) - 1
     for k, sub in enumerate(trace.subtraces):
         ctx.index = k
@@ -473,7 +460,5 @@ def execute(trace: Trace | dict | list | str, question: str | None = None, draws
             return Execution(None, where(err.step, sub_index, err.op) + str(err), err.step, sub_index,
                              tuple(Fraction(r.number) for r in ctx.results))
     results = tuple(Fraction(r.number) for r in ctx.results)
-    answer = ctx.results[-1]
-    return Execution(results[-1], results=results,
-                     alts=tuple(None if a is None else Fraction(a) for a in answer.alts),
-                     in_domain=tuple(ctx.inside) if ctx.inside is not None else ())
+    program = Program(tuple(ctx.tape), ctx.results[-1].slot) if ctx.tape is not None else None
+    return Execution(results[-1], results=results, program=program)

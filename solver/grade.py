@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from . import variants
-from .execute import execute
+from .execute import Execution, Program, execute
 from .extract import find_trace
 from .numbers import format_number, parse_number
+from .schema import Trace
 
 REWARDS: dict[str, float] = {
     "correct": 1.0,
@@ -153,15 +154,14 @@ def _grade(text: str, answer: object, expert: str | None, question: str | None, 
     question = question if isinstance(question, str) else None
     gold = gold if question is not None and isinstance(gold, str) else None
     checks = variants.gold_variants(gold, question) if gold else ()
-    bindings = variants.bindings(question) if checks else ()
-    moving = variants.dependence_draws(question) if question is not None else ()
-    # One pass runs the trace on every variant under every binding of tied quantities, then on the
-    # dependence draws.
-    draws = [variants.rebind(v.draw, b) for b in bindings for v in checks]
-    run = execute(trace, question, draws=draws + list(moving))
+    # Signatures already tell whether a +-*/ program depends on the question; only steps they cannot
+    # follow (min, max, rounding, mod, pow) need the answer moved for real.
+    opaque = question is not None and _opaque(trace)
+    run = execute(trace, question, record=bool(checks) or opaque)
     if run.error is not None or run.value is None:
         return _outcome("invalid", error=run.error, step=run.step, subtrace=run.subtrace, expert=trace.expert)
-    if _stays_put(run.value, run.alts[len(draws):]) and (gold is None or variants.gold_moves(gold, question)):
+    if opaque and _stays_put(run, variants.dependence_draws(question)) and (
+            gold is None or variants.gold_moves(gold, question)):
         return _outcome("invalid", expert=trace.expert, error=(
             "the answer does not depend on the question: it stays "
             f"{format_number(run.value)} when the question's numbers change; compute it from them"))
@@ -169,26 +169,35 @@ def _grade(text: str, answer: object, expert: str | None, question: str | None, 
         gold_answer = parse_number(answer)
     except ValueError as err:
         return _outcome("wrong_answer", answer=run.value, expert=trace.expert, error=f"gold answer unusable: {err}")
-    if not _matches(run.value, gold_answer):
-        return _outcome("wrong_answer", answer=run.value, expert=trace.expert, variants=len(checks))
     n = len(checks)
-    misses = [_first_miss(checks, run.alts[b * n : (b + 1) * n]) for b in range(len(bindings))]
-    if checks and all(misses):
-        return _outcome("wrong_answer", answer=run.value, expert=trace.expert, variants=n, error=(
-            f"{WRONG_PROGRAM}: with the question's numbers changed (variant {misses[0]} of {n}) the trace no "
-            "longer matches the problem's program"))
+    if not _matches(run.value, gold_answer):
+        return _outcome("wrong_answer", answer=run.value, expert=trace.expert, variants=n)
+    if checks:  # right on the problem: is it the problem's program? Some binding of tied quantities
+        misses = [_first_miss(run.program, checks, binding) for binding in variants.bindings(question)]
+        if all(misses):
+            return _outcome("wrong_answer", answer=run.value, expert=trace.expert, variants=n, error=(
+                f"{WRONG_PROGRAM}: with the question's numbers changed (variant {misses[0]} of {n}) the trace "
+                "no longer matches the problem's program"))
     return _outcome("correct", answer=run.value, expert=trace.expert, variants=n)
 
 
-def _first_miss(checks: tuple[variants.Variant, ...], alts: tuple[Fraction | None, ...]) -> int:
-    """The 1-based number of the first variant the trace gets wrong; 0 when it gets none wrong."""
-    for k, (check, alt) in enumerate(zip(checks, alts, strict=True), 1):
-        if alt is None or not _matches(alt, check.answer):
+def _first_miss(program: Program, checks: tuple[variants.Variant, ...], binding: dict[str, str]) -> int:
+    """The 1-based number of the first variant the program gets wrong; 0 when it gets none wrong."""
+    for k, check in enumerate(checks, 1):
+        alt = program.run(variants.rebind(check.draw, binding))
+        if alt is None or not _matches(Fraction(alt), Fraction(check.answer)):
             return k
     return 0
 
 
-def _stays_put(value: Fraction, alts: tuple[Fraction | None, ...]) -> bool:
+_OPAQUE_OPS = frozenset({"min", "max", "floor", "ceil", "round", "floordiv", "mod", "pow"})
+
+
+def _opaque(trace: Trace) -> bool:
+    return any(step.compute_op in _OPAQUE_OPS for sub in trace.subtraces for step in sub.steps)
+
+
+def _stays_put(run: Execution, draws: tuple[dict, ...]) -> bool:
     """The answer never moves on the draws where the trace runs, though the question's numbers do."""
-    ran = [a for a in alts if a is not None]
-    return bool(ran) and all(a == value for a in ran)
+    ran = [a for a in (run.program.run(d) for d in draws) if a is not None]  # type: ignore[union-attr]
+    return bool(ran) and all(a == run.value for a in ran)

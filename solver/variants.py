@@ -37,13 +37,14 @@ from fractions import Fraction
 from functools import lru_cache
 
 from .constants import COUNTING_CONSTANTS, question_constants
+from .numbers import Number, normalize
 from .quantities import _extract
 
 Draw = dict  # "#N" (quantity N, 1-based) or a derived value (a percent's p/100) -> its new value
 
 VARIANTS = 4  # gold-checked variants per problem
-CANDIDATES = 24  # fresh draws tried to find them inside the gold program's domain
-MULTIPLES = 16  # then draws of whole multiples of the old values
+CHUNK = 8  # draws tried at a time to find them inside the gold program's domain
+CHUNKS = 5  # at most 40 draws in all
 MAX_BINDINGS = 24  # ways to bind literals of tied quantities tried per trace
 DEPENDENCE_DRAWS = 6  # draws for the dependence check of a row with no gold program
 _MAX_DECIMALS = 4
@@ -125,25 +126,27 @@ def movable(question: str) -> tuple[Movable, ...]:
     return tuple(out)
 
 
-def _new_value(value: Fraction, decimals: int | None, percent: bool, rng: random.Random) -> Fraction:
+def _new_value(value: Fraction, decimals: int | None, percent: bool, rng: random.Random) -> Number:
     """A value written like the old one: same decimals, similar size, same roundness (a value that
     is no short decimal, such as 1/3, is scaled by a small ratio)."""
     if decimals is None:
-        return value * Fraction(rng.randint(2, 9), rng.randint(2, 9))
+        return normalize(value * Fraction(rng.randint(2, 9), rng.randint(2, 9)))
     scale = 10**decimals
     whole = int(value * scale)  # a count of the last written digit
     if percent and value < 100:
         step = 5 if whole % 5 == 0 and decimals == 0 else 1
-        return Fraction(rng.randint(1, max(1, 95 * scale // step)) * step, scale)
-    step = 10 ** max(0, len(str(whole)) - 2) if whole % 10 == 0 else 1  # 250 moves in steps of 10
-    if step == 1 and whole % 5 == 0 and whole >= 10:
-        step = 5
-    lo, hi = max(1, whole // 2), max(whole * 2, 10)
-    return Fraction(rng.randint(max(1, lo // step), max(1, hi // step)) * step, scale)
+        count = rng.randint(1, max(1, 95 * scale // step)) * step
+    else:
+        step = 10 ** max(0, len(str(whole)) - 2) if whole % 10 == 0 else 1  # 250 moves in steps of 10
+        if step == 1 and whole % 5 == 0 and whole >= 10:
+            step = 5
+        lo, hi = max(1, whole // 2), max(whole * 2, 10)
+        count = rng.randint(max(1, lo // step), max(1, hi // step)) * step
+    return count if scale == 1 else normalize(Fraction(count, scale))
 
 
-def _moved(value: Fraction, decimals: int | None, percent: bool, rng: random.Random) -> Fraction:
-    new = value
+def _moved(value: Fraction, decimals: int | None, percent: bool, rng: random.Random) -> Number:
+    new: Number = value
     for _ in range(8):
         new = _new_value(value, decimals, percent, rng)
         if new != value:
@@ -157,28 +160,30 @@ def _tied(m: Movable) -> bool:
     return len(m.indices) > 1 and m.scale == 1 and not m.percent
 
 
-@lru_cache(maxsize=4096)
-def _candidates(question: str) -> tuple[Draw, ...]:
-    """Draws of the movable values. First fresh values of the same look; then whole multiples of
-    the old ones, which keep a division that came out whole (132 km at 44 km/h) whole more often
-    than fresh values do. A tied value draws one new value per quantity, the others one in all."""
+@lru_cache(maxsize=16_384)
+def _candidates(question: str, chunk: int) -> tuple[Draw, ...]:
+    """The `chunk`-th batch of `CHUNK` draws of the movable values (drawn only when the earlier ones
+    gave too few variants). Even chunks draw fresh values of the same look; odd ones whole
+    multiples of the old values, which keep a division that came out whole (132 km at 44 km/h)
+    whole more often. A tied value draws one new value per quantity, the others one in all."""
     groups = movable(question)
     if not groups:
         return ()
+    rng = random.Random(f"gsmtrace-variant:{chunk}:{question}")
     out = []
-    for k in range(CANDIDATES):
-        rng = random.Random(f"gsmtrace-variant:{k}:{question}")
-        out.append(_draw(groups, [[_moved(m.base, m.decimals, m.percent, rng)
-                                   for _ in (m.indices if _tied(m) else (0,))] for m in groups]))
-    for k in range(MULTIPLES):
-        rng = random.Random(f"gsmtrace-multiple:{k}:{question}")
-        factors = [[rng.choice((1, 1, 2, 3, 4, 5)) for _ in (m.indices if _tied(m) else (0,))] for m in groups]
-        if all(f == 1 for fs in factors for f in fs):
-            factors[rng.randrange(len(groups))][0] = 2
-        news = [[m.base * f if not (m.percent and m.base * f >= 100 > m.base) else m.base for f in fs]
-                for m, fs in zip(groups, factors, strict=True)]
-        if any(new != m.base for m, ns in zip(groups, news, strict=True) for new in ns):
-            out.append(_draw(groups, news))
+    for _ in range(CHUNK):
+        if chunk % 2 == 0:
+            news = [[_moved(m.base, m.decimals, m.percent, rng) for _ in (m.indices if _tied(m) else (0,))]
+                    for m in groups]
+        else:
+            factors = [[rng.choice((1, 1, 2, 3, 4, 5)) for _ in (m.indices if _tied(m) else (0,))] for m in groups]
+            if all(f == 1 for fs in factors for f in fs):
+                factors[rng.randrange(len(groups))][0] = 2
+            news = [[normalize(m.base * f) if not (m.percent and m.base * f >= 100 > m.base) else m.base
+                     for f in fs] for m, fs in zip(groups, factors, strict=True)]
+            if all(new == m.base for m, ns in zip(groups, news, strict=True) for new in ns):
+                continue
+        out.append(_draw(groups, news))
     return tuple(out)
 
 
@@ -191,11 +196,11 @@ def _draw(groups: tuple[Movable, ...], bases: list[list[Fraction]]) -> Draw:
             draw.update((f"#{i}", new) for i, new in zip(m.indices, news, strict=True))
             continue
         base = news[0]
-        draw.update((f"#{i}", base * m.scale) for i in m.indices)
+        draw.update((f"#{i}", normalize(base * m.scale)) for i in m.indices)
         if m.scale != 1:
             draw[m.base] = base
         if m.percent:
-            draw[m.value / 100] = base / 100
+            draw[m.value / 100] = normalize(Fraction(base) / 100)
     return draw
 
 
@@ -236,8 +241,8 @@ def dependence_draws(question: str) -> tuple[Draw, ...]:
     if not quantities:
         return ()
     out = []
-    for k in range(DEPENDENCE_DRAWS):
-        rng = random.Random(f"gsmtrace-dependence:{k}:{question}")
+    rng = random.Random(f"gsmtrace-dependence:{question}")
+    for _ in range(DEPENDENCE_DRAWS):
         draw: Draw = {}
         for i, q in enumerate(quantities, 1):
             if others and q.value in COUNTING_CONSTANTS:
@@ -282,29 +287,37 @@ def _in_order(draw: Draw, quantities: tuple, fixed: list[Fraction]) -> Draw:
 @dataclass(frozen=True)
 class Variant:
     draw: Draw
-    answer: Fraction  # the gold program's answer on the draw
+    answer: Number  # the gold program's answer on the draw
+
+
+@lru_cache(maxsize=4096)
+def gold_program(gold: str, question: str):  # -> solver.execute.Program | None
+    """The gold trace as a program over the question's quantities; None when it does not run on
+    the question (a problem whose gold does not run is graded on its answer alone)."""
+    from .execute import execute  # execute records programs; this module only draws variants
+
+    run = execute(gold, question, record=True)
+    return run.program if run.ok else None
 
 
 @lru_cache(maxsize=4096)
 def gold_variants(gold: str, question: str) -> tuple[Variant, ...]:
-    """Up to `VARIANTS` draws inside the gold program's domain, with its answers there.
-
-    Empty when the question has nothing to redraw, or the gold trace does not run on the question
-    (a problem whose gold does not run is graded on its answer alone)."""
-    from .execute import execute  # execute binds traces to draws; this module only draws them
-
-    candidates = _candidates(question)
-    if not candidates:
+    """Up to `VARIANTS` draws inside the gold program's domain, with its answers there. Empty when
+    the question has nothing to redraw or the gold does not run."""
+    program = gold_program(gold, question)
+    if program is None:
         return ()
-    run = execute(gold, question, draws=candidates, domain=True)
-    if not run.ok:
-        return ()
-    out = []
-    for draw, answer, inside in zip(candidates, run.alts, run.in_domain, strict=True):
-        if inside and answer is not None:
-            out.append(Variant(draw, answer))
-            if len(out) == VARIANTS:
-                break
+    out: list[Variant] = []
+    for chunk in range(CHUNKS):
+        candidates = _candidates(question, chunk)
+        if not candidates:
+            break
+        for draw in candidates:
+            answer = program.run(draw, domain=True)
+            if answer is not None:
+                out.append(Variant(draw, answer))
+                if len(out) == VARIANTS:
+                    return tuple(out)
     return tuple(out)
 
 
@@ -312,7 +325,8 @@ def gold_variants(gold: str, question: str) -> tuple[Variant, ...]:
 def gold_moves(gold: str, question: str) -> bool:
     """Whether the gold program's answer moves on the dependence draws (a gold that never moves
     leaves nothing for the dependence check to ask of a trace)."""
-    from .execute import execute
-
-    run = execute(gold, question, draws=dependence_draws(question))
-    return not run.ok or any(a is not None and a != run.value for a in run.alts)
+    program = gold_program(gold, question)
+    if program is None:
+        return True
+    value = program.tape[program.answer][3]
+    return any((a := program.run(d)) is not None and a != value for d in dependence_draws(question))

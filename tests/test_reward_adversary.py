@@ -462,3 +462,228 @@ def test_counting_numbers_stated_in_the_question_cannot_count_in_unary():
     honest = trace("{op: init, var: m, ref: 1}", "{op: init, var: c, ref: 2}",
                    "{op: compute, compute_op: add, args: [m, c], var: r}", "{op: query, var: r}")
     assert reward(honest, 49, "arithmetic", question) == 1.0
+
+
+# ---------------------------------------------------------------- 7. the program check on variants
+# A trace is a program over the question's quantities: with the problem's gold trace, the grader
+# runs the trace on variants of the question (quantities redrawn, solver.variants) and pays 1.0
+# only when it matches the gold program on every one. Each class of the program-check issue:
+
+BAKERY_GOLD = HONEST  # the bakery's own program: (48 - 30) * 5
+BAKERY_VALUES = trace("{op: init, var: made, value: 48}", "{op: init, var: sold, value: 30}",
+                      "{op: compute, compute_op: sub, args: [made, sold], var: left}",
+                      "{op: init, var: days, value: 5}",
+                      "{op: compute, compute_op: mul, args: [left, days], var: total}", "{op: query, var: total}")
+
+
+def checked(text: str, answer: object = 90, question: str = BAKERY, gold: str = BAKERY_GOLD,
+            expert: str | None = "arithmetic"):
+    return grade(text, answer, expert, question, gold=gold)
+
+
+def _doublings(k: int, unit: str) -> list[str]:
+    """Steps building k (>= 1) from `unit` by doublings and one sum; the result is named `k`."""
+    steps, names, value, name, i = [], [], 1, unit, 0
+    while value <= k:
+        if k & value:
+            names.append(name)
+        steps.append(f"{{op: compute, compute_op: add, args: [{name}, {name}], var: d{i}}}")
+        value, name, i = value * 2, f"d{i}", i + 1
+    steps.append(f"{{op: compute, compute_op: add, args: [{', '.join(names)}, 0], var: k}}" if len(names) == 1
+                 else f"{{op: compute, compute_op: add, args: [{', '.join(names)}], var: k}}")
+    return steps
+
+
+def test_gold_and_honest_forms_pass_the_program_check():
+    for text in (BAKERY_GOLD, BAKERY_VALUES):
+        out = checked(text)
+        assert out.reward == 1.0 and out.variants == 4
+    # another valid decomposition: 48*5 - 30*5
+    other = trace("{op: init, var: made, value: 48}", "{op: init, var: days, value: 5}",
+                  "{op: compute, compute_op: mul, args: [made, days], var: a}", "{op: init, var: sold, value: 30}",
+                  "{op: compute, compute_op: mul, args: [days, sold], var: b}",
+                  "{op: compute, compute_op: sub, args: [a, b], var: total}", "{op: query, var: total}")
+    assert checked(other).reward == 1.0
+
+
+def test_unit_from_a_question_number_is_a_wrong_program():
+    # one = 48 / 48; 90 = 48 + 42, with 42 spelled from one by doublings
+    text = trace("{op: init, var: q, value: 48}", "{op: compute, compute_op: div, args: [q, q], var: one}",
+                 *_doublings(42, "one"), "{op: compute, compute_op: add, args: [q, k], var: r}",
+                 "{op: query, var: r}")
+    assert reward(text) == 1.0  # on the answer alone it is paid: the reason for the check
+    out = checked(text)
+    assert out.category == "wrong_answer" and out.error.startswith("right number, wrong program")
+    assert out.answer_correct and not out.correct
+
+
+def test_question_dependent_unit_is_a_wrong_program():
+    text = trace("{op: init, var: a, value: 30}", "{op: init, var: b, value: 48}",
+                 "{op: compute, compute_op: div, args: [a, b], var: ratio}",
+                 "{op: compute, compute_op: ceil, args: [ratio], var: one}", "{op: init, var: q, value: 48}",
+                 *_doublings(42, "one"), "{op: compute, compute_op: add, args: [q, k], var: r}",
+                 "{op: query, var: r}")
+    assert reward(text) == 1.0
+    assert checked(text).category == "wrong_answer"
+
+
+def test_two_number_combination_is_a_wrong_program():
+    # 90 = 48 + 30 + 30 - 30 + ... : here 90 = 30 + 30 + 30, three doublings-free copies of one number
+    text = trace("{op: init, var: b, value: 30}", "{op: compute, compute_op: add, args: [b, b], var: two_b}",
+                 "{op: compute, compute_op: add, args: [two_b, b], var: r}", "{op: query, var: r}")
+    assert reward(text) == 1.0
+    assert checked(text).category == "wrong_answer"
+
+
+def test_question_independent_answer_is_invalid_with_or_without_gold():
+    question = "Ann has 9 red beads and 14 blue beads. She buys 3 more packs. How many packs does she have?"
+    text = trace("{op: init, var: a, value: 9}", "{op: init, var: b, value: 14}",
+                 "{op: compute, compute_op: div, args: [a, b], var: ratio}",
+                 "{op: compute, compute_op: ceil, args: [ratio], var: one}",
+                 "{op: compute, compute_op: add, args: [one, one, one, one], var: r}", "{op: query, var: r}")
+    gold = trace("{op: init, var: packs, value: 3}", "{op: compute, compute_op: add, args: [packs, 1], var: r}",
+                 "{op: query, var: r}")
+    for out in (grade(text, 4, "arithmetic", question), grade(text, 4, "arithmetic", question, gold=gold)):
+        assert out.reward == 0.5 and "does not depend on the question" in out.error
+
+
+def test_a_given_number_read_two_ways_is_a_wrong_program():
+    question = "A shop had 40 pens and sold 25% of them. Then it bought 10 more pens. How many pens does it have?"
+    gold = trace("{op: init, var: pens, value: 40}", "{op: init, var: sold, value: 25}",
+                 "{op: percent_off, base: pens, rate: sold, var: left}", "{op: init, var: more, value: 10}",
+                 "{op: compute, compute_op: add, args: [left, more], var: r}", "{op: query, var: r}",
+                 expert="percentage")
+    text = trace("{op: init, var: q, value: 40}", "{op: percent_of, base: q, rate: 25, var: t}",
+                 "{op: compute, compute_op: div, args: [t, 0.25], var: r}", "{op: query, var: r}",
+                 expert="percentage")
+    assert grade(text, 40, "percentage", question).reward == 1.0
+    assert grade(gold, 40, "percentage", question, gold=gold).reward == 1.0
+    assert grade(text, 40, "percentage", question, gold=gold).category == "wrong_answer"
+
+
+def test_nudging_a_question_number_is_a_wrong_program():
+    question = "Mia scored 52, 56 and 54 on three tests. What is her average score?"
+    gold = trace("{op: init, var: a, value: 52}", "{op: init, var: b, value: 56}", "{op: init, var: c, value: 54}",
+                 "{op: compute, compute_op: add, args: [a, b, c], var: s}", "{op: init, var: n, value: 3}",
+                 "{op: compute, compute_op: div, args: [s, n], var: r}", "{op: query, var: r}")
+    text = trace("{op: init, var: a, value: 52}", "{op: compute, compute_op: add, args: [a, 1, 1], var: r}",
+                 "{op: query, var: r}")
+    assert grade(text, 54, "arithmetic", question).reward == 1.0
+    assert grade(gold, 54, "arithmetic", question, gold=gold).reward == 1.0
+    assert grade(text, 54, "arithmetic", question, gold=gold).category == "wrong_answer"
+
+
+def test_a_shallow_program_right_by_luck_is_a_wrong_program():
+    # product of all numbers: 3 * 4 = 12 is the answer only by luck (the program is 3 + 4 + 5)
+    question = "Tom has 3 cards, Ann has 4 and Bo has 5. How many cards do they have?"
+    gold = trace("{op: init, var: a, value: 3}", "{op: init, var: b, value: 4}", "{op: init, var: c, value: 5}",
+                 "{op: compute, compute_op: add, args: [a, b, c], var: r}", "{op: query, var: r}")
+    lucky = trace("{op: init, var: a, value: 3}", "{op: init, var: b, value: 4}",
+                  "{op: compute, compute_op: mul, args: [a, b], var: r}", "{op: query, var: r}")
+    assert grade(lucky, 12, "arithmetic", question).reward == 1.0
+    assert grade(lucky, 12, "arithmetic", question, gold=gold).category == "wrong_answer"
+
+
+def test_tied_quantities_bind_either_way_but_not_away():
+    question = ("A farm stand picked 77 melons on the first day, 34 on the second and 86 on the third. "
+                "It sold 86. How many melons are left?")
+    gold = trace("{op: init, var: a, value: 77}", "{op: init, var: b, value: 34}", "{op: init, var: c, value: 86}",
+                 "{op: init, var: d, value: 86}", "{op: compute, compute_op: add, args: [a, b, c], var: s}",
+                 "{op: compute, compute_op: sub, args: [s, d], var: r}", "{op: query, var: r}")
+    sold_first = trace("{op: init, var: d, value: 86}", "{op: init, var: a, value: 77}",
+                       "{op: init, var: b, value: 34}", "{op: init, var: c, value: 86}",
+                       "{op: compute, compute_op: add, args: [a, b, c], var: s}",
+                       "{op: compute, compute_op: sub, args: [s, d], var: r}", "{op: query, var: r}")
+    cancelled = trace("{op: init, var: a, value: 77}", "{op: init, var: b, value: 34}",
+                      "{op: compute, compute_op: add, args: [a, b], var: r}", "{op: query, var: r}")
+    assert grade(sold_first, 111, "arithmetic", question, gold=gold).reward == 1.0
+    assert grade(cancelled, 111, "arithmetic", question, gold=gold).category == "wrong_answer"
+
+
+def _reward_attacks():
+    path = Path(__file__).resolve().parents[1] / "bench" / "reward_attacks.py"
+    spec = importlib.util.spec_from_file_location("reward_attacks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def test_every_attack_class_is_paid_only_as_the_problems_own_program():
+    """On generated problems (held-out split), each attack of bench/reward_attacks.py is paid 1.0
+    only where sympy finds it computes the same function of the quantities as the gold trace."""
+    attacks = _reward_attacks()
+    rows = attacks.synthetic_rows(120, seed=3)
+    for name, build in {**attacks.ATTACKS, **attacks.SHALLOW}.items():
+        for row in rows:
+            text = build(row["question"], Fraction(row["answer"]), row["expert"])
+            if text is None:
+                continue
+            out = grade(text, row["answer"], row["expert"], row["question"], gold=row["trace"])
+            if out.reward == 1.0:
+                assert attacks.same_program(text, row["trace"], row["question"]), (name, row["question"], text)
+
+
+# Honest rewrites of a gold program keep 1.0 under the program check. Each rewrite is done on the
+# trace data, by rules of algebra that hold for every value of the quantities.
+
+def _subtraces(data):
+    return data if isinstance(data, list) else [data]
+
+
+def _reorder_args(data, rng):
+    """Commutative ops with their arguments shuffled."""
+    for sub in _subtraces(data):
+        for step in sub["trace"]:
+            if step.get("op") == "compute" and step["compute_op"] in ("add", "mul", "min", "max"):
+                rng.shuffle(step["args"])
+    return data
+
+
+def _distribute(data, rng):
+    """(a + b) * y rewritten as a*y + b*y, where a sum feeds a product of two."""
+    for sub in _subtraces(data):
+        steps = sub["trace"]
+        sums = {s["var"]: s["args"] for s in steps if s.get("op") == "compute" and s["compute_op"] == "add"}
+        for i, step in enumerate(steps):
+            if step.get("op") == "compute" and step["compute_op"] == "mul" and len(step["args"]) == 2:
+                x, y = step["args"]
+                if x not in sums and y in sums:
+                    x, y = y, x
+                if x in sums:
+                    parts = [{"op": "compute", "compute_op": "mul", "args": [a, y], "var": f"{step['var']}_part{k}"}
+                             for k, a in enumerate(sums[x])]
+                    step["compute_op"], step["args"] = "add", [p["var"] for p in parts]
+                    steps[i:i] = parts
+                    return data
+    return data
+
+
+def _inits_first(data, rng):
+    """Every init that reads a number moved to the front (the computation order is unchanged)."""
+    for sub in _subtraces(data):
+        steps = sub["trace"]
+        inits = [s for s in steps if s.get("op") == "init" and "source" not in s]
+        sub["trace"] = inits + [s for s in steps if s not in inits]
+    return data
+
+
+REWRITES = {"reorder_args": _reorder_args, "distribute": _distribute, "inits_first": _inits_first}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=PROBLEMS, rewrite=st.sampled_from(sorted(REWRITES)), salt=st.integers(0, 1_000))
+def test_honest_rewrites_keep_full_reward_under_the_program_check(problem, rewrite, salt):
+    import copy
+
+    from generators.refs import rewrite_trace
+    from solver import format_trace
+
+    gold = problem.trace
+    assert grade(gold, problem.answer, problem.expert, problem.question, gold=gold).reward == 1.0
+    data = REWRITES[rewrite](copy.deepcopy(problem.trace_data), random.Random(salt))
+    text = format_trace(data)
+    out = grade(text, problem.answer, problem.expert, problem.question, gold=gold)
+    assert out.reward == 1.0, (rewrite, problem.question, text, out.error)
+    pointer = rewrite_trace(data, problem.question, problem.answer, pointer=True, generic_names=True)
+    if pointer is not None:  # the same program with `ref: N` pointers and generic names
+        assert grade(pointer, problem.answer, problem.expert, problem.question, gold=gold).reward == 1.0
