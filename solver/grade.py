@@ -185,7 +185,7 @@ def _first_miss(program: Program, checks: tuple[variants.Variant, ...], binding:
     """The 1-based number of the first variant the program gets wrong; 0 when it gets none wrong."""
     for k, check in enumerate(checks, 1):
         alt = program.run(variants.rebind(check.draw, binding))
-        if alt is None or not _matches(Fraction(alt), Fraction(check.answer)):
+        if alt is None or (alt != check.answer and not _matches(Fraction(alt), Fraction(check.answer))):
             return k
     return 0
 

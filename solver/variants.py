@@ -34,7 +34,7 @@ import itertools
 import random
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .constants import COUNTING_CONSTANTS, question_constants
 from .numbers import Number, normalize
@@ -43,8 +43,8 @@ from .quantities import _extract
 Draw = dict  # "#N" (quantity N, 1-based) or a derived value (a percent's p/100) -> its new value
 
 VARIANTS = 4  # gold-checked variants per problem
-CHUNK = 8  # draws tried at a time to find them inside the gold program's domain
-CHUNKS = 5  # at most 40 draws in all
+CANDIDATES = 64  # draws tried at most to find them inside the gold program's domain
+FRESH = 8  # fresh values first, then whole multiples and fresh values in turn
 MAX_BINDINGS = 24  # ways to bind literals of tied quantities tried per trace
 DEPENDENCE_DRAWS = 6  # draws for the dependence check of a row with no gold program
 _MAX_DECIMALS = 4
@@ -55,7 +55,8 @@ class Movable:
     """A value of the question that variants redraw (every quantity stating it moves with it).
 
     `base` is the number as written (the 3 of "3 dozen"); `scale` turns it into the value (12),
-    and a base that is a percent moves its p/100 too."""
+    and a base that is a percent moves its p/100 too. A fraction ("a third", "3/4") moves its
+    denominator: then `base` is the denominator and the value is `numerator / base`."""
 
     value: Fraction
     indices: tuple[int, ...]  # 1-based quantity indices
@@ -63,6 +64,25 @@ class Movable:
     scale: Fraction
     percent: bool  # a new value stays below 100, and p/100 moves with p
     decimals: int  # digits after the point, as the base is written
+    numerator: Fraction | None = None  # a fraction's numerator, which stays
+
+    def value_for(self, base: Number) -> Number:
+        if self.numerator is not None:
+            return normalize(self.numerator / base)
+        return base if self.scale == 1 else normalize(base * self.scale)
+
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f"#{i}" for i in self.indices)
+
+    @cached_property
+    def counts(self) -> tuple[int, int, int]:
+        """New values are `count * step / 10**decimals` with lo <= count <= hi: (lo, hi, step)."""
+        lo, hi, step = _counts(self.base, self.decimals, self.percent)
+        if self.numerator is not None:  # a fraction stays below 1 (and off 1/1)
+            lo = max(lo, int(self.numerator) + 1)
+            hi = max(hi, lo)
+        return lo, hi, step
 
     @property
     def keys(self) -> frozenset[Fraction]:
@@ -83,20 +103,24 @@ def _decimals(value: Fraction) -> int | None:
     return None
 
 
-def _written(q) -> tuple[Fraction, Fraction] | None:
-    """(base, scale) of a quantity whose every ground moves with its number; None otherwise."""
+def _written(q) -> tuple[Fraction, Fraction, Fraction | None] | None:
+    """(base, scale, numerator) of a quantity whose grounds move with one number; None otherwise."""
     rest = q.grounds - {q.value}
     if q.kind == "percent":
-        return (q.value, Fraction(1)) if rest <= {q.value / 100} else None
+        return (q.value, Fraction(1), None) if rest <= {q.value / 100} else None
     if not rest:
-        return q.value, Fraction(1)
+        return q.value, Fraction(1), None
+    if len(rest) == 2 and q.value < 1:  # "a third", "3/4": the denominator moves, the numerator stays
+        small, big = sorted(rest)
+        if big.denominator == 1 and small.denominator == 1 and small / big == q.value:
+            return big, Fraction(1), small
     scales = rest & _SCALES
     if len(rest) == 2 and len(scales) == 1:  # "3 dozen", "$32 million": the number and its scale
         scale = next(iter(scales))
         base = next(iter(rest - scales))
         if base * scale == q.value:
-            return base, scale
-    return None  # "2 1/2", "a third", "half": grounds in other senses than the number
+            return base, scale, None
+    return None  # "2 1/2", "2 and a half": grounds in other senses than the number
 
 
 @lru_cache(maxsize=4096)
@@ -113,10 +137,10 @@ def movable(question: str) -> tuple[Movable, ...]:
         written = {_written(q) for q in members}
         if len(written) != 1 or None in written:
             continue  # not movable, or "36" beside "3 dozen": one value, two ways to move it
-        base, scale = written.pop()  # type: ignore[misc]
+        base, scale, numerator = written.pop()  # type: ignore[misc]
         decimals = _decimals(base)
         m = Movable(value, tuple(indices), base, scale, any(q.kind == "percent" for q in members),
-                    decimals or 0)
+                    decimals or 0, numerator)
         if decimals is None or value <= 0 or m.keys & (COUNTING_CONSTANTS | constants):
             continue  # 1 and 2 count; the 60 of "60 minutes" may be the minutes in an hour
         others = (q for i, q in enumerate(quantities, 1) if i not in indices)
@@ -126,65 +150,91 @@ def movable(question: str) -> tuple[Movable, ...]:
     return tuple(out)
 
 
-def _new_value(value: Fraction, decimals: int | None, percent: bool, rng: random.Random) -> Number:
-    """A value written like the old one: same decimals, similar size, same roundness (a value that
-    is no short decimal, such as 1/3, is scaled by a small ratio)."""
-    if decimals is None:
-        return normalize(value * Fraction(rng.randint(2, 9), rng.randint(2, 9)))
+def _counts(value: Fraction, decimals: int, percent: bool) -> tuple[int, int, int]:
+    """A value written like `value` is `count * step / 10**decimals`, lo <= count <= hi: the same
+    decimals, similar size (half to double), the same roundness; a percent below 100 stays below."""
     scale = 10**decimals
     whole = int(value * scale)  # a count of the last written digit
     if percent and value < 100:
         step = 5 if whole % 5 == 0 and decimals == 0 else 1
-        count = rng.randint(1, max(1, 95 * scale // step)) * step
-    else:
-        step = 10 ** max(0, len(str(whole)) - 2) if whole % 10 == 0 else 1  # 250 moves in steps of 10
-        if step == 1 and whole % 5 == 0 and whole >= 10:
-            step = 5
-        lo, hi = max(1, whole // 2), max(whole * 2, 10)
-        count = rng.randint(max(1, lo // step), max(1, hi // step)) * step
-    return count if scale == 1 else normalize(Fraction(count, scale))
+        return 1, max(1, 95 * scale // step), step
+    step = 10 ** max(0, len(str(whole)) - 2) if whole % 10 == 0 else 1  # 250 moves in steps of 10
+    if step == 1 and whole % 5 == 0 and whole >= 10:
+        step = 5
+    lo, hi = max(1, whole // 2), max(whole * 2, 10)
+    return max(1, lo // step), max(1, hi // step), step
 
 
-def _moved(value: Fraction, decimals: int | None, percent: bool, rng: random.Random) -> Number:
+def _sample(value: Number, counts: tuple[int, int, int], decimals: int, rng: random.Random) -> Number:
+    """A new value (not the old one, unless eight tries in a row give it)."""
+    lo, hi, step = counts
     new: Number = value
     for _ in range(8):
-        new = _new_value(value, decimals, percent, rng)
+        count = rng.randint(lo, hi) * step
+        new = count if decimals == 0 else normalize(Fraction(count, 10**decimals))
         if new != value:
             break
     return new
 
 
+def _moved(value: Fraction, decimals: int | None, percent: bool, rng: random.Random) -> Number:
+    """A new value for `value` (a value that is no short decimal, such as 1/3, is scaled by a small
+    ratio)."""
+    if decimals is None:
+        return normalize(value * Fraction(rng.randint(2, 9), rng.randint(2, 9)))
+    return _sample(normalize(value), _counts(value, decimals, percent), decimals, rng)
+
+
 def _tied(m: Movable) -> bool:
     """A value stated by several plain quantities ("3 oranges ... 3 eaten"): each moves on its own,
     and the grader tries every way to bind the trace's literals of it (`bindings`)."""
-    return len(m.indices) > 1 and m.scale == 1 and not m.percent
+    return len(m.indices) > 1 and m.scale == 1 and not m.percent and m.numerator is None
 
 
-@lru_cache(maxsize=16_384)
-def _candidates(question: str, chunk: int) -> tuple[Draw, ...]:
-    """The `chunk`-th batch of `CHUNK` draws of the movable values (drawn only when the earlier ones
-    gave too few variants). Even chunks draw fresh values of the same look; odd ones whole
-    multiples of the old values, which keep a division that came out whole (132 km at 44 km/h)
-    whole more often. A tied value draws one new value per quantity, the others one in all."""
-    groups = movable(question)
-    if not groups:
-        return ()
-    rng = random.Random(f"gsmtrace-variant:{chunk}:{question}")
-    out = []
-    for _ in range(CHUNK):
-        if chunk % 2 == 0:
-            news = [[_moved(m.base, m.decimals, m.percent, rng) for _ in (m.indices if _tied(m) else (0,))]
-                    for m in groups]
-        else:
-            factors = [[rng.choice((1, 1, 2, 3, 4, 5)) for _ in (m.indices if _tied(m) else (0,))] for m in groups]
-            if all(f == 1 for fs in factors for f in fs):
-                factors[rng.randrange(len(groups))][0] = 2
-            news = [[normalize(m.base * f) if not (m.percent and m.base * f >= 100 > m.base) else m.base
-                     for f in fs] for m, fs in zip(groups, factors, strict=True)]
-            if all(new == m.base for m, ns in zip(groups, news, strict=True) for new in ns):
-                continue
-        out.append(_draw(groups, news))
-    return tuple(out)
+class _Draws:
+    """The question's candidate draws, made one at a time as a gold program asks for more: first
+    fresh values of the same look, then (after `FRESH`) in turn with whole multiples of the old
+    values (of one value, half the time), which keep a division that came out whole (132 km at
+    44 km/h) whole more often. A tied value draws one new value per quantity, the others one in
+    all."""
+
+    def __init__(self, question: str) -> None:
+        self.groups = movable(question)
+        self.rng = random.Random(f"gsmtrace-variant:{question}")
+        self.made: list[Draw] = []
+        self.tries = 0
+
+    def __getitem__(self, k: int) -> Draw | None:
+        while len(self.made) <= k and self.groups and self.tries < CANDIDATES:
+            self.tries += 1
+            draw = self._fresh() if self.tries <= FRESH or self.tries % 2 else self._multiple()
+            if draw is not None:
+                self.made.append(draw)
+        return self.made[k] if k < len(self.made) else None
+
+    def _fresh(self) -> Draw:
+        rng = self.rng
+        return _draw(self.groups, [[_sample(m.base, m.counts, m.decimals, rng)
+                                    for _ in (m.indices if _tied(m) else (0,))] for m in self.groups])
+
+    def _multiple(self) -> Draw | None:
+        rng, groups = self.rng, self.groups
+        factors = [[rng.choice((1, 1, 2, 3, 4, 5)) for _ in (m.indices if _tied(m) else (0,))] for m in groups]
+        if rng.random() < 0.5:  # one value alone: a dividend that grows keeps its division whole
+            one = rng.randrange(len(groups))
+            factors = [[rng.choice((2, 3, 4, 5)) if g == one else 1 for _ in fs] for g, fs in enumerate(factors)]
+        if all(f == 1 for fs in factors for f in fs):
+            factors[rng.randrange(len(groups))][0] = 2
+        news = [[normalize(m.base * f) if not (m.percent and m.base * f >= 100 > m.base) else m.base
+                 for f in fs] for m, fs in zip(groups, factors, strict=True)]
+        if all(new == m.base for m, ns in zip(groups, news, strict=True) for new in ns):
+            return None
+        return _draw(groups, news)
+
+
+@lru_cache(maxsize=4096)
+def _candidates(question: str) -> _Draws:
+    return _Draws(question)
 
 
 def _draw(groups: tuple[Movable, ...], bases: list[list[Fraction]]) -> Draw:
@@ -193,11 +243,13 @@ def _draw(groups: tuple[Movable, ...], bases: list[list[Fraction]]) -> Draw:
     draw: Draw = {}
     for m, news in zip(groups, bases, strict=True):
         if len(news) > 1:
-            draw.update((f"#{i}", new) for i, new in zip(m.indices, news, strict=True))
+            draw.update(zip(m.names, news, strict=True))
             continue
         base = news[0]
-        draw.update((f"#{i}", normalize(base * m.scale)) for i in m.indices)
-        if m.scale != 1:
+        value = m.value_for(base)
+        for name in m.names:
+            draw[name] = value
+        if m.scale != 1 or m.numerator is not None:
             draw[m.base] = base
         if m.percent:
             draw[m.value / 100] = normalize(Fraction(base) / 100)
@@ -308,16 +360,13 @@ def gold_variants(gold: str, question: str) -> tuple[Variant, ...]:
     if program is None:
         return ()
     out: list[Variant] = []
-    for chunk in range(CHUNKS):
-        candidates = _candidates(question, chunk)
-        if not candidates:
-            break
-        for draw in candidates:
-            answer = program.run(draw, domain=True)
-            if answer is not None:
-                out.append(Variant(draw, answer))
-                if len(out) == VARIANTS:
-                    return tuple(out)
+    candidates = _candidates(question)
+    k = 0
+    while len(out) < VARIANTS and (draw := candidates[k]) is not None:
+        k += 1
+        answer = program.run(draw, domain=True)
+        if answer is not None:
+            out.append(Variant(draw, answer))
     return tuple(out)
 
 
