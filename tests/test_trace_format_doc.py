@@ -29,7 +29,7 @@ def test_every_yaml_example_is_checked():
 
 @pytest.mark.parametrize(("body", "spec"), CHECKED, ids=[f"example{i}" for i in range(len(CHECKED))])
 def test_example(body, spec):
-    out = grade(body, spec["answer"], spec.get("expert"), spec.get("question"))
+    out = grade(body, spec["answer"], spec.get("expert"), spec.get("question"), gold=spec.get("gold"))
     assert out.reward == spec["reward"], out
     if "error" in spec:
         assert spec["error"] in out.error

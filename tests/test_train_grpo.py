@@ -192,9 +192,15 @@ def test_rl_prompts_from_gsm8k_include_questions_without_a_converted_trace(tiny_
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     out = tmp_path / "grpo"
     train_grpo.main(rl_args(["--sft_checkpoint", tiny_model], out, "--gsm8k_path", str(path),
-                            "--rl_gsm8k_fraction", "0.5"))
+                            "--rl_gsm8k_fraction", "0.5", "--rl_gsm8k_answer_only"))
     summary = json.loads((out / "summary.json").read_text())
     assert summary["n_rl"] == 8 and summary["n_rl_gsm8k"] == 4
+    # by default only converted questions (a gold trace: the reward checks the program) are drawn
+    out = tmp_path / "grpo_checked"
+    train_grpo.main(rl_args(["--sft_checkpoint", tiny_model], out, "--gsm8k_path", str(path),
+                            "--rl_gsm8k_fraction", "0.5", "--max_steps", "1"))
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["n_rl"] == 8 and summary["n_rl_gsm8k"] == 0
 
 
 def test_unsolved_prompts_keep_the_failures_and_a_share_of_the_solved(tiny_model: str, tmp_path: Path,
@@ -268,6 +274,6 @@ def test_gsm8k_rl_questions_too_long_for_the_model_are_left_out(tiny_model: str,
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     out = tmp_path / "grpo"
     train_grpo.main(rl_args(["--sft_checkpoint", tiny_model], out, "--gsm8k_path", str(path),
-                            "--rl_gsm8k_fraction", "0.5", "--max_steps", "1"))
+                            "--rl_gsm8k_fraction", "0.5", "--rl_gsm8k_answer_only", "--max_steps", "1"))
     summary = json.loads((out / "summary.json").read_text())
     assert summary["gsm8k_too_long"] == 1 and summary["n_rl_gsm8k"] == 3 and summary["n_rl"] == 7

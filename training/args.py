@@ -275,7 +275,14 @@ class RLArguments:
     rl_gsm8k_fraction: float = field(
         default=0.0,
         metadata={"help": "Share of the RL problems taken from GSM8K's training part (needs GSM8K, see "
-                          "--gsm8k_path): every training question, converted or not, graded by its answer alone."},
+                          "--gsm8k_path): converted questions, whose gold trace lets the reward check each "
+                          "completion as a program on variants of the question."},
+    )
+    rl_gsm8k_answer_only: bool = field(
+        default=False,
+        metadata={"help": "Also draw the GSM8K questions the converter could not turn into a trace; they are "
+                          "graded by their answer alone, which a trace that spells the number can game "
+                          "(docs/trace-format.md, 'The program check')."},
     )
     rl_mix: str = field(
         default="hard",

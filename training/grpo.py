@@ -131,9 +131,11 @@ class RLStage(Stage):
     def training_rows(self, model: Any, tokenizer: Any) -> Rows:
         n_gsm8k = round(self.rl_args.n_rl * self.rl_args.rl_gsm8k_fraction) if self.gsm8k_file else 0
         gsm8k: list[data.Example] = []
-        if n_gsm8k:  # the reward needs only the answer: unconverted questions are RL prompts too
+        if n_gsm8k:  # converted questions: their gold trace lets the reward check the program
             pool = data.gsm8k_examples(self.gsm8k_file, self.data_args.trace_form, self.data_args.var_names,  # type: ignore[arg-type]
                                        part="train")
+            if not self.rl_args.rl_gsm8k_answer_only:
+                pool = [e for e in pool if e.target is not None]
             gsm8k = random.Random(2 + self.data_args.data_seed_offset).sample(pool, min(n_gsm8k, len(pool)))
         mining = self.rl_args.rl_prompts == "unsolved"
         n_synthetic = (max(self.rl_args.rl_mine_pool, self.rl_args.n_rl) if mining else self.rl_args.n_rl) - len(gsm8k)
