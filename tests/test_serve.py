@@ -460,6 +460,39 @@ def test_refine_server_feedback_is_gold_free_by_default():
 
 
 
+def test_hidden_labels_stay_hidden_mid_episode():
+    """With labels hidden (the default), a mid-episode Refine observation tells the same thing
+    whether the trace's expert label is right or wrong: wrong_expert (0.3) and invalid (0.5) look
+    alike until the episode ends, and the withheld rewards are paid with the last step."""
+    from fastapi.testclient import TestClient
+    from handwritten import COOKIES as cookies
+
+    from trace_env.server.app import create_app
+    from trace_env.server.environment import ServerConfig
+
+    gold = cookies["trace"]
+    expert = cookies["expert"]
+    other = "percentage" if expert != "percentage" else "comparison"
+    broken = gold.replace("value: 9}", "value: 99}")                  # does not run: 99 is not in the question
+    mislabelled = broken.replace(f"expert: {expert}", f"expert: {other}")
+
+    def play(client, *traces):
+        episode_id = client.post("/reset", json={"problem_id": "cookies"}).json()["observation"]["episode_id"]
+        return [client.post("/step", json={"action": {"trace": t}, "episode_id": episode_id}).json()
+                for t in traces]
+
+    config = ServerConfig(env_id="GSMTraceRefine-v0", env_kwargs={"source": [cookies]})
+    with TestClient(create_app(config)) as client:
+        labelled, = play(client, broken)
+        wrong_label, last = play(client, mislabelled, gold)
+    seen = ("category", "correct", "trace_reward", "best_reward")
+    assert [labelled["observation"][k] for k in seen] == [wrong_label["observation"][k] for k in seen]
+    assert labelled["reward"] is None and wrong_label["reward"] is None
+    assert labelled["observation"]["category"] == "invalid"
+    assert last["done"] is True and last["reward"] == pytest.approx(1.0)  # 0.3, then +0.7: the return is the grade
+    assert grade(mislabelled, cookies["answer"], expert, cookies["question"]).reward == 0.3  # the grade it hid
+
+
 # ---------------------------------------------------------------------------------- in-process units
 
 def test_episode_store_expires_and_evicts_by_a_clock():

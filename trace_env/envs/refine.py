@@ -191,7 +191,7 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
         if self.reveal:
             terminated = bool(outcome.correct)
         else:  # what a solver can say without gold: does the trace parse and run on this question?
-            shown = _check_without_gold(text, problem.question)
+            shown = check_without_gold(text, problem.question)
             terminated = shown.valid
         truncated = not terminated and self._turn >= self.max_turns
         reward = self._shaped(grade, last=terminated or truncated)
@@ -211,7 +211,7 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
         return obs, float(reward), terminated, truncated, info
 
 
-def _check_without_gold(text: str, question: str) -> Any:
+def check_without_gold(text: str, question: str) -> Any:
     """The trace checked as at test time: question given (grounding applies), no gold, no label.
 
     The answer passed to `grade` only splits "correct" from "wrong_answer", which this check

@@ -38,6 +38,8 @@ from openenv.core.env_server.types import EnvironmentMetadata
 
 from .. import ENV_IDS
 from ..envs.base import ProblemPoolEnv
+from ..envs.refine import check_without_gold
+from ..envs.spaces import as_text
 from ..prompts import build_messages, numbered_quantities
 from .models import TraceAction, TraceObservation, TraceState
 
@@ -105,6 +107,7 @@ class Episode:
     lock: threading.Lock = field(default_factory=threading.Lock)
     done: bool = False
     retired: bool = False       # dropped from the store (finished, replaced, expired or evicted)
+    withheld: float = 0.0       # step rewards held back mid-episode while labels are hidden
 
 
 class EpisodeStore:
@@ -374,8 +377,19 @@ class GSMTraceEnvironment(Environment[TraceAction, TraceObservation, TraceState]
             else:
                 runtime.store.touch(episode)
         runtime.count(steps=1)
+        if not runtime.config.reveal_labels and not (terminated or truncated):
+            # Mid-episode, with labels hidden: only what a solver tells without gold or label (does
+            # the trace run?). The grade, its category and the step reward would say whether the
+            # expert label or the answer was right (0.3 against 0.5); the reward is paid with the
+            # last step instead, so the episode's return is unchanged.
+            episode.withheld += float(reward)
+            seen = check_without_gold(as_text(action.trace), episode.env.problem.question)
+            info = {**info, "outcome": seen.to_dict(), "category": seen.category, "correct": None,
+                    "trace_reward": None, "best_reward": None}
+            return self._observation(episode, text, info, reward=None)
+        reward, episode.withheld = float(reward) + episode.withheld, 0.0
         return self._observation(
-            episode, text, info, reward=float(reward), terminated=bool(terminated), truncated=bool(truncated)
+            episode, text, info, reward=reward, terminated=bool(terminated), truncated=bool(truncated)
         )
 
     @property
