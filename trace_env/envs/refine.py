@@ -144,6 +144,11 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
       every entry point: a trace indented as a whole, a byte-order mark and trailing chat end
       tokens are read (0.0 before), and cue words in another sense ("on the second day", "he
       pounds", "town square") no longer unlock constants (docs/trace-format.md).
+    * v0, later on 2026-12-06: a problem with a gold trace grades each trace as a program (1.0
+      only when it is also right on variants of the question; a right number from a wrong program
+      is 0.7), and an answer built with `min`/`max`/rounding that does not move with the question
+      is invalid (docs/trace-format.md, "The program check"). The server's mid-episode
+      observations with labels hidden carry only the gold-free check (docs/openenv.md).
     """
 
     def __init__(

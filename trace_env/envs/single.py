@@ -41,12 +41,13 @@ class GSMTraceEnv(ProblemPoolEnv):
     ## Rewards
 
     The solver's graded reward for the trace (`solver.grade` with the question, so grounding
-    applies, and the problem's expert label when it has one):
+    applies, the problem's expert label when it has one, and its gold trace when it has one: the
+    trace is then checked as a program on variants of the question):
 
     | reward | category | meaning |
     |---|---|---|
-    | 1.0 | `correct` | executes to the gold answer |
-    | 0.7 | `wrong_answer` | executes without error to another value |
+    | 1.0 | `correct` | executes to the gold answer (and, with a gold trace, on every variant) |
+    | 0.7 | `wrong_answer` | executes without error to another value, or the right one from a wrong program |
     | 0.5 | `invalid` | schema, vocabulary, grounding or execution error, or a short-circuit |
     | 0.3 | `wrong_expert` | parses but the expert differs from the problem's label |
     | 0.0 | `unparseable` | no trace could be extracted |
@@ -96,6 +97,11 @@ class GSMTraceEnv(ProblemPoolEnv):
       every entry point: a trace indented as a whole, a byte-order mark and trailing chat end
       tokens are read (0.0 before), and cue words in another sense ("on the second day", "he
       pounds", "town square") no longer unlock constants (docs/trace-format.md).
+    * v0, later on 2026-12-06: a problem with a gold trace (generated, converted GSM8K, a row with a
+      `trace`) grades the trace as a program: 1.0 only when it is also right on variants of the
+      question, a right number from a wrong program is 0.7 (`wrong_answer`, "right number, wrong
+      program"); a trace with `min`/`max`/rounding steps whose answer does not move with the
+      question is invalid (docs/trace-format.md, "The program check").
     """
 
     def step(self, action: Any) -> tuple[str, float, bool, bool, dict[str, Any]]:
