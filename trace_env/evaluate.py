@@ -67,7 +67,8 @@ def _record(problem: SourceProblem, text: str, outcome: Mapping[str, Any], turn:
         "computed": outcome["answer"],
         "trace_expert": outcome["expert"],
         "error": outcome["error"],
-        "variants": outcome.get("variants", 0),  # 0: graded on the answer alone (no gold program)
+        "gold": problem.trace is not None,  # a gold trace: a trace that runs is checked as a program
+        "variants": outcome.get("variants", 0),  # variants it was checked on (0: not checked)
         "answer_correct": outcome.get("answer_correct", outcome["category"] == "correct"),  # lucky programs too
         "step": outcome["step"],
         "subtrace": outcome["subtrace"],

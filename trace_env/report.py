@@ -52,7 +52,9 @@ def summarize(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             "correct": correct / n if n else 0.0,
         },
         "mean_reward": sum(float(r["reward"]) for r in records) / n if n else 0.0,
-        # Rows graded against a gold program on variants; the rest were graded on the answer alone.
+        # Problems with a gold trace (a trace that runs is checked as a program on variants of the
+        # question; the others are graded on the answer alone), and the traces that were checked.
+        "with_gold": sum(bool(r.get("gold")) for r in records),
         "program_checked": sum(bool(r.get("variants")) for r in records),
         # The right number, whether or not from the right program (the accuracy before the check).
         "answer_correct": sum(bool(r.get("answer_correct", r["category"] == "correct")) for r in records),

@@ -78,9 +78,10 @@ def markdown(report: Mapping[str, Any], samples: Sequence[Mapping[str, Any]] | N
         f"- **rates**: parse {_pct(r['parse'])}, valid {_pct(r['valid'])} (executed without error), "
         f"correct {_pct(r['correct'])}",
         f"- **mean reward**: {report['mean_reward']:.3f}",
-        f"- **program check**: {report.get('program_checked', 0)} of {report['n']} problems graded against a gold "
-        f"program on variants of the question (the rest on the answer alone); the right number, from any "
-        f"program: {report.get('answer_correct', report['correct'])}",
+        f"- **program check**: {report.get('with_gold', 0)} of {report['n']} problems have a gold trace (the rest "
+        f"are graded on the answer alone); {report.get('program_checked', 0)} traces that ran were checked on "
+        f"variants of the question; the right number, from any program: "
+        f"{report.get('answer_correct', report['correct'])}",
         *_turn_lines(report),
         *_sampling_lines(report),
         *_truncation_lines(meta),

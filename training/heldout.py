@@ -19,7 +19,7 @@ from transformers import Trainer, TrainerCallback
 
 from .data import Example
 
-KEEP = ("accuracy", "ci95", "n", "rates", "outcomes", "by_expert", "program_checked", "answer_correct")
+KEEP = ("accuracy", "ci95", "n", "rates", "outcomes", "by_expert", "with_gold", "program_checked", "answer_correct")
 
 
 def measure(
