@@ -374,9 +374,10 @@ def synthetic_rows(n: int, seed: int) -> list[dict[str, Any]]:
             for p in generate(n, seed=seed, split="heldout")]
 
 
-def gsm8k_rows(path: str, part: str) -> list[dict[str, Any]]:
-    """Converted GSM8K problems (gold trace from the project's converter), no expert label."""
-    from generators.gsm8k import convert
+def gsm8k_rows(path: str, part: str, converted_only: bool = True) -> list[dict[str, Any]]:
+    """GSM8K problems with the gold trace of the project's converter, no expert label; with
+    `converted_only=False` the unconverted ones too (no trace: graded on the answer alone)."""
+    from generators.gsm8k import convert, parse_gold_answer
     from generators.gsm8k.dev import split_dev
     from generators.jsonl import read_jsonl
 
@@ -388,6 +389,9 @@ def gsm8k_rows(path: str, part: str) -> list[dict[str, Any]]:
         conv = convert(record)
         if conv.ok:
             out.append({"question": record["question"], "answer": str(conv.answer), "expert": None, "trace": conv.trace})
+        elif not converted_only:
+            out.append({"question": record["question"], "answer": str(parse_gold_answer(record["answer"])),
+                        "expert": None, "trace": None})
     return out
 
 
@@ -400,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     synthetic = synthetic_rows(args.n, args.seed)
     train = gsm8k_rows(args.gsm8k, "train")[: args.n]
-    dev = gsm8k_rows(args.gsm8k, "dev")
+    dev = gsm8k_rows(args.gsm8k, "dev", converted_only=False)
     result: dict[str, Any] = {"grade_takes_gold": GRADE_TAKES_GOLD}
     for check in ([False, True] if GRADE_TAKES_GOLD else [False]):
         key = "program_checked" if check else "answer_only"
@@ -408,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
             "attacks_synthetic": measure(synthetic, ATTACKS, check),
             "attacks_gsm8k_train": measure(train, ATTACKS, check),
             "shallow_gsm8k_dev": measure(dev, SHALLOW, check),
+            "gsm8k_dev_with_gold": sum(r["trace"] is not None for r in dev),
         }
     text = json.dumps(result, indent=2)
     print(text)

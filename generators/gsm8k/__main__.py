@@ -24,10 +24,18 @@ def _read_lines(path: Path) -> list[tuple[dict[str, Any] | None, str]]:
             for _, row, reason in iter_jsonl(path, require=("question", "answer"))]
 
 
-def _print_coverage(conversions: list[Conversion], seconds: float, out: Any = None) -> None:
+def _print_coverage(conversions: list[Conversion], seconds: float, out: Any = None,
+                    questions: list[str | None] | None = None) -> None:
     out = out or sys.stdout
     cov = coverage(conversions)
     print(f"converted {cov['ok']}/{cov['total']} = {cov['rate']:.2%} (graded 1.0 by the solver, grounding included)", file=out)
+    if questions is not None:  # the program check: verified variants inside each gold trace's domain
+        from solver.variants import gold_variants
+
+        checked = sum(bool(gold_variants(c.trace, q)) for c, q in zip(conversions, questions, strict=True)
+                      if c.ok and c.trace and q)
+        print(f"  with variants for the program check: {checked} ({checked / max(1, cov['ok']):.2%} of converted)",
+              file=out)
     print(f"  with a derived step: {cov['derived']}; experts: {dict(cov['experts'].most_common())}", file=out)
     print(f"  time {seconds:.1f}s ({seconds / max(1, cov['total']) * 1000:.1f} ms/item)", file=out)
     if cov["reasons"]:
@@ -60,7 +68,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 "notes": list(conv.notes),
             }
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    _print_coverage(conversions, time.perf_counter() - started)
+    _print_coverage(conversions, time.perf_counter() - started,
+                    questions=[row["question"] if row else None for row, _ in lines])
     return 0
 
 
