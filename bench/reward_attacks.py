@@ -255,7 +255,7 @@ def _symbolic(text: str, question: str) -> tuple[Any, dict[Fraction, list[Any]]]
     for sub in trace.subtraces:
         env: dict[str, Any] = {}
 
-        def get(x: Any) -> Any:
+        def get(x: Any, env: dict[str, Any] = env) -> Any:
             return env[x] if isinstance(x, str) else literal(x)
 
         for step in sub.steps:

@@ -178,7 +178,8 @@ def _clear_caches() -> None:
     for cached in (_extract, question_grounds, question_constants, unit_constants, provenance._salt,
                    provenance.quantity, provenance.constant, _quantity_indices, _states_others,
                    *(getattr(variants, name) for name in ("movable", "_candidates", "dependence_draws", "bindings", "gold_program",
-                                                         "gold_variants", "gold_moves") if hasattr(variants, name))):
+                                                         "gold_variants", "gold_moves") if hasattr(variants, name)),
+                   *((extract._remembered,) if hasattr(extract, "_remembered") else ())):
         cached.cache_clear()
 
 

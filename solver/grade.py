@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from . import variants
 from .execute import Execution, Program, execute
-from .extract import find_trace
+from .extract import find_trace_cached
 from .numbers import format_number, parse_number
 from .schema import Trace
 
@@ -145,7 +145,7 @@ def grade(text: str, answer: object, expert: str | None = None, question: str | 
 
 
 def _grade(text: str, answer: object, expert: str | None, question: str | None, gold: str | None) -> Outcome:
-    trace, problem = find_trace(text) if isinstance(text, str) else (None, None)
+    trace, problem = find_trace_cached(text) if isinstance(text, str) else (None, None)
     if trace is None:
         return _outcome("unparseable", error="no YAML trace found" + (f" ({problem})" if problem else ""))
     if expert is not None and trace.expert != expert:

@@ -36,7 +36,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property, lru_cache
 
-from .constants import COUNTING_CONSTANTS, question_constants
+from .constants import CONSTANT_VALUES, COUNTING_CONSTANTS, UNIT_CONSTANTS, question_constants
+from .execute import Program, execute
+from .extract import find_trace_cached
 from .numbers import Number, normalize
 from .quantities import _extract
 
@@ -93,6 +95,7 @@ class Movable:
         return frozenset(keys)
 
 
+_MAYBE_CONSTANT = CONSTANT_VALUES | frozenset(v for _, values, _ in UNIT_CONSTANTS for v in values)
 _SCALES = frozenset(Fraction(s) for s in (12, 1_000, 1_000_000, 1_000_000_000))
 
 
@@ -127,7 +130,7 @@ def _written(q) -> tuple[Fraction, Fraction, Fraction | None] | None:
 def movable(question: str) -> tuple[Movable, ...]:
     """The question's values that variants redraw, in reading order of their first quantity."""
     quantities = _extract(question)
-    constants = question_constants(question)
+    constants: frozenset[Fraction] | None = None  # looked up only for a value that could be one
     groups: dict[Fraction, list[int]] = {}
     for i, q in enumerate(quantities, 1):
         groups.setdefault(q.value, []).append(i)
@@ -141,8 +144,12 @@ def movable(question: str) -> tuple[Movable, ...]:
         decimals = _decimals(base)
         m = Movable(value, tuple(indices), base, scale, any(q.kind == "percent" for q in members),
                     decimals or 0, numerator)
-        if decimals is None or value <= 0 or m.keys & (COUNTING_CONSTANTS | constants):
-            continue  # 1 and 2 count; the 60 of "60 minutes" may be the minutes in an hour
+        if decimals is None or value <= 0 or m.keys & COUNTING_CONSTANTS:
+            continue  # 1 and 2 count
+        if m.keys & _MAYBE_CONSTANT:
+            constants = question_constants(question) if constants is None else constants
+            if m.keys & constants:
+                continue  # the 60 of "60 minutes" may be the minutes in an hour
         others = (q for i, q in enumerate(quantities, 1) if i not in indices)
         if any(q.grounds & m.keys for q in others):
             continue  # the 4 of "a quarter" next to "4 boxes": a literal 4 could mean either
@@ -343,12 +350,13 @@ class Variant:
 
 
 @lru_cache(maxsize=4096)
-def gold_program(gold: str, question: str):  # -> solver.execute.Program | None
+def gold_program(gold: str, question: str) -> Program | None:
     """The gold trace as a program over the question's quantities; None when it does not run on
     the question (a problem whose gold does not run is graded on its answer alone)."""
-    from .execute import execute  # execute records programs; this module only draws variants
-
-    run = execute(gold, question, record=True)
+    trace = find_trace_cached(gold)[0]
+    if trace is None:
+        return None
+    run = execute(trace, question, record=True)
     return run.program if run.ok else None
 
 
