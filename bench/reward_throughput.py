@@ -179,7 +179,9 @@ def _clear_caches() -> None:
                    provenance.quantity, provenance.constant, _quantity_indices, _states_others,
                    *(getattr(variants, name) for name in ("movable", "_candidates", "dependence_draws", "bindings", "gold_program",
                                                          "gold_variants", "gold_moves") if hasattr(variants, name)),
-                   *((extract._remembered,) if hasattr(extract, "_remembered") else ())):
+                   *((extract._remembered,) if hasattr(extract, "_remembered") else ()),
+                   *((sys.modules["solver.grade"]._remembered,) if hasattr(sys.modules["solver.grade"], "_remembered")
+                     else ())):
         cached.cache_clear()
 
 
@@ -223,6 +225,25 @@ class _NoFastPath:
 
     def __exit__(self, *_exc: object) -> None:
         extract.fast_load = self.saved
+
+
+class _NothingRemembered:
+    """Every output graded afresh: no remembered outcome of a repeated completion, nor parse."""
+
+    def __enter__(self) -> None:
+        self._saved = [(m, m._REMEMBERED_CHARS) for m in (sys.modules["solver.grade"], extract)
+                       if hasattr(m, "_REMEMBERED_CHARS")]
+        for module, _ in self._saved:
+            module._REMEMBERED_CHARS = -1
+
+    def __exit__(self, *_exc: object) -> None:
+        for module, value in self._saved:
+            module._REMEMBERED_CHARS = value
+
+
+def _graded_afresh(rows: list[Row]) -> list[solver.Outcome]:
+    with _NothingRemembered():
+        return grade_all(rows)
 
 
 def _graded_without_fast_path(rows: list[Row]) -> list[solver.Outcome]:
@@ -275,6 +296,7 @@ def main(argv: list[str] | None = None) -> dict:
         "bare CSafeLoader parse": lambda: bare_parse(texts),
         "grade (fast path + general fallback)": lambda: grade_all(rows),
         "grade on the answer alone (no gold trace)": lambda: grade_all(rows, with_gold=False),
+        "grade, every output afresh (no repeat remembered)": lambda: _graded_afresh(rows),
         "grade (general loader only)": lambda: _graded_without_fast_path(rows),
         "grade (fast path + pure-Python YAML fallback)": lambda: _graded_with_python_yaml(rows),
         "grade without question (no grounding)": lambda: grade_all(rows, with_question=False),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from . import variants
 from .execute import Execution, Program, execute
@@ -138,10 +139,26 @@ def grade(text: str, answer: object, expert: str | None = None, question: str | 
     traceback.
     """
     try:
+        if isinstance(text, str) and len(text) <= _REMEMBERED_CHARS:
+            try:
+                return _remembered(text, answer, expert or None, question, gold or None)
+            except TypeError as err:  # an unhashable argument (a list as the answer): grade afresh
+                if "unhashable" not in str(err):
+                    raise
         return _grade(text, answer, expert or None, question, gold or None)
     except Exception as err:  # a bug must not take down a training run, nor be scored as the policy's
         _log.exception("grader fault on a %d-character output", len(text) if isinstance(text, str) else -1)
         return _outcome(GRADER_ERROR, error=f"grader fault (not the policy's): {type(err).__name__}: {err}")
+
+
+_REMEMBERED_CHARS = 4096
+
+
+@lru_cache(maxsize=4096)
+def _remembered(text: str, answer: object, expert: str | None, question: str | None, gold: str | None) -> Outcome:
+    """`_grade` of short outputs, remembered: grading is a pure function of its arguments, and a
+    GRPO group often holds the same completion several times (Outcome is immutable)."""
+    return _grade(text, answer, expert, question, gold)
 
 
 def _grade(text: str, answer: object, expert: str | None, question: str | None, gold: str | None) -> Outcome:

@@ -1,6 +1,7 @@
 """Test-session settings, and fixtures that several test modules share."""
 
 import os
+import sys
 
 import pytest
 
@@ -53,3 +54,13 @@ def trace_model(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     add_trace_parser(AutoTokenizer.from_pretrained(final)).save_pretrained(final)
     return str(final)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_grades():
+    """`solver.grade` remembers the outcomes of short outputs; a test that patches the grader's
+    insides must not be handed an outcome graded before the patch."""
+    import solver.grade  # noqa: F401
+
+    sys.modules["solver.grade"]._remembered.cache_clear()
+    yield
