@@ -196,7 +196,8 @@ def test_vf_eval_single_turn_scores_oracle_and_wrong_traces(tmp_path):
         assert trace["ok"], trace["errors"]
         expected = 1.0 if choice == "gold" else 0.0
         assert trace["rewards"]["trace_reward"]["score"] == expected
-        assert trace["metrics"] == {"parsed": expected, "valid": expected, "correct": expected, "turns": 1.0}
+        assert trace["metrics"] == {"parsed": expected, "valid": expected, "correct": expected,
+                                    "program_checked": expected, "turns": 1.0}  # gold: checked on variants
     # every request carried the shared prompt, the run's model and the key from the named variable
     assert len(seen) == 4
     for request in seen:

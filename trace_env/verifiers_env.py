@@ -10,8 +10,9 @@ verifiers loads an environment by id: ``vf-eval gsmtrace`` imports the top-level
   (``trace_env.prompts.build_messages``): its system turn becomes ``TaskData.system_prompt``,
   its user turn the task prompt.
 * `GSMTraceTask`: scored by the project's reward (``solver.grade`` with the question, so
-  grounding applies) on the last reply: ``trace_reward`` in {1.0, 0.7, 0.5, 0.3, 0.0}; metrics
-  ``parsed``, ``valid``, ``correct`` (of the last trace) and ``turns`` (traces written). A fault
+  grounding applies, and the gold trace: the program check) on the last reply: ``trace_reward`` in
+  {1.0, 0.7, 0.5, 0.3, 0.0}; metrics ``parsed``, ``valid``, ``correct``, ``program_checked`` (of
+  the last trace) and ``turns`` (traces written). A fault
   of the grader itself raises (``solver.GraderError``): the rollout errors, never scored as the
   policy's.
 * `GSMTraceEnv`: the solver plays the user. The model writes a trace; when it does not run
@@ -153,12 +154,15 @@ class GSMTraceTask(vf.Task[GSMTraceData, vf.State, vf.TaskConfig]):
 
     @vf.metric
     async def trace_outcome(self, trace) -> dict[str, float]:
-        """parsed / valid / correct of the last trace, and the number of traces written."""
+        """parsed / valid / correct of the last trace, whether it was checked as a program on
+        variants of the question (the problem has a gold trace and the trace ran), and the number
+        of traces written."""
         outcome = self.grade(last_reply(trace))
         return {
             "parsed": float(outcome.parsed),
             "valid": float(outcome.valid),
             "correct": float(outcome.correct),
+            "program_checked": float(outcome.program_checked),
             "turns": float(len(trace.assistant_messages)),
         }
 
