@@ -53,5 +53,9 @@ def worst_case_outputs(size: int = MAX_TEXT_CHARS) -> dict[str, str]:
                                              + _pad("<|im_end|>", doc - 60) + "\n" + _pad("s", size),
         "fenced broken traces, end tokens": _pad(fence_of("  " + HEAD.replace("\n", "\n  ") + "- {op: x"
                                                           + "<|im_end|>" * 200), size),
+        # The program-check issue's case: a flow sequence of explicit keys, each item a mapping of
+        # its own (three nodes for five characters), just under the document limit.
+        "flow sequence of explicit keys": "expert: arithmetic\ntrace: [" + _pad("? a, ", doc - 60) + "? a]\n"
+                                          + _pad("r", size),
     }
     return {name: text[:size] for name, text in outputs.items()}

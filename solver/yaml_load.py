@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 
 import yaml
@@ -112,8 +113,18 @@ def safe_load(text: str) -> object:
     text = _join_groups(text)
     if _needs_event_scan(text):
         _scan(text)
-    node = yaml.compose(text, Loader=_Loader)  # libyaml builds the node tree in C
-    return None if node is None else _plain(node)
+    # The node tree is thousands of short-lived objects, freed by reference counting once read. A
+    # garbage collection while it is alive would promote them to the oldest generation, and in a
+    # process that holds torch and transformers two such loads trigger a full collection (about
+    # 55 ms there; BENCHMARKS.md, "Reward throughput"). So no collection runs during the load.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        node = yaml.compose(text, Loader=_Loader)  # libyaml builds the node tree in C
+        return None if node is None else _plain(node)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _plain(node: yaml.Node) -> object:
