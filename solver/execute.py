@@ -224,7 +224,7 @@ class Program:
                     value = check(held - amount if kind == _TAKE else held + amount)
             except _RUN_FAILURES:
                 return None
-            if domain and ((type(number) is int and type(value) is not int) or (number >= 0 > value)):
+            if domain and ((number.denominator == 1 and value.denominator != 1) or (number >= 0 > value)):
                 return None
             values.append(value)
         answer = values[self.answer]

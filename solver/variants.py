@@ -172,7 +172,7 @@ def _counts(value: Fraction, decimals: int, percent: bool) -> tuple[int, int, in
     return max(1, lo // step), max(1, hi // step), step
 
 
-def _sample(value: Number, counts: tuple[int, int, int], decimals: int, rng: random.Random) -> Number:
+def sample(value: Number, counts: tuple[int, int, int], decimals: int, rng: random.Random) -> Number:
     """A new value (not the old one, unless eight tries in a row give it)."""
     lo, hi, step = counts
     new: Number = value
@@ -189,7 +189,7 @@ def _moved(value: Fraction, decimals: int | None, percent: bool, rng: random.Ran
     ratio)."""
     if decimals is None:
         return normalize(value * Fraction(rng.randint(2, 9), rng.randint(2, 9)))
-    return _sample(normalize(value), _counts(value, decimals, percent), decimals, rng)
+    return sample(normalize(value), _counts(value, decimals, percent), decimals, rng)
 
 
 def _tied(m: Movable) -> bool:
@@ -221,7 +221,7 @@ class _Draws:
 
     def _fresh(self) -> Draw:
         rng = self.rng
-        return _draw(self.groups, [[_sample(m.base, m.counts, m.decimals, rng)
+        return _draw(self.groups, [[sample(m.base, m.counts, m.decimals, rng)
                                     for _ in (m.indices if _tied(m) else (0,))] for m in self.groups])
 
     def _multiple(self) -> Draw | None:
