@@ -106,7 +106,8 @@ def test_log_metric_reports_rates():
                  question=[QUESTION] * 4, log_metric=lambda k, v: logged.__setitem__(k, v),
                  log_extra=lambda k, v: extra.__setitem__(k, v), trainer_state=object(), completion_ids=[[1]] * 4)
     assert logged == {"trace/parse_rate": 0.75, "trace/valid_rate": 0.5, "trace/correct_rate": 0.25,
-                      "trace/grader_error_rate": 0.0, "trace/program_checked_rate": 0.0}
+                      "trace/grader_error_rate": 0.0, "trace/program_checked_rate": 0.0,
+                      "trace/wrong_program_rate": 0.0}
     assert extra == {"trace_category": ["correct", "wrong_answer", "invalid", "unparseable"]}
 
 
@@ -232,3 +233,19 @@ def test_correct_reward_keeps_grader_faults_unscored(monkeypatch):
 
     monkeypatch.setattr(solver_grade_module, "_grade", lambda *a: (_ for _ in ()).throw(KeyError("a grader bug")))
     assert correct_reward(completions=[GOOD], answer=[42], question=[QUESTION]) == [None]
+
+
+def test_trace_column_turns_on_the_program_check_and_the_logs_count_it():
+    question = "A baker makes 48 muffins a day and sells 30 of them. How many muffins are left after 5 days?"
+    gold = ("expert: arithmetic\ntrace:\n- {op: init, var: made, value: 48}\n- {op: init, var: sold, value: 30}\n"
+            "- {op: compute, compute_op: sub, args: [made, sold], var: left}\n- {op: init, var: days, value: 5}\n"
+            "- {op: compute, compute_op: mul, args: [left, days], var: total}\n- {op: query, var: total}")
+    # 90 = 30 + 30 + 30: the right number from a program that ignores 48 and 5
+    lucky = ("expert: arithmetic\ntrace:\n- {op: init, var: b, value: 30}\n"
+             "- {op: compute, compute_op: add, args: [b, b, b], var: r}\n- {op: query, var: r}")
+    logged = {}
+    rewards = trace_reward(["p"] * 3, [gold, lucky, lucky], answer=["90"] * 3, question=[question] * 3,
+                           trace=[gold, gold, ""], log_metric=lambda k, v: logged.__setitem__(k, v))
+    assert rewards == [1.0, 0.7, 1.0]  # the third row has no gold trace: graded on its answer alone
+    assert logged["trace/program_checked_rate"] == pytest.approx(2 / 3)
+    assert logged["trace/wrong_program_rate"] == pytest.approx(1 / 3)

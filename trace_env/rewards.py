@@ -175,6 +175,7 @@ def _log_rates(outcomes: list[Outcome], kwargs: dict[str, Any]) -> None:
             log_metric("trace/correct_rate", sum(o.correct for o in outcomes) / n)
             log_metric("trace/grader_error_rate", sum(o.category == GRADER_ERROR for o in outcomes) / n)
             log_metric("trace/program_checked_rate", sum(o.program_checked for o in outcomes) / n)
+            log_metric("trace/wrong_program_rate", sum(o.answer_correct and not o.correct for o in outcomes) / n)
         except Exception as err:  # logging must not cost a reward
             warnings.warn(f"trace_reward: log_metric failed: {err}", RuntimeWarning, stacklevel=3)
     log_extra = kwargs.get("log_extra")

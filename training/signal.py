@@ -52,6 +52,7 @@ class RewardSignal:
     valid: int = field(default=0, init=False)
     correct: int = field(default=0, init=False)
     program_checked: int = field(default=0, init=False)  # graded against the gold program on variants
+    wrong_program: int = field(default=0, init=False)  # the right number, from a program wrong on a variant
     groups: int = field(default=0, init=False)
     zero_variance_groups: int = field(default=0, init=False)
     batches: int = field(default=0, init=False)
@@ -69,6 +70,7 @@ class RewardSignal:
         self.valid += sum(o.valid for o in outcomes)
         self.correct += sum(o.correct for o in outcomes)
         self.program_checked += sum(o.program_checked for o in outcomes)
+        self.wrong_program += sum(o.answer_correct and not o.correct for o in outcomes)
         for r in rewards:
             if r is not None:
                 self._scored += 1
@@ -121,6 +123,7 @@ class RewardSignal:
             "valid_rate": round(self.rate(self.valid), 4),
             "correct_rate": round(self.rate(self.correct), 4),
             "program_checked_rate": round(self.rate(self.program_checked), 4),
+            "wrong_program_rate": round(self.rate(self.wrong_program), 4),
             "zero_variance_groups": round(self.zero_variance_groups / self.groups, 4) if self.groups else None,
             "reward_mean": None if mean is None else round(mean, 4),
             "reward_std": None if var is None else round(math.sqrt(max(var, 0.0)), 4),
@@ -139,5 +142,6 @@ def format_signal(signal: dict[str, Any]) -> str:
         return "[grpo] reward signal: no completion was scored"
     return (f"[grpo] reward signal over {signal['completions']} completions ({signal['groups']} groups): parse "
             f"{signal['parse_rate']:.2f}, valid {signal['valid_rate']:.2f}, correct {signal['correct_rate']:.2f} "
-            f"(program-checked {signal.get('program_checked_rate', 0.0):.2f}); zero-variance groups {signal['zero_variance_groups']:.2f}; reward mean {signal['reward_mean']:.3f}, "
+            f"(program-checked {signal.get('program_checked_rate', 0.0):.2f}, right number from a wrong program "
+            f"{signal.get('wrong_program_rate', 0.0):.3f}); zero-variance groups {signal['zero_variance_groups']:.2f}; reward mean {signal['reward_mean']:.3f}, "
             f"std {signal['reward_std']:.3f}")
