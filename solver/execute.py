@@ -11,6 +11,7 @@ step and sub-trace.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -57,7 +58,7 @@ class _Context:
     """What a sub-trace can see: grounding, question quantities, earlier results, provenance."""
 
     __slots__ = ("question", "grounds", "_constants", "quantities", "results", "index", "composed", "given",
-                 "constant_uses", "taken", "tape")
+                 "constant_uses", "taken", "tape", "still")
 
     def __init__(self, question: str | None, composed: bool, record: bool = False) -> None:
         self.question = question
@@ -71,6 +72,7 @@ class _Context:
         self.constant_uses: dict[Fraction, int] = {}
         self.taken: set[int] = set()  # quantities the trace has read, by ref or by value
         self.tape: list[tuple] | None = [] if record else None  # the program, step by step (Program)
+        self.still: frozenset[int] = frozenset()  # slots found constant on the draws (Program.still)
 
     def record(self, kind: int, x: object, y: object, number: Number) -> int:
         """Append one value's instruction to the program; its slot (-1 when not recording)."""
@@ -187,6 +189,7 @@ def _states_others(question: str) -> bool:
 
 
 _GIVEN, _FIXED, _COMPUTE, _PERCENT, _TAKE, _GAIN = range(6)  # Program instructions
+_SELECTING = frozenset({"min", "max", "floor", "ceil", "round", "floordiv", "mod", "pow"})
 _RUN_FAILURES = (TraceError, ArithmeticError, ValueError)
 
 
@@ -205,6 +208,30 @@ class Program:
         there (a division by zero, an entity below zero, a limit). With `domain=True` (a gold
         program), also None where a value that was whole is not, a value that was not negative
         is, or the answer changes sign: the variant is outside the problem's domain."""
+        values = self.values(draw, domain)
+        if values is None:
+            return None
+        answer = values[self.answer]
+        if domain and (answer > 0) != (self.tape[self.answer][3] > 0):
+            return None
+        return answer
+
+    def still(self, draws: Sequence[dict]) -> frozenset[int]:
+        """The slots of selecting and rounding steps (min, max, floor, ceil, round, floordiv, mod,
+        pow) whose operands move on the draws while their result never does: `ceil(min / max)` is
+        1 whatever the question says. Signatures cannot see these constants in disguise."""
+        runs = [v for v in (self.values(d) for d in draws) if v is not None]
+        out = set()
+        for slot, (kind, cop, operands, number) in enumerate(self.tape):
+            if kind != _COMPUTE or cop not in _SELECTING:
+                continue
+            if all(run[slot] == number for run in runs) and any(
+                    run[i] != self.tape[i][3] for run in runs for i in operands):
+                out.add(slot)
+        return frozenset(out) if runs else frozenset()
+
+    def values(self, draw: dict, domain: bool = False) -> list[Number] | None:
+        """Every slot's value on `draw` (None where the trace fails there, or leaves the domain)."""
         values: list[Number] = []
         for kind, x, y, number in self.tape:
             try:
@@ -227,10 +254,7 @@ class Program:
             if domain and ((number.denominator == 1 and value.denominator != 1) or (number >= 0 > value)):
                 return None
             values.append(value)
-        answer = values[self.answer]
-        if domain and (answer > 0) != (self.tape[self.answer][3] > 0):
-            return None
-        return answer
+        return values
 
 
 def _fetch(env: dict[str, _Value], ctx: _Context, operand: Operand, what: str, counting: bool = False) -> _Value:
@@ -305,6 +329,12 @@ def _compute(step: Step, env: dict[str, _Value], ctx: _Context) -> _Value:
         sig = prov.opaque(cop, *sigs)
     result = check(result)
     slot = ctx.record(_COMPUTE, cop, [a.slot for a in args], result)
+    if slot in ctx.still or not prov.depends_on_question(sig) and any(prov.depends_on_question(s) for s in sigs):
+        # Computed from question numbers, yet the same whatever they are (div [q, q] is 1): a
+        # constant in disguise, which obeys the constant rules (no add of constants alone, the
+        # use budget of its value), or one question number spells any answer by doublings. (The
+        # 1s and 2s a question states already count as constants where they count.)
+        return _Value(result, sig, Fraction(result), True, slot)
     return _Value(result, _passed(sig, sigs, through), None, constant_only, slot)
 
 
@@ -433,7 +463,8 @@ class _Located(Exception):
         self.op = op
 
 
-def execute(trace: Trace | dict | list | str, question: str | None = None, record: bool = False) -> Execution:
+def execute(trace: Trace | dict | list | str, question: str | None = None, record: bool = False,
+            still: frozenset[int] = frozenset()) -> Execution:
     """Execute a parsed trace (or plain data / text, parsed first) against an optional question.
 
     With `record=True` (and a question), `Execution.program` can run the same trace again on
@@ -450,6 +481,7 @@ def execute(trace: Trace | dict | list | str, question: str | None = None, recor
     if trace.error is not None:
         return Execution(None, trace.error, trace.step, trace.subtrace)
     ctx = _Context(question, trace.composed, record and question is not None)
+    ctx.still = still
     last = len(trace.subtraces) - 1
     for k, sub in enumerate(trace.subtraces):
         ctx.index = k

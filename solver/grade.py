@@ -175,6 +175,10 @@ def _grade(text: str, answer: object, expert: str | None, question: str | None, 
     # follow (min, max, rounding, mod, pow) need the answer moved for real.
     opaque = question is not None and _opaque(trace)
     run = execute(trace, question, record=bool(checks) or opaque)
+    if opaque and run.program is not None:  # constants in disguise (ceil(min / max)) obey the constant rules
+        still = run.program.still(variants.dependence_draws(question))
+        if still:
+            run = execute(trace, question, record=True, still=still)
     if run.error is not None or run.value is None:
         return _outcome("invalid", error=run.error, step=run.step, subtrace=run.subtrace, expert=trace.expert)
     if opaque and _stays_put(run, variants.dependence_draws(question)) and (

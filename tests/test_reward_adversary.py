@@ -506,33 +506,36 @@ def test_gold_and_honest_forms_pass_the_program_check():
     assert checked(other).reward == 1.0
 
 
-def test_unit_from_a_question_number_is_a_wrong_program():
-    # one = 48 / 48; 90 = 48 + 42, with 42 spelled from one by doublings
+def test_unit_from_a_question_number_is_a_constant():
+    # one = 48 / 48; 90 = 48 + 42, with 42 spelled from one by doublings: `one` never moves with
+    # the question, so it is a constant, and adding constants alone is refused, gold or not
     text = trace("{op: init, var: q, value: 48}", "{op: compute, compute_op: div, args: [q, q], var: one}",
                  *_doublings(42, "one"), "{op: compute, compute_op: add, args: [q, k], var: r}",
                  "{op: query, var: r}")
-    assert reward(text) == 1.0  # on the answer alone it is paid: the reason for the check
-    out = checked(text)
-    assert out.category == "wrong_answer" and out.error.startswith("right number, wrong program")
-    assert out.answer_correct and not out.correct
+    for out in (grade(text, 90, "arithmetic", BAKERY), checked(text)):
+        assert out.reward == 0.5 and "constants alone" in out.error
 
 
-def test_question_dependent_unit_is_a_wrong_program():
+def test_question_dependent_unit_is_a_constant():
+    # ceil(30 / 48) is 1 whatever the question's numbers are (the dependence draws keep their
+    # order): a constant in disguise, and doublings of it are adds of constants alone
     text = trace("{op: init, var: a, value: 30}", "{op: init, var: b, value: 48}",
                  "{op: compute, compute_op: div, args: [a, b], var: ratio}",
                  "{op: compute, compute_op: ceil, args: [ratio], var: one}", "{op: init, var: q, value: 48}",
                  *_doublings(42, "one"), "{op: compute, compute_op: add, args: [q, k], var: r}",
                  "{op: query, var: r}")
-    assert reward(text) == 1.0
-    assert checked(text).category == "wrong_answer"
+    for out in (grade(text, 90, "arithmetic", BAKERY), checked(text)):
+        assert out.reward == 0.5 and "constants alone" in out.error
 
 
 def test_two_number_combination_is_a_wrong_program():
-    # 90 = 48 + 30 + 30 - 30 + ... : here 90 = 30 + 30 + 30, three doublings-free copies of one number
+    # x·qi + y·qj with y = 0: 90 = 2·30 + 30, copies of one question number by doubling
     text = trace("{op: init, var: b, value: 30}", "{op: compute, compute_op: add, args: [b, b], var: two_b}",
                  "{op: compute, compute_op: add, args: [two_b, b], var: r}", "{op: query, var: r}")
-    assert reward(text) == 1.0
-    assert checked(text).category == "wrong_answer"
+    assert reward(text) == 1.0  # three copies of a question number: valid on the answer alone
+    out = checked(text)
+    assert out.category == "wrong_answer" and out.error.startswith("right number, wrong program")
+    assert out.answer_correct and not out.correct
 
 
 def test_question_independent_answer_is_invalid_with_or_without_gold():
@@ -544,6 +547,13 @@ def test_question_independent_answer_is_invalid_with_or_without_gold():
     gold = trace("{op: init, var: packs, value: 3}", "{op: compute, compute_op: add, args: [packs, 1], var: r}",
                  "{op: query, var: r}")
     for out in (grade(text, 4, "arithmetic", question), grade(text, 4, "arithmetic", question, gold=gold)):
+        assert out.reward == 0.5 and "constants alone" in out.error  # ceil(9 / 14) is a constant
+    # built by multiplication instead (no add of constants): the answer does not move
+    product = trace("{op: init, var: a, value: 9}", "{op: init, var: b, value: 14}",
+                    "{op: compute, compute_op: div, args: [a, b], var: ratio}",
+                    "{op: compute, compute_op: ceil, args: [ratio], var: one}",
+                    "{op: compute, compute_op: mul, args: [one, 2, 2], var: r}", "{op: query, var: r}")
+    for out in (grade(product, 4, "arithmetic", question), grade(product, 4, "arithmetic", question, gold=gold)):
         assert out.reward == 0.5 and "does not depend on the question" in out.error
 
 
