@@ -557,41 +557,43 @@ def test_question_independent_answer_is_invalid_with_or_without_gold():
         assert out.reward == 0.5 and "does not depend on the question" in out.error
 
 
-def test_a_given_number_read_two_ways_is_a_wrong_program():
-    question = "A shop had 40 pens and sold 25% of them. Then it bought 10 more pens. How many pens does it have?"
-    gold = trace("{op: init, var: pens, value: 40}", "{op: init, var: sold, value: 25}",
-                 "{op: percent_off, base: pens, rate: sold, var: left}", "{op: init, var: more, value: 10}",
-                 "{op: compute, compute_op: add, args: [left, more], var: r}", "{op: query, var: r}",
-                 expert="percentage")
-    text = trace("{op: init, var: q, value: 40}", "{op: percent_of, base: q, rate: 25, var: t}",
-                 "{op: compute, compute_op: div, args: [t, 0.25], var: r}", "{op: query, var: r}",
-                 expert="percentage")
-    assert grade(text, 40, "percentage", question).reward == 1.0
-    assert grade(gold, 40, "percentage", question, gold=gold).reward == 1.0
-    assert grade(text, 40, "percentage", question, gold=gold).category == "wrong_answer"
+PAID_ON_THE_ANSWER_ALONE = {
+    # a given number read two ways: 25% of 40, then divided by 0.25 (the gold is 40 - 25% + 10)
+    "read_two_ways": (
+        "A shop had 40 pens and sold 25% of them. Then it bought 10 more pens. How many pens does it have?",
+        40, "percentage",
+        trace("{op: init, var: pens, value: 40}", "{op: init, var: sold, value: 25}",
+              "{op: percent_off, base: pens, rate: sold, var: left}", "{op: init, var: more, value: 10}",
+              "{op: compute, compute_op: add, args: [left, more], var: r}", "{op: query, var: r}",
+              expert="percentage"),
+        trace("{op: init, var: q, value: 40}", "{op: percent_of, base: q, rate: 25, var: t}",
+              "{op: compute, compute_op: div, args: [t, 0.25], var: r}", "{op: query, var: r}",
+              expert="percentage")),
+    # head arithmetic in small steps: 52 + 1 + 1 for an average of 54
+    "nudge": (
+        "Mia scored 52, 56 and 54 on three tests. What is her average score?", 54, "arithmetic",
+        trace("{op: init, var: a, value: 52}", "{op: init, var: b, value: 56}", "{op: init, var: c, value: 54}",
+              "{op: compute, compute_op: add, args: [a, b, c], var: s}", "{op: init, var: n, value: 3}",
+              "{op: compute, compute_op: div, args: [s, n], var: r}", "{op: query, var: r}"),
+        trace("{op: init, var: a, value: 52}", "{op: compute, compute_op: add, args: [a, 1, 1], var: r}",
+              "{op: query, var: r}")),
+    # a shallow program right by luck: 3 * 4 = 12 (the program is 3 + 4 + 5)
+    "shallow": (
+        "Tom has 3 cards, Ann has 4 and Bo has 5. How many cards do they have?", 12, "arithmetic",
+        trace("{op: init, var: a, value: 3}", "{op: init, var: b, value: 4}", "{op: init, var: c, value: 5}",
+              "{op: compute, compute_op: add, args: [a, b, c], var: r}", "{op: query, var: r}"),
+        trace("{op: init, var: a, value: 3}", "{op: init, var: b, value: 4}",
+              "{op: compute, compute_op: mul, args: [a, b], var: r}", "{op: query, var: r}")),
+}
 
 
-def test_nudging_a_question_number_is_a_wrong_program():
-    question = "Mia scored 52, 56 and 54 on three tests. What is her average score?"
-    gold = trace("{op: init, var: a, value: 52}", "{op: init, var: b, value: 56}", "{op: init, var: c, value: 54}",
-                 "{op: compute, compute_op: add, args: [a, b, c], var: s}", "{op: init, var: n, value: 3}",
-                 "{op: compute, compute_op: div, args: [s, n], var: r}", "{op: query, var: r}")
-    text = trace("{op: init, var: a, value: 52}", "{op: compute, compute_op: add, args: [a, 1, 1], var: r}",
-                 "{op: query, var: r}")
-    assert grade(text, 54, "arithmetic", question).reward == 1.0
-    assert grade(gold, 54, "arithmetic", question, gold=gold).reward == 1.0
-    assert grade(text, 54, "arithmetic", question, gold=gold).category == "wrong_answer"
-
-
-def test_a_shallow_program_right_by_luck_is_a_wrong_program():
-    # product of all numbers: 3 * 4 = 12 is the answer only by luck (the program is 3 + 4 + 5)
-    question = "Tom has 3 cards, Ann has 4 and Bo has 5. How many cards do they have?"
-    gold = trace("{op: init, var: a, value: 3}", "{op: init, var: b, value: 4}", "{op: init, var: c, value: 5}",
-                 "{op: compute, compute_op: add, args: [a, b, c], var: r}", "{op: query, var: r}")
-    lucky = trace("{op: init, var: a, value: 3}", "{op: init, var: b, value: 4}",
-                  "{op: compute, compute_op: mul, args: [a, b], var: r}", "{op: query, var: r}")
-    assert grade(lucky, 12, "arithmetic", question).reward == 1.0
-    assert grade(lucky, 12, "arithmetic", question, gold=gold).category == "wrong_answer"
+@pytest.mark.parametrize("case", sorted(PAID_ON_THE_ANSWER_ALONE))
+def test_a_shortcut_paid_on_the_answer_alone_is_a_wrong_program(case):
+    question, answer, expert, gold, shortcut = PAID_ON_THE_ANSWER_ALONE[case]
+    assert grade(shortcut, answer, expert, question).reward == 1.0
+    assert grade(gold, answer, expert, question, gold=gold).reward == 1.0
+    out = grade(shortcut, answer, expert, question, gold=gold)
+    assert out.category == "wrong_answer" and out.error.startswith("right number, wrong program")
 
 
 def test_tied_quantities_bind_either_way_but_not_away():
