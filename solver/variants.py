@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property, lru_cache
@@ -210,14 +211,16 @@ class _Draws:
         self.rng = random.Random(f"gsmtrace-variant:{question}")
         self.made: list[Draw] = []
         self.tries = 0
+        self.lock = threading.Lock()  # shared through the cache: the k-th draw must not depend on who asked
 
     def __getitem__(self, k: int) -> Draw | None:
-        while len(self.made) <= k and self.groups and self.tries < CANDIDATES:
-            self.tries += 1
-            draw = self._fresh() if self.tries <= FRESH or self.tries % 2 else self._multiple()
-            if draw is not None:
-                self.made.append(draw)
-        return self.made[k] if k < len(self.made) else None
+        with self.lock:
+            while len(self.made) <= k and self.groups and self.tries < CANDIDATES:
+                self.tries += 1
+                draw = self._fresh() if self.tries <= FRESH or self.tries % 2 else self._multiple()
+                if draw is not None:
+                    self.made.append(draw)
+            return self.made[k] if k < len(self.made) else None
 
     def _fresh(self) -> Draw:
         rng = self.rng
