@@ -249,3 +249,15 @@ def test_trace_column_turns_on_the_program_check_and_the_logs_count_it():
     assert rewards == [1.0, 0.7, 1.0]  # the third row has no gold trace: graded on its answer alone
     assert logged["trace/program_checked_rate"] == pytest.approx(2 / 3)
     assert logged["trace/wrong_program_rate"] == pytest.approx(1 / 3)
+
+
+def test_a_gold_trace_that_does_not_run_warns_once_and_grades_on_the_answer():
+    from trace_env import rewards
+
+    rewards._warned.discard("gold")
+    question = "Tom has 4 apples and buys 5 more. How many apples does he have?"
+    good = ("expert: arithmetic\ntrace:\n- {op: init, var: a, value: 4}\n- {op: init, var: b, value: 5}\n"
+            "- {op: compute, compute_op: add, args: [a, b], var: r}\n- {op: query, var: r}")
+    broken_gold = good.replace("value: 5}", "value: 55}")  # 55 is not in the question: it does not run
+    with pytest.warns(RuntimeWarning, match="does not run on its question"):
+        assert trace_reward(["p"], [good], answer=["9"], question=[question], trace=[broken_gold]) == [1.0]

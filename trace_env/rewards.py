@@ -28,6 +28,7 @@ from typing import Any
 
 from solver import GRADER_ERROR, Outcome
 from solver.numbers import parse_number
+from solver.variants import gold_program
 
 from .completions import grade_completion
 
@@ -110,8 +111,15 @@ def grade_completions(completions: Sequence[Any], **kwargs: Any) -> list[Outcome
     n = len(completions)
     answers, experts, questions = _answers(kwargs, n), _experts(kwargs, n), _questions(kwargs, n)
     golds = _golds(kwargs, n)
-    return [grade_completion(c, a, e, q, g)
-            for c, a, e, q, g in zip(completions, answers, experts, questions, golds, strict=True)]
+    outcomes = [grade_completion(c, a, e, q, g)
+                for c, a, e, q, g in zip(completions, answers, experts, questions, golds, strict=True)]
+    for outcome, question, gold in zip(outcomes, questions, golds, strict=True):
+        if gold is not None and question is not None and outcome.valid and not outcome.program_checked \
+                and gold_program(gold, question) is None:
+            _warn_once("gold", "trace_reward: a gold trace in the 'trace' column does not run on its question; "
+                               "such rows are graded on their answer alone (see trace/program_checked_rate)")
+            break
+    return outcomes
 
 
 def _ladder(outcome: Outcome) -> float | None:
