@@ -13,7 +13,7 @@ import gymnasium as gym
 import pytest
 from gymnasium.error import ResetNeeded
 from gymnasium.utils.env_checker import check_env
-from handwritten import COOKIES, PRINTER, PROBLEMS  # tests/handwritten.py
+from handwritten import BAKERY, BAKERY_GOLD, BAKERY_LUCKY, COOKIES, PRINTER, PROBLEMS  # tests/handwritten.py
 
 import trace_env
 from trace_env.envs import BASE_CHARSET, GSMTraceRefineEnv
@@ -275,18 +275,12 @@ def test_synthetic_default_source_serves_generator_problems():
 def test_a_problem_with_a_gold_trace_is_graded_as_a_program():
     """Through gym.make: the lucky program (three times 30 is 90) is paid in full on a problem
     that brings only its answer, and is a wrong answer on one that brings its gold trace."""
-    question = "A baker makes 48 muffins a day and sells 30 of them. How many muffins are left after 5 days?"
-    gold = ("expert: arithmetic\ntrace:\n- {op: init, var: made, value: 48}\n- {op: init, var: sold, value: 30}\n"
-            "- {op: compute, compute_op: sub, args: [made, sold], var: left}\n- {op: init, var: days, value: 5}\n"
-            "- {op: compute, compute_op: mul, args: [left, days], var: total}\n- {op: query, var: total}")
-    lucky = ("expert: arithmetic\ntrace:\n- {op: init, var: b, value: 30}\n"
-             "- {op: compute, compute_op: add, args: [b, b, b], var: r}\n- {op: query, var: r}")
     rewards = {}
-    for name, row in {"answer only": {"question": question, "answer": 90},
-                      "with gold": {"question": question, "answer": 90, "trace": gold}}.items():
+    for name, row in {"answer only": {"question": BAKERY, "answer": 90},
+                      "with gold": {"question": BAKERY, "answer": 90, "trace": BAKERY_GOLD}}.items():
         env = gym.make("GSMTrace-v0", source=[row])
         env.reset(seed=0)
-        _, reward, terminated, _, info = env.step(lucky)
+        _, reward, terminated, _, info = env.step(BAKERY_LUCKY)
         assert terminated
         rewards[name] = (reward, info["outcome"]["variants"])
         env.close()

@@ -16,6 +16,7 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
+import handwritten  # tests/handwritten.py
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -470,10 +471,7 @@ def test_counting_numbers_stated_in_the_question_cannot_count_in_unary():
 # only when it matches the gold program on every one. Each class of the program-check issue:
 
 BAKERY_GOLD = HONEST  # the bakery's own program: (48 - 30) * 5
-BAKERY_VALUES = trace("{op: init, var: made, value: 48}", "{op: init, var: sold, value: 30}",
-                      "{op: compute, compute_op: sub, args: [made, sold], var: left}",
-                      "{op: init, var: days, value: 5}",
-                      "{op: compute, compute_op: mul, args: [left, days], var: total}", "{op: query, var: total}")
+BAKERY_VALUES = handwritten.BAKERY_GOLD  # the same program with values instead of pointers
 
 
 def checked(text: str, answer: object = 90, question: str = BAKERY, gold: str = BAKERY_GOLD,

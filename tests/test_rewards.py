@@ -236,13 +236,10 @@ def test_correct_reward_keeps_grader_faults_unscored(monkeypatch):
 
 
 def test_trace_column_turns_on_the_program_check_and_the_logs_count_it():
-    question = "A baker makes 48 muffins a day and sells 30 of them. How many muffins are left after 5 days?"
-    gold = ("expert: arithmetic\ntrace:\n- {op: init, var: made, value: 48}\n- {op: init, var: sold, value: 30}\n"
-            "- {op: compute, compute_op: sub, args: [made, sold], var: left}\n- {op: init, var: days, value: 5}\n"
-            "- {op: compute, compute_op: mul, args: [left, days], var: total}\n- {op: query, var: total}")
-    # 90 = 30 + 30 + 30: the right number from a program that ignores 48 and 5
-    lucky = ("expert: arithmetic\ntrace:\n- {op: init, var: b, value: 30}\n"
-             "- {op: compute, compute_op: add, args: [b, b, b], var: r}\n- {op: query, var: r}")
+    from handwritten import BAKERY as question  # tests/handwritten.py
+    from handwritten import BAKERY_GOLD as gold
+    from handwritten import BAKERY_LUCKY as lucky  # 90 = 30 + 30 + 30: ignores 48 and 5
+
     logged = {}
     rewards = trace_reward(["p"] * 3, [gold, lucky, lucky], answer=["90"] * 3, question=[question] * 3,
                            trace=[gold, gold, ""], log_metric=lambda k, v: logged.__setitem__(k, v))
