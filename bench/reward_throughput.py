@@ -46,6 +46,8 @@ from worst_case_outputs import worst_case_outputs  # noqa: E402
 import solver  # noqa: E402
 import solver.extract as extract  # noqa: E402
 import solver.variants as variants  # noqa: E402
+
+_GRADE = sys.modules["solver.grade"]  # the module (`solver.grade` is the function)
 import solver.yaml_load as yaml_load  # noqa: E402
 from solver import (  # noqa: E402
     format_trace,
@@ -177,11 +179,8 @@ def build_corpus(n: int, seed: int = 0) -> list[Row]:
 def _clear_caches() -> None:
     for cached in (_extract, question_grounds, question_constants, unit_constants, provenance._salt,
                    provenance.quantity, provenance.constant, _quantity_indices, _states_others,
-                   *(getattr(variants, name) for name in ("movable", "_candidates", "dependence_draws", "bindings", "gold_program",
-                                                         "gold_variants", "gold_moves") if hasattr(variants, name)),
-                   *((extract._remembered,) if hasattr(extract, "_remembered") else ()),
-                   *((sys.modules["solver.grade"]._remembered,) if hasattr(sys.modules["solver.grade"], "_remembered")
-                     else ())):
+                   variants.movable, variants._candidates, variants.dependence_draws, variants.bindings,
+                   variants.gold_program, variants.gold_variants, variants.gold_moves, _GRADE._remembered):
         cached.cache_clear()
 
 
@@ -228,17 +227,14 @@ class _NoFastPath:
 
 
 class _NothingRemembered:
-    """Every output graded afresh: no remembered outcome of a repeated completion, nor parse."""
+    """Every output graded afresh: no remembered outcome of a repeated completion."""
 
     def __enter__(self) -> None:
-        self._saved = [(m, m._REMEMBERED_CHARS) for m in (sys.modules["solver.grade"], extract)
-                       if hasattr(m, "_REMEMBERED_CHARS")]
-        for module, _ in self._saved:
-            module._REMEMBERED_CHARS = -1
+        self._saved = _GRADE._REMEMBERED_CHARS
+        _GRADE._REMEMBERED_CHARS = -1
 
     def __exit__(self, *_exc: object) -> None:
-        for module, value in self._saved:
-            module._REMEMBERED_CHARS = value
+        _GRADE._REMEMBERED_CHARS = self._saved
 
 
 def _graded_afresh(rows: list[Row]) -> list[solver.Outcome]:

@@ -60,7 +60,8 @@ class _Context:
     __slots__ = ("question", "grounds", "_constants", "quantities", "results", "index", "composed", "given",
                  "constant_uses", "taken", "tape", "still")
 
-    def __init__(self, question: str | None, composed: bool, record: bool = False) -> None:
+    def __init__(self, question: str | None, composed: bool, record: bool = False,
+                 still: frozenset[int] = frozenset()) -> None:
         self.question = question
         self.grounds = question_grounds(question) if question is not None else None
         self._constants: frozenset[Fraction] | None = None if question is not None else frozenset()
@@ -72,7 +73,7 @@ class _Context:
         self.constant_uses: dict[Fraction, int] = {}
         self.taken: set[int] = set()  # quantities the trace has read, by ref or by value
         self.tape: list[tuple] | None = [] if record else None  # the program, step by step (Program)
-        self.still: frozenset[int] = frozenset()  # slots found constant on the draws (Program.still)
+        self.still = still  # slots found constant on the draws (Program.still)
 
     def record(self, kind: int, x: object, y: object, number: Number) -> int:
         """Append one value's instruction to the program; its slot (-1 when not recording)."""
@@ -189,7 +190,8 @@ def _states_others(question: str) -> bool:
 
 
 _GIVEN, _FIXED, _COMPUTE, _PERCENT, _TAKE, _GAIN = range(6)  # Program instructions
-_SELECTING = frozenset({"min", "max", "floor", "ceil", "round", "floordiv", "mod", "pow"})
+# Steps signatures cannot follow exactly: they select an operand or round (solver.provenance).
+SELECTING_OPS = frozenset({"min", "max", "floor", "ceil", "round", "floordiv", "mod", "pow"})
 _RUN_FAILURES = (TraceError, ArithmeticError, ValueError)
 
 
@@ -203,6 +205,11 @@ class Program:
     tape: tuple[tuple, ...]
     answer: int  # the slot of the answer
 
+    @property
+    def value(self) -> Number:
+        """The answer as the trace computed it on the question itself."""
+        return self.tape[self.answer][3]
+
     def run(self, draw: dict, domain: bool = False) -> Number | None:
         """The answer with the question's numbers taken from `draw`; None where the trace fails
         there (a division by zero, an entity below zero, a limit). With `domain=True` (a gold
@@ -212,7 +219,7 @@ class Program:
         if values is None:
             return None
         answer = values[self.answer]
-        if domain and (answer > 0) != (self.tape[self.answer][3] > 0):
+        if domain and (answer > 0) != (self.value > 0):
             return None
         return answer
 
@@ -223,7 +230,7 @@ class Program:
         runs = [v for v in (self.values(d) for d in draws) if v is not None]
         out = set()
         for slot, (kind, cop, operands, number) in enumerate(self.tape):
-            if kind != _COMPUTE or cop not in _SELECTING:
+            if kind != _COMPUTE or cop not in SELECTING_OPS:
                 continue
             if all(run[slot] == number for run in runs) and any(
                     run[i] != self.tape[i][3] for run in runs for i in operands):
@@ -480,8 +487,7 @@ def execute(trace: Trace | dict | list | str, question: str | None = None, recor
         trace = build_trace(trace)
     if trace.error is not None:
         return Execution(None, trace.error, trace.step, trace.subtrace)
-    ctx = _Context(question, trace.composed, record and question is not None)
-    ctx.still = still
+    ctx = _Context(question, trace.composed, record and question is not None, still)
     last = len(trace.subtraces) - 1
     for k, sub in enumerate(trace.subtraces):
         ctx.index = k

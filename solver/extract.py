@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 import textwrap
 from bisect import bisect_right
-from functools import lru_cache
 
 import yaml
 
@@ -144,22 +143,6 @@ def _too_long(text: str) -> Trace | None:
 def parse_trace(text: str) -> Trace | None:
     """The trace in `text` (possibly malformed: see ``Trace.error``), or None if there is none."""
     return find_trace(text)[0]
-
-
-_REMEMBERED_CHARS = 4096  # outputs up to this long are remembered by `find_trace_cached`
-
-
-@lru_cache(maxsize=2048)
-def _remembered(text: str) -> tuple[Trace | None, str | None]:
-    return find_trace(text)
-
-
-def find_trace_cached(text: str) -> tuple[Trace | None, str | None]:
-    """`find_trace`, remembering short outputs: a GRPO group often holds the same completion several
-    times, and the gold trace of a problem is read once per question (a Trace is immutable)."""
-    if isinstance(text, str) and len(text) <= _REMEMBERED_CHARS:
-        return _remembered(text)
-    return find_trace(text)
 
 
 def find_trace(text: str) -> tuple[Trace | None, str | None]:

@@ -16,8 +16,8 @@ from fractions import Fraction
 from functools import lru_cache
 
 from . import variants
-from .execute import Execution, Program, execute
-from .extract import find_trace_cached
+from .execute import SELECTING_OPS, Execution, Program, execute
+from .extract import find_trace
 from .numbers import format_number, parse_number
 from .schema import Trace
 
@@ -162,7 +162,7 @@ def _remembered(text: str, answer: object, expert: str | None, question: str | N
 
 
 def _grade(text: str, answer: object, expert: str | None, question: str | None, gold: str | None) -> Outcome:
-    trace, problem = find_trace_cached(text) if isinstance(text, str) else (None, None)
+    trace, problem = find_trace(text) if isinstance(text, str) else (None, None)
     if trace is None:
         return _outcome("unparseable", error="no YAML trace found" + (f" ({problem})" if problem else ""))
     if expert is not None and trace.expert != expert:
@@ -211,11 +211,8 @@ def _first_miss(program: Program, checks: tuple[variants.Variant, ...], binding:
     return 0
 
 
-_OPAQUE_OPS = frozenset({"min", "max", "floor", "ceil", "round", "floordiv", "mod", "pow"})
-
-
 def _opaque(trace: Trace) -> bool:
-    return any(step.compute_op in _OPAQUE_OPS for sub in trace.subtraces for step in sub.steps)
+    return any(step.compute_op in SELECTING_OPS for sub in trace.subtraces for step in sub.steps)
 
 
 def _stays_put(run: Execution, draws: tuple[dict, ...]) -> bool:

@@ -5,11 +5,12 @@ policy that spells the answer out of any question number (``div [q, q]`` is 1, a
 reach everything). Running the same trace with the quantities redrawn separates a program from a
 number: the spelled answer stays put while the problem's own program moves.
 
-A *draw* maps each movable value of the question to a new one (``{old: new}``, exact). The
-executor binds a trace to it (``solver.execute(..., draws=...)``): ``ref: N`` reads quantity N's
-new value, a literal that is a movable quantity's value (or a percent's ``p/100``) becomes the new
-value, and everything else (constants, the 1s and 2s, values the question states in more than one
-sense) stays.
+A *draw* gives movable numbers of the question new values, exactly: ``"#N"`` is quantity N, and
+the other written forms of a number (a percent's ``p/100``, the 3 of "3 dozen") are keyed by
+value. A trace that ran with ``solver.execute(..., record=True)`` replays on a draw
+(``Program.run``): ``ref: N`` reads quantity N's new value, a literal reads the new value of the
+quantity it was grounded by, and everything else (constants, the 1s and 2s, values the question
+states in more than one sense) stays.
 
 Which quantities move: those whose every ground is their value (digits, money, cardinal words),
 or value and value/100 (percents); not 1 and 2 (counting constants), not a constant whose cue the
@@ -33,13 +34,13 @@ from __future__ import annotations
 import itertools
 import random
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property, lru_cache
 
 from .constants import CONSTANT_VALUES, COUNTING_CONSTANTS, UNIT_CONSTANTS, question_constants
 from .execute import Program, execute
-from .extract import find_trace_cached
 from .numbers import Number, normalize
 from .quantities import _extract
 
@@ -87,7 +88,7 @@ class Movable:
             hi = max(hi, lo)
         return lo, hi, step
 
-    @property
+    @cached_property
     def keys(self) -> frozenset[Fraction]:
         """Every value a literal may write for it: all of them move."""
         keys = {self.value, self.base}
@@ -224,7 +225,7 @@ class _Draws:
 
     def _fresh(self) -> Draw:
         rng = self.rng
-        return _draw(self.groups, [[sample(m.base, m.counts, m.decimals, rng)
+        return draw_from(self.groups, [[sample(m.base, m.counts, m.decimals, rng)
                                     for _ in (m.indices if _tied(m) else (0,))] for m in self.groups])
 
     def _multiple(self) -> Draw | None:
@@ -239,7 +240,7 @@ class _Draws:
                  for f in fs] for m, fs in zip(groups, factors, strict=True)]
         if all(new == m.base for m, ns in zip(groups, news, strict=True) for new in ns):
             return None
-        return _draw(groups, news)
+        return draw_from(groups, news)
 
 
 @lru_cache(maxsize=4096)
@@ -247,7 +248,7 @@ def _candidates(question: str) -> _Draws:
     return _Draws(question)
 
 
-def _draw(groups: tuple[Movable, ...], bases: list[list[Fraction]]) -> Draw:
+def draw_from(groups: Sequence[Movable], bases: Sequence[Sequence[Number]]) -> Draw:
     """A draw from new bases (one per quantity of a tied value, else one per value): each
     quantity's new value, and each other written form of it by value."""
     draw: Draw = {}
@@ -356,10 +357,7 @@ class Variant:
 def gold_program(gold: str, question: str) -> Program | None:
     """The gold trace as a program over the question's quantities; None when it does not run on
     the question (a problem whose gold does not run is graded on its answer alone)."""
-    trace = find_trace_cached(gold)[0]
-    if trace is None:
-        return None
-    run = execute(trace, question, record=True)
+    run = execute(gold, question, record=True)
     return run.program if run.ok else None
 
 
@@ -388,5 +386,4 @@ def gold_moves(gold: str, question: str) -> bool:
     program = gold_program(gold, question)
     if program is None:
         return True
-    value = program.tape[program.answer][3]
-    return any((a := program.run(d)) is not None and a != value for d in dependence_draws(question))
+    return any((a := program.run(d)) is not None and a != program.value for d in dependence_draws(question))

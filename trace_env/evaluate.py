@@ -68,8 +68,8 @@ def _record(problem: SourceProblem, text: str, outcome: Mapping[str, Any], turn:
         "trace_expert": outcome["expert"],
         "error": outcome["error"],
         "gold": problem.trace is not None,  # a gold trace: a trace that runs is checked as a program
-        "variants": outcome.get("variants", 0),  # variants it was checked on (0: not checked)
-        "answer_correct": outcome.get("answer_correct", outcome["category"] == "correct"),  # lucky programs too
+        "variants": outcome["variants"],  # variants it was checked on (0: not checked)
+        "answer_correct": outcome["answer_correct"],  # the right number, from any program
         "step": outcome["step"],
         "subtrace": outcome["subtrace"],
         "turn": turn,

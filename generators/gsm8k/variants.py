@@ -21,7 +21,7 @@ from typing import Any
 
 import solver
 from solver import format_number
-from solver.variants import Movable, gold_program, movable, sample
+from solver.variants import Movable, draw_from, gold_program, movable, sample
 
 from ..numbers import trace_value
 from .problems import magnitude
@@ -64,16 +64,11 @@ def _render(value: Fraction, slot: _Slot) -> str:
     return text
 
 
-def _moved_literals(chosen: list[_Slot], bases: list[Fraction]) -> dict[Fraction, Fraction]:
-    """Each value a trace literal may write for a moved number -> its new value (the value, a
-    percent's p/100, the 3 of "3 dozen")."""
-    out: dict[Fraction, Fraction] = {}
-    for slot, base in zip(chosen, bases, strict=True):
-        m = slot.value
-        out[m.value] = Fraction(m.value_for(base))
-        out[m.base] = Fraction(base)
-        if m.percent:
-            out[m.value / 100] = Fraction(base) / 100
+def _moved_literals(chosen: list[_Slot], draw: dict) -> dict[Fraction, Fraction]:
+    """Each value a trace literal may write for a moved number -> its new value: the number itself
+    (its quantity's entry in the draw) and its other written forms (the draw's value keys)."""
+    out = {slot.value.value: Fraction(draw[slot.value.names[0]]) for slot in chosen}
+    out.update((Fraction(k), Fraction(v)) for k, v in draw.items() if not isinstance(k, str))
     return out
 
 
@@ -123,12 +118,11 @@ def augment(problem: dict[str, Any], n: int = 4, seed: int = 0, *, tries: int = 
             continue  # unchanged, or now equal to another number in the text (ambiguous)
         if len(set(values)) != len(values):
             continue
-        draw = {f"#{s.value.indices[0]}": v for s, v in zip(chosen, values, strict=True)}
-        draw.update(_moved_literals(chosen, bases))
+        draw = draw_from([s.value for s in chosen], [[b] for b in bases])
         answer = program.run(draw, domain=True)  # type: ignore[union-attr]
         if answer is None or answer <= 0:
             continue
-        variant = _variant(problem, question, data, chosen, bases, Fraction(answer), len(variants))
+        variant = _variant(problem, question, data, chosen, bases, draw, Fraction(answer), len(variants))
         if variant is not None and variant["question"] not in seen:
             seen.add(variant["question"])
             variants.append(variant)
@@ -136,11 +130,11 @@ def augment(problem: dict[str, Any], n: int = 4, seed: int = 0, *, tries: int = 
 
 
 def _variant(problem: dict[str, Any], question: str, data: Any, chosen: list[_Slot], bases: list[Fraction],
-             answer: Fraction, k: int) -> dict[str, Any] | None:
+             draw: dict, answer: Fraction, k: int) -> dict[str, Any] | None:
     text = question
     for slot, base in sorted(zip(chosen, bases, strict=True), key=lambda sb: -sb[0].start):  # right to left
         text = text[: slot.start] + _render(base, slot) + text[slot.end :]
-    new_data = _rewrite(data, _moved_literals(chosen, bases))
+    new_data = _rewrite(data, _moved_literals(chosen, draw))
     new_trace = solver.format_trace(new_data)
     expert = new_data.get("expert") if isinstance(new_data, dict) else problem.get("expert")
     answer_text = format_number(answer)
