@@ -1,4 +1,4 @@
-"""CLI: python -m generators {sample,stats,export,check-lengths,patterns} ...
+"""CLI: python -m generators {sample,stats,export,check-lengths,patterns,wording} ...
 
 Examples:
     python -m generators sample -n 5 --preset hard
@@ -7,6 +7,7 @@ Examples:
     python -m generators export --format verl -n 10000 --n-test 500 --out data/verl
     python -m generators check-lengths -n 3000 --tokenizer path/to/tokenizer --max-length 256
     python -m generators patterns
+    python -m generators wording --patterns arithmetic
 """
 
 from __future__ import annotations
@@ -81,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tokenizer", required=True)
     p.add_argument("--max-length", type=int, required=True)
     sub.add_parser("patterns", help="list the registered patterns")
+    p = sub.add_parser("wording", help="surface forms per pattern, and a solver check of every wording family")
+    p.add_argument("--patterns", nargs="*", default=None, help="pattern names or module names (default: all)")
+    p.add_argument("-n", type=int, default=40, help="problems generated per pattern and family")
+    p.add_argument("--samples", type=int, default=4000, help="wordings drawn per pattern to count distinct ones")
+    p.add_argument("--min-forms", type=int, default=1000, help="fail below this many distinct training wordings")
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -95,6 +101,10 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{spec.name:<28} {spec.expert:<14} {spec.family:<24} phrasings={len(spec.phrasings)}  {spec.summary}")
         print(f"{len(PATTERNS)} patterns")
         return 0
+    if args.cmd == "wording":
+        from .wording_report import report
+
+        return report(args.patterns, args.n, args.samples, args.min_forms)
     if args.cmd == "export" and args.format == "verl":
         return _export_verl(args)
     if args.cmd == "export" and (args.n_test is not None or args.test_preset or args.numbered):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .names import EXPERT_LABELS, FAMILIES, ConfigError
+from .wording import MODES as WORDING_MODES
 
 DEFAULT_EXPERT_WEIGHTS = {
     "entity_track": 0.15,
@@ -106,10 +107,10 @@ class GeneratorConfig:
     family_weights: multiplier on the weight of every pattern of a family (see FAMILIES).
     patterns: if given, only these patterns are used.
     phrasings: how many phrasings of each pattern to use; 1 = one template per pattern.
-    phrasing_split: "all", "train" (all but the last phrasing of patterns that have 3+, and
-        none of the whole patterns in `select.HELDOUT_PATTERNS`), or "heldout" (only that last
-        phrasing, plus every phrasing of those patterns) to measure generalisation to new
-        wording and new problem structures.
+    phrasing_split: the wording mode (`generators.wording`): "all"; "train" (known parts in a
+        training combination, none of the whole patterns in `select.HELDOUT_PATTERNS`);
+        "frontier" (known parts, the combinations kept for RL prompts); the held-out families
+        "combinations", "parts" and "patterns"; or "heldout" (parts and patterns together).
     number_words: chance that an item spells out its small counts ("seven", "forty").
     thousands_separators: chance that an item writes numbers >= 1000 with commas ("12,500").
     decimals: chance that a pattern that supports it uses decimal values ($2.50, 1.5 hours).
@@ -183,8 +184,8 @@ class GeneratorConfig:
             raise ConfigError("patterns must be a non-empty list of pattern names (or None for all)")
         if not isinstance(self.phrasings, int) or self.phrasings < 1:
             raise ConfigError(f"phrasings must be an int >= 1, got {self.phrasings!r}")
-        if self.phrasing_split not in ("all", "train", "heldout"):
-            raise ConfigError("phrasing_split must be 'all', 'train' or 'heldout'")
+        if self.phrasing_split not in WORDING_MODES:
+            raise ConfigError(f"phrasing_split must be one of {WORDING_MODES}, got {self.phrasing_split!r}")
         for knob in ("number_words", "thousands_separators", "decimals", "distractors"):
             v = getattr(self, knob)
             if not isinstance(v, int | float) or not 0.0 <= v <= 1.0:

@@ -15,11 +15,13 @@ from .config import GeneratorConfig
 from .configure import make_config
 from .context import Ctx, Draft
 from .numbers import canonical_answer, decimal_places, digits_of
+from .patterns._phrasings import GRAMMAR, NOOP_CHOICE
 from .problem import Problem
 from .refs import rewrite_data
 from .registry import PatternSpec
 from .render import add_distractors, fill
-from .select import allowed_phrasings, candidate_patterns, choose
+from .select import HELDOUT_PATTERNS, allowed_phrasings, candidate_patterns, choose
+from .wording import SEEN_ONLY_MODES, Wording, WordingError
 
 MAX_ATTEMPTS = 60
 
@@ -61,28 +63,38 @@ def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> P
     diff, level = cfg.difficulty_at(index)
     key = (cfg.split, seed, index)
     spec = choose(_rng(*key, "pattern"), candidate_patterns(cfg, diff))
-    phrasing = _rng(*key, "phrasing").choice(allowed_phrasings(spec, cfg))
+    starts = allowed_phrasings(spec, cfg)
+    held_pattern = spec.name in HELDOUT_PATTERNS
     last: Exception | None = None
     for attempt in range(MAX_ATTEMPTS):
+        # the wording is drawn again with the numbers: an order of clauses that the solver cannot
+        # ground (a pronoun before its name) is rejected like a degenerate draw
         try:
-            return _attempt(spec, key, cfg, diff, level, phrasing, attempt)
+            wording = GRAMMAR.draw(spec.name, cfg.phrasing_split, _rng(*key, "wording", attempt), held_pattern, starts)
+        except WordingError as err:
+            raise GenerationError(str(err)) from None
+        try:
+            return _attempt(spec, key, cfg, diff, level, wording, attempt)
         except Reject as err:
             last = err
     raise GenerationError(f"pattern {spec.name} found no valid numbers in {MAX_ATTEMPTS} tries for {key}: {last}")
 
 
-def _attempt(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, level: int | None, phrasing: int,
+def _attempt(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, level: int | None, wording: Wording,
              attempt: int) -> Problem:
-    ctx = Ctx(_rng(*key, "numbers", attempt), _rng(*key, "render", attempt), cfg, diff, phrasing)
+    ctx = Ctx(_rng(*key, "numbers", attempt), _rng(*key, "render", attempt), cfg, diff, wording.template)
     draft = spec.build(ctx)
     _check_answer(draft, cfg)
-    question = fill(spec.phrasings[phrasing], draft.slots)
+    question = fill(wording.text, draft.slots)
     answer_value = draft.trace.answer
     extra = _distractor_count(cfg, _rng(*key, "distractor"))
     if extra:
         used = _trace_numbers(draft)
         names = [n for n in ctx.names if n in question]
-        question = add_distractors(question, extra, _rng(*key, "distractor-text"), names, used)
+        text_rng = _rng(*key, "distractor-text", attempt)
+        seen_only = cfg.phrasing_split in SEEN_ONLY_MODES
+        sentences = [GRAMMAR.realise(NOOP_CHOICE, text_rng, seen_only) for _ in range(extra)]
+        question = add_distractors(question, sentences, text_rng, names, used, draft.slots)
     data = draft.trace.data()
     if cfg.refs:  # the pointer form, or the value form where pointers would not grade correct
         data = rewrite_data(data, question, answer_value) or data
@@ -97,7 +109,9 @@ def _attempt(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, level: i
         "experts": spec.n_experts,
         "magnitude": max((digits_of(v) for v in _trace_numbers(draft, raw=True, inits_only=True)), default=1),
         "level": level if level is not None else 0,
-        "phrasing": phrasing,
+        "phrasing": wording.template,
+        "wording": wording.key,
+        "held_parts": wording.held_parts,
         "distractors": extra,
     }
     return Problem(

@@ -50,42 +50,36 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_SPLIT.split(text) if s]
 
 
-# Irrelevant facts with numbers, in the spirit of GSM8K's extra details. Slots: {name}
-# (someone in the problem), {n} a number, {weekday}.
-_DISTRACTORS = (
-    "{name}'s cousin is {n} years old.",
-    "It was a sunny day, about {n} degrees outside.",
-    "{name} lives {n} blocks from the park.",
-    "{name}'s favourite number is {n}.",
-    "The shop has been open for {n} years.",
-    "There are {n} windows in {name}'s kitchen.",
-    "{name} has {n} cousins who live out of town.",
-    "It took {name} {n} minutes to get ready that morning.",
-    "{name}'s neighbour owns {n} bicycles.",
-    "The street has {n} lamp posts.",
-)
-
-
 def add_distractors(
-    question: str, count: int, rng: random.Random, names: list[str], avoid: set[str]
+    question: str, sentences: list[str], rng: random.Random, names: list[str], avoid: set[str],
+    slots: dict[str, str] | None = None,
 ) -> str:
-    """Insert `count` distractor sentences at the start or just before the question sentence.
+    """Insert irrelevant sentences with numbers (the noop templates of the phrasing files, already
+    drawn) at the start or just before the question sentence.
 
     Those two places never split a sentence from the one its pronouns ("it", "them") refer
-    to. Distractor numbers avoid the values the trace uses, so a number in the text never
+    to; a sentence about the problem's own things ({items}) goes only before the question, after
+    they are introduced. A sentence whose slots the problem cannot fill (no person, no things) is
+    skipped. Distractor numbers avoid the values the trace uses, so a number in the text never
     points to two roles at once.
     """
-    sentences = split_sentences(question)
-    if count <= 0:
-        return question
-    pool = [t for t in _DISTRACTORS if names or "{name}" not in t]
-    rng.shuffle(pool)
-    for template in pool[:count]:
+    slots = slots or {}
+    parts = split_sentences(question)
+    for template in sentences:
         n = rng.randint(3, 60)
         while format_number(n) in avoid:
             n += 1
-        sentence = template.format(name=rng.choice(names) if names else "", n=n)
-        last = sentences[-1].lower()
-        before_question = len(sentences) > 1 and rng.random() < 0.5 and not re.search(r"\b(it|its|them|they|that)\b", last)
-        sentences.insert(len(sentences) - 1 if before_question else 0, sentence)
-    return tidy(" ".join(sentences))
+        values = {"n": str(n), "name": rng.choice(names) if names else None,
+                  "items": slots.get("items"), "item": slots.get("item")}
+        needed = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        if any(values.get(k) is None for k in needed):
+            continue
+        sentence = fill(template, {k: v for k, v in values.items() if v is not None})
+        last = parts[-1].lower()
+        about_things = bool(needed & {"items", "item"})
+        before_question = len(parts) > 1 and (about_things or rng.random() < 0.5) and not re.search(
+            r"\b(it|its|them|they|that)\b", last)
+        if about_things and not before_question:
+            continue
+        parts.insert(len(parts) - 1 if before_question else 0, sentence)
+    return tidy(" ".join(parts))

@@ -24,14 +24,11 @@ HELDOUT_PATTERNS = frozenset({
 
 
 def allowed_phrasings(spec: PatternSpec, cfg: GeneratorConfig) -> list[int]:
-    """Indices of the phrasings this config may use for `spec` (possibly empty)."""
-    idx = list(range(len(spec.phrasings)))
-    held_whole = spec.name in HELDOUT_PATTERNS
-    if cfg.phrasing_split == "train":
-        idx = [] if held_whole else idx[:-1] if len(idx) >= 3 else idx
-    elif cfg.phrasing_split == "heldout" and not held_whole:
-        idx = idx[-1:] if len(idx) >= 3 else []
-    return idx[: cfg.phrasings]
+    """Indices of the templates this config may start from for `spec` (possibly empty): those its
+    wording mode allows (`generators.wording`), the first `cfg.phrasings` of them."""
+    from .patterns._phrasings import GRAMMAR
+
+    return GRAMMAR.template_choices(spec.name, cfg.phrasing_split, spec.name in HELDOUT_PATTERNS)[: cfg.phrasings]
 
 
 def candidate_patterns(cfg: GeneratorConfig, diff: Difficulty) -> list[tuple[PatternSpec, float]]:

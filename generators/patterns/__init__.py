@@ -1,6 +1,6 @@
 """Pattern modules; importing this package registers every pattern in `PATTERNS`.
 
-Each pattern's question templates live in phrasings.json under the pattern's name (see `_phrasings`).
+Each pattern's question wording lives in phrasings/*.json under the pattern's name (see `_phrasings`).
 """
 
 from ..registry import PATTERNS
