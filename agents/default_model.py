@@ -39,6 +39,8 @@ BUILDER_VERSION = 8  # 4: generators redraw numbers the solver's provenance rule
 # 8: the tokenizer no longer saves RESPONSE_SCHEMA: it turned every plain completion into a tool call,
 #    so TRL's plain GRPO (transformers < 5.13) graded empty text; `add_trace_parser` sets a parser at
 #    run time, for tool-calling runs only. Vocabulary, template and weights are those of 7
+# Since 8 the key also holds a digest of the generators' wording data and lexicon
+# (`generators.patterns.WORDING_DIGEST`): the tokenizer's corpus changes with them.
 
 PAD, END = "<|pad|>", "<|end|>"
 ROLE_TOKENS = ("<|system|>", "<|user|>", "<|assistant|>")
@@ -212,7 +214,10 @@ class DefaultModelSpec:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def key(self) -> str:
-        blob = json.dumps({"v": BUILDER_VERSION, **asdict(self)}, sort_keys=True, default=str)
+        from generators.patterns import WORDING_DIGEST
+
+        blob = json.dumps({"v": BUILDER_VERSION, "wording": WORDING_DIGEST, **asdict(self)}, sort_keys=True,
+                          default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

@@ -17,8 +17,8 @@ from .context import Ctx, Draft
 from .numbers import canonical_answer, decimal_places, digits_of
 from .patterns._phrasings import GRAMMAR, NOOP_CHOICE
 from .problem import Problem
-from .refs import rewrite_data
-from .registry import PatternSpec
+from .refs import ReadingOrderError, match_inits, rewrite_data
+from .registry import PATTERNS, PatternSpec
 from .render import add_distractors, fill
 from .select import HELDOUT_PATTERNS, allowed_phrasings, candidate_patterns, choose
 from .wording import SEEN_ONLY_MODES, Wording, WordingError
@@ -80,6 +80,22 @@ def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> P
     raise GenerationError(f"pattern {spec.name} found no valid numbers in {MAX_ATTEMPTS} tries for {key}: {last}")
 
 
+def wording_of(seed: int, index: int, cfg: GeneratorConfig | None = None) -> Wording:
+    """The wording (template text before its slots are filled) that item `index` of `seed` under
+    `cfg` was written from: the draws of `generate_one` replayed up to the attempt that succeeded."""
+    cfg = cfg or make_config()
+    problem = generate_one(seed, index, cfg)
+    key = (cfg.split, seed, index)
+    spec = PATTERNS[problem.pattern]
+    starts = allowed_phrasings(spec, cfg)
+    for attempt in range(MAX_ATTEMPTS):
+        wording = GRAMMAR.draw(spec.name, cfg.phrasing_split, _rng(*key, "wording", attempt),
+                               spec.name in HELDOUT_PATTERNS, starts)
+        if wording.key == problem.difficulty["wording"]:
+            return wording
+    raise GenerationError(f"no attempt of {key} drew the wording {problem.difficulty['wording']}")
+
+
 def _attempt(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, level: int | None, wording: Wording,
              attempt: int) -> Problem:
     ctx = Ctx(_rng(*key, "numbers", attempt), _rng(*key, "render", attempt), cfg, diff, wording.template)
@@ -96,6 +112,10 @@ def _attempt(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, level: i
         sentences = [GRAMMAR.realise(NOOP_CHOICE, text_rng, seen_only) for _ in range(extra)]
         question = add_distractors(question, sentences, text_rng, names, used, draft.slots)
     data = draft.trace.data()
+    try:  # a wording whose free order put the numbers out of the trace's reading order: draw again
+        match_inits(data, question)
+    except ReadingOrderError as err:
+        raise Reject(str(err)) from None
     if cfg.refs:  # the pointer form, or the value form where pointers would not grade correct
         data = rewrite_data(data, question, answer_value) or data
     split, seed, index = key

@@ -223,6 +223,20 @@ class Program:
             return None
         return answer
 
+    def arithmetic(self) -> list[tuple[str, tuple[Number, ...], Number]]:
+        """The computations of the trace as it ran, in order: (operation, operand values, result).
+        Operations are compute ops ("add", "ceil", ...), percent ops, "take" and "gain" (an
+        entity losing or receiving an amount). What a chain-of-thought rendering of it needs."""
+        out = []
+        for kind, x, y, number in self.tape:
+            if kind == _COMPUTE:
+                out.append((x, tuple(self.tape[i][3] for i in y), number))
+            elif kind == _PERCENT:
+                out.append((x, (self.tape[y[0]][3], self.tape[y[1]][3]), number))
+            elif kind in (_TAKE, _GAIN):
+                out.append(("take" if kind == _TAKE else "gain", (self.tape[x][3], self.tape[y][3]), number))
+        return out
+
     def still(self, draws: Sequence[dict]) -> frozenset[int]:
         """The slots of selecting and rounding steps (min, max, floor, ceil, round, floordiv, mod,
         pow) whose operands move on the draws while their result never does: `ceil(min / max)` is

@@ -124,12 +124,14 @@ class EvalArguments:
 
     n_eval: int = field(default=500, metadata={"help": "Held-out problems per split."})
     eval_splits: str = field(
-        default="synthetic,synthetic_unseen,hard",
+        default="synthetic,unseen_combinations,unseen_parts,unseen_patterns,hard",
         metadata={
-            "help": "Comma-separated held-out splits: 'synthetic' (the default generator mix), 'synthetic_unseen' "
-            "(the same mix written only in the phrasings no training stage uses), 'hard' (longer "
-            "chains, compositions), any other generator preset name, and 'gsm8k' (the fixed GSM8K dev split, "
-            "added by itself whenever --gsm8k_path or --gsm8k_eval_path is given)."
+            "help": "Comma-separated held-out splits: 'synthetic' (the default generator mix in training wording), "
+            "the held-out wording families 'unseen_combinations' (known parts, new combinations), 'unseen_parts' "
+            "(held-out templates and alternatives) and 'unseen_patterns' (whole held-out patterns), "
+            "'synthetic_unseen' (the last two together), 'hard' (longer chains, compositions), any other "
+            "generator preset name, and 'gsm8k' (the fixed GSM8K dev split, added by itself whenever "
+            "--gsm8k_path or --gsm8k_eval_path is given)."
         },
     )
     gsm8k_eval_path: str | None = field(

@@ -92,6 +92,38 @@ def is_correct(text: str, gold: str) -> bool:
         return False
 
 
+# How each computation of a gold program reads in a worked solution: the operation in words, the
+# numbers in digits (`{0}`, `{1}`: operands; `{all}`: every operand joined by the words).
+_SAY = {
+    "add": ("{all}", " plus "), "mul": ("{all}", " times "), "sub": ("{0} minus {1}", ""),
+    "div": ("{0} divided by {1}", ""), "floordiv": ("{0} divided by {1}, rounded down", ""),
+    "mod": ("the remainder of {0} divided by {1}", ""), "pow": ("{0} to the power of {1}", ""),
+    "min": ("the smaller of {all}", " and "), "max": ("the larger of {all}", " and "),
+    "ceil": ("{0} rounded up", ""), "floor": ("{0} rounded down", ""), "round": ("{0} rounded", ""),
+    "percent_of": ("{1}% of {0}", ""), "percent_off": ("{0} less {1}%", ""),
+    "percent_increase": ("{0} plus {1}%", ""), "take": ("{0} minus {1}", ""), "gain": ("{0} plus {1}", ""),
+}
+
+
+def program_cot(trace: str, question: str) -> str:
+    """A chain of thought rendered from a gold trace: one line per computation of the program as it
+    ran on `question` ("36 divided by 4 is 9."), then '#### answer'. The model writing it must do
+    every computation itself, which is the point of the comparison with the trace."""
+    from solver.execute import execute
+    from solver.numbers import format_number
+
+    run = execute(trace, question, record=True)
+    if not run.ok or run.program is None:
+        raise ValueError(f"the gold trace does not run on its question: {run.error}")
+    lines = []
+    for op, operands, result in run.program.arithmetic():
+        form, joiner = _SAY[op]
+        numbers = [format_number(v) for v in operands]
+        said = form.format(*numbers, all=joiner.join(numbers))
+        lines.append(f"{said[:1].upper()}{said[1:]} is {format_number(result)}.")
+    return "\n".join([*lines, f"#### {format_number(run.value)}"])
+
+
 def cot_examples(path: str | Path, part: str, keep_annotations: bool = False) -> list[CoTExample]:
     """GSM8K problems in the official layout (`question`, `answer` ending with '#### N') as CoT
     examples: part 'dev' (the fixed dev split), 'train' (the rest less dev near-duplicates) or 'all'.

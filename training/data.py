@@ -21,12 +21,19 @@ T = TypeVar("T")
 
 # Generator split namespaces and base seeds per stage; presets within a mix add 1000*k.
 STAGES = {"sft": ("train", 1), "rl": ("rl", 2), "heldout": ("heldout", 3)}
-HELDOUT_PRESETS = {"synthetic": "default", "synthetic_unseen": "default"}  # held-out split -> generator preset
-# Every pattern's last phrasing, and six whole patterns (generators.select.HELDOUT_PATTERNS), are
-# kept out of all training stages (the generator's phrasing_split="train"); the held-out split
-# "synthetic_unseen" is drawn only from them, so the gap between "synthetic" and
-# "synthetic_unseen" is what memorised wording and structure are worth.
-UNSEEN_SPLITS = frozenset({"synthetic_unseen"})
+# The wording each training stage draws (generators.wording): SFT the training combinations of
+# known parts, RL the frontier combinations SFT never saw (known parts, new combinations).
+STAGE_WORDING = {"sft": "train", "rl": "frontier"}
+# Held-out wording families at three distances from the training wording, reported by every run;
+# "synthetic_unseen" (the two far families together) is the name the splits had before them.
+FAMILY_SPLITS = {
+    "unseen_combinations": "combinations",  # known parts in combinations no stage draws
+    "unseen_parts": "parts",                # a held-out template or alternative
+    "unseen_patterns": "patterns",          # whole held-out patterns (generators.select.HELDOUT_PATTERNS)
+    "synthetic_unseen": "heldout",
+}
+HELDOUT_PRESETS = {"synthetic": "default", **dict.fromkeys(FAMILY_SPLITS, "default")}  # split -> generator preset
+UNSEEN_SPLITS = frozenset(FAMILY_SPLITS)
 
 
 @dataclass
@@ -112,7 +119,7 @@ def synthetic(
     for k, preset in enumerate(presets):
         count = order.count(k)
         problems = generators.generate(count, seed=base + 1000 * k + offset, preset=preset, split=split,
-                                       phrasing_split="train") if count else []
+                                       phrasing_split=STAGE_WORDING[stage]) if count else []
         groups.append([from_problem(p, trace_form, var_names) for p in problems])
     return _take(groups, order)
 
@@ -169,7 +176,7 @@ def heldout(
             out[name] = gsm8k_examples(gsm8k_path, trace_form, var_names, part="dev")[:n]
             continue
         preset = HELDOUT_PRESETS.get(name, name)
-        wording = "heldout" if name in UNSEEN_SPLITS else "train"
+        wording = FAMILY_SPLITS.get(name, "train")
         probs = generators.generate(n, seed=base + 1000 * k, preset=preset, split=split, phrasing_split=wording)
         out[name] = [from_problem(p, trace_form, var_names) for p in probs]
     return out
@@ -254,10 +261,37 @@ def _gsm8k_example(index: int, record: dict[str, Any], trace_form: str, var_name
 
 
 def remove_overlap(train: list[Example], splits: dict[str, list[Example]]) -> tuple[list[Example], int]:
-    """Training examples whose question text also appears in a held-out split are dropped."""
+    """Training examples whose question text also appears in a held-out split are dropped; a
+    training example whose wording belongs to a held-out family fails loudly (check_wording)."""
+    check_wording(train, splits)
     held = {_norm(e.question) for examples in splits.values() for e in examples}
     kept = [e for e in train if _norm(e.question) not in held]
     return kept, len(train) - len(kept)
+
+
+class WordingLeak(RuntimeError):
+    """A training example is written in a held-out wording family: the families would not be held out."""
+
+
+def check_wording(train: list[Example], splits: dict[str, list[Example]]) -> None:
+    """Fail if a synthetic training example uses a held-out part, a held-out pattern, a held-out
+    combination's bucket, or the exact combination (wording key) of a held-out family item."""
+    from generators.select import HELDOUT_PATTERNS
+    from generators.wording import BUCKETS, COMBINATION_BUCKET
+
+    held_keys = {e.difficulty.get("wording") for name, examples in splits.items() if name in UNSEEN_SPLITS
+                 for e in examples} - {None}
+    for e in train:
+        key = e.difficulty.get("wording")
+        if e.source != "synthetic" or key is None:
+            continue
+        why = ("a held-out part" if e.difficulty.get("held_parts") else
+               "a held-out pattern" if e.pattern in HELDOUT_PATTERNS else
+               "the held-out combinations' bucket" if int(key, 16) % BUCKETS == COMBINATION_BUCKET else
+               "a held-out item's exact wording" if key in held_keys else None)
+        if why:
+            raise WordingLeak(f"training example {e.id} ({e.pattern}) is written with {why}: the held-out "
+                              "wording families would leak into training")
 
 
 def _norm(text: str) -> str:

@@ -15,6 +15,8 @@ from . import (  # noqa: F401
     percentage,
     rate,
 )
-from ._phrasings import check_all_used
+from ._phrasings import WORDING_DIGEST, check_all_used
 
 check_all_used(PATTERNS)
+
+__all__ = ["WORDING_DIGEST"]

@@ -15,6 +15,7 @@ a rename. A pattern or pool defined in two files fails at load.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -62,7 +63,19 @@ def load_phrasings(folder: Path = PHRASINGS_DIR) -> tuple[dict[str, tuple[str, .
     return templates, pools, noop
 
 
+def wording_digest(folder: Path = PHRASINGS_DIR) -> str:
+    """A digest of the wording data and the lexicon: what a tokenizer trained on generated text
+    depends on besides its own settings (the default model's cache key holds it)."""
+    from .. import lexicon
+
+    blob = hashlib.sha256()
+    for path in [*sorted(folder.glob("*.json")), Path(lexicon.__file__)]:
+        blob.update(path.name.encode() + b"\0" + path.read_bytes())
+    return blob.hexdigest()[:16]
+
+
 PHRASINGS, POOLS, NOOP = load_phrasings()
+WORDING_DIGEST = wording_digest()
 GRAMMAR = Grammar(PHRASINGS, POOLS)
 NOOP_CHOICE = parse("[" + "|".join(NOOP) + "]", "noop")[0]  # one choice: its last sentence is held out
 
