@@ -109,8 +109,8 @@ def _attempt(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, level: i
         names = [n for n in ctx.names if n in question]
         text_rng = _rng(*key, "distractor-text", attempt)
         seen_only = cfg.phrasing_split in SEEN_ONLY_MODES
-        sentences = [GRAMMAR.realise(NOOP_CHOICE, text_rng, seen_only) for _ in range(extra)]
-        question = add_distractors(question, sentences, text_rng, names, used, draft.slots)
+        question = add_distractors(question, extra, lambda: GRAMMAR.realise(NOOP_CHOICE, text_rng, seen_only),
+                                   text_rng, names, used, draft.slots)
     data = draft.trace.data()
     try:  # a wording whose free order put the numbers out of the trace's reading order: draw again
         match_inits(data, question)

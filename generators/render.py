@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import string
+from collections.abc import Callable
 
 from solver import format_number
 
@@ -51,35 +52,37 @@ def split_sentences(text: str) -> list[str]:
 
 
 def add_distractors(
-    question: str, sentences: list[str], rng: random.Random, names: list[str], avoid: set[str],
+    question: str, count: int, draw: Callable[[], str], rng: random.Random, names: list[str], avoid: set[str],
     slots: dict[str, str] | None = None,
 ) -> str:
-    """Insert irrelevant sentences with numbers (the noop templates of the phrasing files, already
-    drawn) at the start or just before the question sentence.
+    """Insert `count` irrelevant sentences with numbers (noop templates from `draw()`, the phrasing
+    files' noop sentences) at the start or just before the question sentence.
 
     Those two places never split a sentence from the one its pronouns ("it", "them") refer
     to; a sentence about the problem's own things ({items}) goes only before the question, after
-    they are introduced. A sentence whose slots the problem cannot fill (no person, no things) is
-    skipped. Distractor numbers avoid the values the trace uses, so a number in the text never
-    points to two roles at once.
+    they are introduced. A drawn sentence whose slots the problem cannot fill (no person, no
+    things) or that has no place is drawn again. Distractor numbers avoid the values the trace
+    uses, so a number in the text never points to two roles at once.
     """
     slots = slots or {}
     parts = split_sentences(question)
-    for template in sentences:
+    last = parts[-1].lower()
+    free_before_question = len(parts) > 1 and not re.search(r"\b(it|its|them|they|that)\b", last)
+    values = {"name": names or None, "items": slots.get("items"), "item": slots.get("item")}
+    placed = 0
+    for _ in range(count * 20):
+        if placed == count:
+            break
+        template = draw()
+        needed = {name for _, name, _, _ in string.Formatter().parse(template) if name} - {"n"}
+        about_things = bool(needed & {"items", "item"})
+        if any(values.get(k) is None for k in needed) or (about_things and not free_before_question):
+            continue
         n = rng.randint(3, 60)
         while format_number(n) in avoid:
             n += 1
-        values = {"n": str(n), "name": rng.choice(names) if names else None,
-                  "items": slots.get("items"), "item": slots.get("item")}
-        needed = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-        if any(values.get(k) is None for k in needed):
-            continue
-        sentence = fill(template, {k: v for k, v in values.items() if v is not None})
-        last = parts[-1].lower()
-        about_things = bool(needed & {"items", "item"})
-        before_question = len(parts) > 1 and (about_things or rng.random() < 0.5) and not re.search(
-            r"\b(it|its|them|they|that)\b", last)
-        if about_things and not before_question:
-            continue
+        sentence = fill(template, {"n": str(n), **{k: rng.choice(names) if k == "name" else values[k] for k in needed}})
+        before_question = free_before_question and (about_things or rng.random() < 0.5)
         parts.insert(len(parts) - 1 if before_question else 0, sentence)
+        placed += 1
     return tidy(" ".join(parts))

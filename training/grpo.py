@@ -239,6 +239,10 @@ class RLStage(Stage):
     def report(self, trained: Trained, *, total_seconds: float) -> dict[str, Any]:
         before, after, warm, args = trained.before, trained.after, self.warm, self.trainer_args
         flipped = heldout.flips(before, after)
+        sft_flipped = heldout.flips(warm["heldout_before"], warm["heldout_after"]) if warm else None
+        if sft_flipped:
+            heldout.show("[held-out] SFT change, problem by problem: " + ", ".join(
+                f"{k} {v['fixed']} fixed / {v['broken']} broken" for k, v in sorted(sft_flipped.items())))
         heldout.show("[held-out] RL change, problem by problem: " + ", ".join(
             f"{k} {v['fixed']} fixed / {v['broken']} broken" for k, v in sorted(flipped.items())))
         if self.pool is not None:
@@ -272,6 +276,7 @@ class RLStage(Stage):
             "accuracy_before_rl": acc_before,
             "accuracy_after_rl": acc_after,
             "rl_change": {k: round(acc_after[k] - acc_before[k], 4) for k in acc_after if k in acc_before},
+            "sft_flips": sft_flipped,
             "rl_flips": flipped,
             "heldout_before_rl": before,
             "heldout_after_rl": after,
