@@ -123,11 +123,21 @@ def et_give_half(g: Ctx) -> Draft:
 
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# Event sentences per phrasing style: (gain, loss). Slots {day} {n} {items} {he}.
+# Event sentences per tense (gain forms, loss forms), one drawn per event with the render RNG.
+# Slots {day} {n} {items} {he} {He} {his}. Present for phrasings 0 and 1, past for phrasing 2 (its
+# question is in the past). Each sentence holds one number and one of the verbs finds/gets/bought
+# (a gain) or loses/gives away/traded away (a loss); a loss says "of {his} {items}" (it may be 1).
 _EVENTS = (
-    ("On {day} {he} finds {n} more.", "On {day} {he} loses {n}."),
-    ("On {day} {he} gets {n} more {items}.", "On {day} {he} gives away {n} {items}."),
-    ("{He} bought {n} {items} on {day}.", "{He} traded away {n} {items} on {day}."),
+    (("On {day} {he} finds {n} more.", "On {day}, {he} finds {n} more {items}.",
+      "{He} finds {n} more {items} on {day}.", "On {day} {he} gets {n} more {items}.",
+      "On {day}, {he} gets {n} new {items} from {his} friends.", "{He} gets {n} more {items} on {day}."),
+     ("On {day} {he} loses {n} of {his} {items}.", "On {day}, {he} loses {n} of {his} {items}.",
+      "{He} loses {n} of {his} {items} on {day}.", "On {day} {he} gives away {n} of {his} {items}.",
+      "{He} gives away {n} of {his} {items} on {day}.", "On {day}, {he} gives away {n} of {his} {items} to friends.")),
+    (("{He} bought {n} {items} on {day}.", "On {day}, {he} bought {n} more {items}.",
+      "On {day} {he} bought another {n} {items}.", "{He} bought {n} more {items} on {day}."),
+     ("{He} traded away {n} of {his} {items} on {day}.", "On {day}, {he} traded away {n} of {his} {items}.",
+      "On {day} {he} traded away {n} of {his} {items}.", "{He} traded away {n} of {his} {items} to a friend on {day}.")),
 )
 
 
@@ -140,7 +150,7 @@ def et_running_balance(g: Ctx) -> Draft:
     n = g.big(10, 60)
     tr = g.trace("entity_track")
     tr.init(t.var, n)
-    gain_text, loss_text = _EVENTS[g.phrasing % len(_EVENTS)]
+    gain_texts, loss_texts = _EVENTS[1 if g.phrasing == 2 else 0]
     sentences = []
     for day in _DAYS[:k]:
         have = tr.value(t.var)
@@ -148,7 +158,8 @@ def et_running_balance(g: Ctx) -> Draft:
         amount = g.int(2, 15) if gain else g.int(1, min(15, int(have) - 1))
         var = tr.init(day.lower(), amount)
         (tr.add_entity if gain else tr.consume)(t.var, var)
-        sentences.append((gain_text if gain else loss_text).format(day=day, n=g.n(amount), items=t.plural,
-                                                                    he=p.he, He=p.he.capitalize()))
+        text = g.render_rng.choice(gain_texts if gain else loss_texts)
+        sentences.append(text.format(day=day, n=g.n(amount), items=t.plural, he=p.he, He=p.he.capitalize(),
+                                     his=p.his))
     tr.query(t.var)
     return Draft(tr, {**who(p), **things(t), "n": g.n(n), "events": " ".join(sentences)})
