@@ -6,7 +6,8 @@ import re
 from collections import Counter
 from fractions import Fraction
 
-from generators import LEVELS, PATTERNS, Curriculum, CurriculumSampler, generate
+from generators import LEVELS, PATTERNS, Curriculum, CurriculumSampler, generate, make_config
+from generators.core import wording_of
 from generators.numbers import to_words
 from solver import extract_quantities
 
@@ -56,17 +57,21 @@ def test_phrasing_split_holds_out_the_last_phrasing_and_whole_patterns():
         assert p.difficulty["phrasing"] < len(PATTERNS[p.pattern].phrasings) - 1
     whole = [p for p in held if p.pattern in HELDOUT_PATTERNS]
     assert whole and len({p.difficulty["phrasing"] for p in whole}) > 1  # every phrasing of those
-    for p in held:
+    for p in held:  # the other patterns: a held-out template, or a held-out alternative in another
         if p.pattern not in HELDOUT_PATTERNS:
-            assert p.difficulty["phrasing"] == len(PATTERNS[p.pattern].phrasings) - 1
+            assert p.difficulty["held_parts"] > 0
+    assert any(p.difficulty["phrasing"] == len(PATTERNS[p.pattern].phrasings) - 1 for p in held
+               if p.pattern not in HELDOUT_PATTERNS)
+    assert all(p.difficulty["held_parts"] == 0 for p in train)
 
 
 def test_number_words():
     on = generate(N, seed=5, number_words=1.0)
     off = generate(N, seed=5, number_words=0.0)
     assert sum(bool(WORDS.search(p.question)) for p in on) > N // 2
-    for p in off:  # only words the template itself spells ("Two printers ...") remain
-        template = PATTERNS[p.pattern].phrasings[p.difficulty["phrasing"]].lower()
+    config = make_config(number_words=0.0)
+    for i, p in enumerate(off):  # only words the wording itself spells ("Two printers ...") remain
+        template = wording_of(5, i, config).text.lower()
         assert all(w.lower() in template for w in WORDS.findall(p.question)), p.question
     # Same numbers, different spelling: rendering knobs never change the trace.
     assert [p.answer for p in on] == [p.answer for p in off]

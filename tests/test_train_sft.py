@@ -184,8 +184,9 @@ def test_synthetic_takes_each_presets_problems_in_generator_order() -> None:
         mine = [e.question for e, source in zip(examples, data.mix_order(12, [1, 1], seed=2), strict=True)
                 if source == k]
         # the rl stage draws preset k with seed 2 + 1000*k from the generator's 'rl' split, in the
-        # phrasings training may use (the last phrasing of every pattern is kept for synthetic_unseen)
-        expected = generators.generate(len(mine), seed=2 + 1000 * k, preset=preset, split="rl", phrasing_split="train")
+        # frontier wording (known parts in combinations SFT never draws)
+        expected = generators.generate(len(mine), seed=2 + 1000 * k, preset=preset, split="rl",
+                                       phrasing_split="frontier")
         assert mine == [p.question for p in expected]
 
 
@@ -193,21 +194,28 @@ def test_unseen_wording_never_reaches_training() -> None:
     from generators import generate
     from generators.registry import PATTERNS
     from generators.select import HELDOUT_PATTERNS
+    from generators.wording import BUCKETS, COMBINATION_BUCKET
 
-    def last_phrasing(problem) -> bool:  # unseen: the last phrasing, or a pattern held out whole
+    def unseen_wording(problem) -> bool:  # a held-out part, a held-out pattern or combination
         last = problem.difficulty["phrasing"] == len(PATTERNS[problem.pattern].phrasings) - 1
-        return last or problem.pattern in HELDOUT_PATTERNS
+        combination = int(problem.difficulty["wording"], 16) % BUCKETS == COMBINATION_BUCKET
+        return last or problem.difficulty["held_parts"] > 0 or problem.pattern in HELDOUT_PATTERNS or combination
 
-    held = data.heldout(["synthetic", "synthetic_unseen"], 60, "value")
-    # the held-out stage draws split k with seed 3 + 1000*k; unseen = held-out wording and patterns
-    unseen = generate(60, seed=3 + 1000, preset="default", split="heldout", phrasing_split="heldout")
-    assert [e.question for e in held["synthetic_unseen"]] == [p.question for p in unseen]
-    assert all(last_phrasing(p) for p in unseen)
+    names = ["synthetic", "unseen_combinations", "unseen_parts", "unseen_patterns"]
+    held = data.heldout(names, 60, "value")
+    # the held-out stage draws split k with seed 3 + 1000*k, each family in its wording mode
+    for k, (name, mode) in enumerate(zip(names[1:], ("combinations", "parts", "patterns"), strict=True), start=1):
+        unseen = generate(60, seed=3 + 1000 * k, preset="default", split="heldout", phrasing_split=mode)
+        assert [e.question for e in held[name]] == [p.question for p in unseen]
+        assert all(unseen_wording(p) for p in unseen), name
+    assert {e.pattern for e in held["unseen_patterns"]} <= HELDOUT_PATTERNS
     seen = generate(60, seed=3, preset="default", split="heldout", phrasing_split="train")
     assert [e.question for e in held["synthetic"]] == [p.question for p in seen]
-    for stage, seed, split in (("sft", 1, "train"), ("rl", 2, "rl")):  # what data.synthetic draws
-        drawn = generate(150, seed=seed, preset="hard", split=split, phrasing_split="train")
-        assert not any(last_phrasing(p) for p in drawn), stage
+    for stage in ("sft", "rl"):  # what data.synthetic draws
+        drawn = data.synthetic(150, {"hard": 1}, stage, "value")
+        assert len(drawn) == 150
+        assert not any(e.difficulty["held_parts"] or e.pattern in HELDOUT_PATTERNS
+                       or int(e.difficulty["wording"], 16) % BUCKETS == COMBINATION_BUCKET for e in drawn), stage
 
 
 def test_interleave_keeps_every_item_once_and_each_groups_order() -> None:
