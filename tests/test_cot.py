@@ -169,3 +169,37 @@ def test_a_time_budget_ends_real_cot_training_and_the_model_is_graded(tmp_path: 
     assert result["n"] == 6 and len(result["correct"]) == 6
     assert result["accuracy"] == result["correct"].count("1") / 6
     assert result["ci95"][0] <= result["accuracy"] <= result["ci95"][1]
+
+
+def test_a_program_rendered_as_a_chain_of_thought() -> None:
+    question = "A box holds 12 pens. Ana buys 3 boxes and gives away 5 pens. How many pens does she have?"
+    trace = ("expert: arithmetic\ntrace:\n- {op: init, var: per_box, value: 12}\n- {op: init, var: boxes, value: 3}\n"
+             "- {op: compute, compute_op: mul, args: [per_box, boxes], var: step1}\n- {op: init, var: given, value: 5}\n"
+             "- {op: compute, compute_op: sub, args: [step1, given], var: result}\n- {op: query, var: result}\n")
+    assert cot.program_cot(trace, question) == "12 times 3 is 36.\n36 minus 5 is 31.\n#### 31"
+    with pytest.raises(ValueError, match="does not run"):
+        cot.program_cot(trace.replace("value: 5", "value: 6"), question)
+
+
+def test_every_rendered_line_is_true_arithmetic_and_ends_with_the_answer() -> None:
+    # each line is re-computed here from its words (an independent reading of the text)
+    import re
+    from fractions import Fraction
+
+    import generators
+
+    words = {"plus": lambda a, b: a + b, "minus": lambda a, b: a - b, "times": lambda a, b: a * b,
+             "divided by": lambda a, b: a / b}
+    line = re.compile(r"^(-?[\d.]+) (plus|minus|times|divided by) (-?[\d.]+) is (-?[\d./]+)\.$")
+    checked = 0
+    for p in generators.generate(150, seed=11, level=3, decimals=0.3):
+        text = cot.program_cot(p.trace, p.question)
+        *lines, last = text.split("\n")
+        assert cot.final_answer(last) is not None and Fraction(cot.final_answer(last)) == Fraction(p.answer)
+        for step in lines:
+            m = line.match(step)
+            if m and "/" not in m.group(4) and "%" not in step:
+                a, op, b, c = m.groups()
+                assert words[op](Fraction(a), Fraction(b)) == Fraction(c), step
+                checked += 1
+    assert checked > 150
