@@ -88,7 +88,7 @@ def main() -> None:
     parser.add_argument("--out", required=True)
     parser.add_argument("--recipe", action="append", required=True, help="NAME=FLAGS (FLAGS may be empty)")
     parser.add_argument("--n_eval", type=int, default=1000)
-    parser.add_argument("--splits", default="synthetic,synthetic_unseen,hard")
+    parser.add_argument("--splits", default="synthetic,unseen_combinations,unseen_parts,unseen_patterns,hard")
     parser.add_argument("--gsm8k_path", default="none", help="a GSM8K JSONL adds its dev split to the splits")
     parser.add_argument("--common", default="", help="flags every recipe gets")
     args = parser.parse_args()

@@ -20,7 +20,7 @@ from .problem import Problem
 from .refs import ReadingOrderError, match_inits, rewrite_data
 from .registry import PATTERNS, PatternSpec
 from .render import add_distractors, fill
-from .select import HELDOUT_PATTERNS, allowed_phrasings, candidate_patterns, choose
+from .select import allowed_phrasings, candidate_patterns, choose, held_family
 from .wording import SEEN_ONLY_MODES, Wording, WordingError
 
 MAX_ATTEMPTS = 60
@@ -64,7 +64,7 @@ def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> P
     key = (cfg.split, seed, index)
     spec = choose(_rng(*key, "pattern"), candidate_patterns(cfg, diff))
     starts = allowed_phrasings(spec, cfg)
-    held_pattern = spec.name in HELDOUT_PATTERNS
+    held_pattern = held_family(spec.name)
     last: Exception | None = None
     for attempt in range(MAX_ATTEMPTS):
         # the wording is drawn again with the numbers: an order of clauses that the solver cannot
@@ -90,7 +90,7 @@ def wording_of(seed: int, index: int, cfg: GeneratorConfig | None = None) -> Wor
     starts = allowed_phrasings(spec, cfg)
     for attempt in range(MAX_ATTEMPTS):
         wording = GRAMMAR.draw(spec.name, cfg.phrasing_split, _rng(*key, "wording", attempt),
-                               spec.name in HELDOUT_PATTERNS, starts)
+                               held_family(spec.name), starts)
         if wording.key == problem.difficulty["wording"]:
             return wording
     raise GenerationError(f"no attempt of {key} drew the wording {problem.difficulty['wording']}")

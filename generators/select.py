@@ -13,14 +13,25 @@ if TYPE_CHECKING:
 
 _CACHE: dict[tuple, list[tuple[PatternSpec, float]]] = {}
 
-# Whole patterns no training stage sees (phrasing_split="train" never draws them; "heldout" draws
-# them in every phrasing): one problem structure per expert, so the unseen-wording split also
-# measures structures the model never met. A fixed list, not a rule over registration order, so
-# adding a pattern never moves an existing one across the split.
-HELDOUT_PATTERNS = frozenset({
+# Whole patterns no training stage draws, in two held-out families. A fixed list, not a rule over
+# registration order, so adding a pattern never moves an existing one across the split.
+# "structures": one problem structure per expert that no other pattern has (a new op or constant
+# in its expert: how many times, 24 hours a day, a running balance, ...).
+HELDOUT_STRUCTURES = frozenset({
     "ai_decimal_weight", "cmp_how_many_times", "pct_commission", "comp3_discount_change",
     "et_running_balance", "rate_hours_days",
 })
+# "patterns": compositions whose every sub-trace is a structure training has (the same shape
+# functions as the trained patterns), wired in an expert pairing no trained composition has.
+HELDOUT_COMPOSITIONS = frozenset({
+    "comp_share_after_events", "comp_compare_then_pack", "comp_total_then_tax", "comp_rate_then_pack",
+})
+HELDOUT_PATTERNS = HELDOUT_STRUCTURES | HELDOUT_COMPOSITIONS
+
+
+def held_family(name: str) -> str | None:
+    """The wording mode that draws pattern `name` whole ("patterns" or "structures"), or None."""
+    return "patterns" if name in HELDOUT_COMPOSITIONS else "structures" if name in HELDOUT_STRUCTURES else None
 
 
 def allowed_phrasings(spec: PatternSpec, cfg: GeneratorConfig) -> list[int]:
@@ -28,7 +39,7 @@ def allowed_phrasings(spec: PatternSpec, cfg: GeneratorConfig) -> list[int]:
     wording mode allows (`generators.wording`), the first `cfg.phrasings` of them."""
     from .patterns._phrasings import GRAMMAR
 
-    return GRAMMAR.template_choices(spec.name, cfg.phrasing_split, spec.name in HELDOUT_PATTERNS)[: cfg.phrasings]
+    return GRAMMAR.template_choices(spec.name, cfg.phrasing_split, held_family(spec.name))[: cfg.phrasings]
 
 
 def candidate_patterns(cfg: GeneratorConfig, diff: Difficulty) -> list[tuple[PatternSpec, float]]:

@@ -25,11 +25,12 @@ from dataclasses import dataclass
 
 # Wording modes (GeneratorConfig.phrasing_split) and what they draw. "heldout" is the union of
 # the two far families, kept for configs written before the families existed.
-MODES = ("all", "train", "frontier", "combinations", "parts", "patterns", "heldout")
+MODES = ("all", "train", "frontier", "combinations", "parts", "patterns", "structures", "heldout")
 FAMILIES = {
     "combinations": "known parts (templates, synonyms, orders) in a combination no training stage draws",
     "parts": "at least one held-out part: a template or an alternative no training stage draws",
-    "patterns": "a whole pattern no training stage draws (a new composition of known steps)",
+    "patterns": "a whole composition no training stage draws, of sub-traces training has (a new pairing)",
+    "structures": "a whole pattern with a structure no trained pattern has (a new op or constant in its expert)",
 }
 SEEN_ONLY_MODES = ("train", "frontier", "combinations")  # modes that never draw a held-out part
 BUCKETS = 10
@@ -176,19 +177,20 @@ class Grammar:
         return math.factorial(len(node.segments)) * math.prod(self._count_seq(s, seen_only) for s in node.segments)
 
     # -- drawing -------------------------------------------------------------------------
-    def template_choices(self, pattern: str, mode: str, held_pattern: bool) -> list[int]:
-        """Template indices `mode` may start from (empty when the mode draws nothing of this pattern)."""
+    def template_choices(self, pattern: str, mode: str, held_pattern: str | None) -> list[int]:
+        """Template indices `mode` may start from (empty when the mode draws nothing of this pattern).
+        `held_pattern` is the family that draws the pattern whole ("patterns", "structures"), if any."""
         n = len(self.templates[pattern])
         held = n - 1 if n >= 3 else None
         if held_pattern:
-            return list(range(n)) if mode in ("all", "patterns", "heldout") else []
-        if mode in ("patterns",):
+            return list(range(n)) if mode in ("all", held_pattern, "heldout") else []
+        if mode in ("patterns", "structures"):
             return []
         if mode in SEEN_ONLY_MODES:
             return [k for k in range(n) if k != held]
         return list(range(n))
 
-    def draw(self, pattern: str, mode: str, rng: random.Random, held_pattern: bool,
+    def draw(self, pattern: str, mode: str, rng: random.Random, held_pattern: str | None,
              starts: list[int] | None = None) -> Wording:
         """A wording of `pattern` that belongs to `mode` (see MODES), or WordingError. The template
         (one of `starts`, by default every one the mode allows) is drawn with the rest, so a mode
@@ -253,11 +255,11 @@ class Wording:
         return int(self.key, 16) % BUCKETS
 
 
-def _belongs(w: Wording, mode: str, held_pattern: bool) -> bool:
+def _belongs(w: Wording, mode: str, held_pattern: str | None) -> bool:
     if mode == "all":
         return True
     if held_pattern:
-        return mode in ("patterns", "heldout")
+        return mode in (held_pattern, "heldout")
     if mode == "train":
         return w.held_parts == 0 and w.bucket not in (COMBINATION_BUCKET, FRONTIER_BUCKET)
     if mode == "frontier":

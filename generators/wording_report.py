@@ -10,7 +10,7 @@ import time
 from .core import GenerationError, generate
 from .patterns._phrasings import GRAMMAR
 from .registry import PATTERNS
-from .select import HELDOUT_PATTERNS
+from .select import held_family
 
 
 def selected(names: list[str] | None) -> list[str]:
@@ -32,8 +32,8 @@ def selected(names: list[str] | None) -> list[str]:
 def distinct_wordings(pattern: str, samples: int, seed: int = 0) -> int:
     """Distinct template texts among `samples` training-mode drawings (a lower bound on the forms)."""
     rng = random.Random(seed)
-    held = pattern in HELDOUT_PATTERNS
-    mode = "all" if held else "train"
+    held = held_family(pattern)
+    mode = held or "train"
     return len({GRAMMAR.draw(pattern, mode, rng, held).text for _ in range(samples)})
 
 
@@ -42,8 +42,8 @@ def report(names: list[str] | None, n: int, samples: int, min_forms: int) -> int
     print(f"{'pattern':<28} {'forms':>12} {'seen':>12} {'distinct':>9}  families (items that verified of {n})")
     for name in selected(names):
         started = time.perf_counter()
-        held = name in HELDOUT_PATTERNS
-        families = ("patterns",) if held else ("train", "frontier", "combinations", "parts")
+        held = held_family(name)
+        families = (held,) if held else ("train", "frontier", "combinations", "parts")
         verified = []
         for family in families:
             try:
@@ -56,7 +56,7 @@ def report(names: list[str] | None, n: int, samples: int, min_forms: int) -> int
         distinct = distinct_wordings(name, samples)
         low = distinct < min_forms
         failures += low
-        print(f"{name:<28} {GRAMMAR.count(name):>12,} {GRAMMAR.count(name, seen_only=not held):>12,} "
+        print(f"{name:<28} {GRAMMAR.count(name):>12,} {GRAMMAR.count(name, seen_only=held is None):>12,} "
               f"{distinct:>9,}{' LOW' if low else '    '}  {', '.join(verified)}  ({time.perf_counter() - started:.1f}s)")
     print("ok" if not failures else f"{failures} problem(s)")
     return 1 if failures else 0

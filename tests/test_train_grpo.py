@@ -173,10 +173,12 @@ def test_bad_trainer_name_is_rejected() -> None:
 def test_flips_count_problems_fixed_and_broken_pair_by_pair() -> None:
     from training.heldout import flips
 
-    before = {"a": {"correct": "1100"}, "b": {"correct": "10"}, "c": {"correct": "1"}}
-    after = {"a": {"correct": "1010"}, "b": {"correct": "01"}, "c": {"correct": "11"}}
-    # a: one fixed (index 2), one broken (index 1); c has a different length: not comparable
-    assert flips(before, after) == {"a": {"fixed": 1, "broken": 1}, "b": {"fixed": 1, "broken": 1}}
+    before = {"a": {"correct": "1100"}, "b": {"correct": "10"}, "c": {"correct": "01"}, "d": {"correct": "1"}}
+    after = {"a": {"correct": "1010"}, "b": {"correct": "01"}, "c": {"correct": "1100"}, "e": {"correct": "1"}}
+    # a: one fixed (index 2), one broken (index 1); c was measured on 2 problems before, 4 after:
+    # compared on those 2 (one fixed, one broken), and says so; d and e are in one measurement only
+    assert flips(before, after) == {"a": {"fixed": 1, "broken": 1}, "b": {"fixed": 1, "broken": 1},
+                                    "c": {"fixed": 1, "broken": 1, "n": 2}}
 
 
 def test_rl_prompts_from_gsm8k_include_questions_without_a_converted_trace(tiny_model: str, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ checkpoints so an interrupted run resumes).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -124,12 +125,13 @@ class EvalArguments:
 
     n_eval: int = field(default=500, metadata={"help": "Held-out problems per split."})
     eval_splits: str = field(
-        default="synthetic,unseen_combinations,unseen_parts,unseen_patterns,hard",
+        default="synthetic,unseen_combinations,unseen_parts,unseen_patterns,unseen_structures,hard",
         metadata={
             "help": "Comma-separated held-out splits: 'synthetic' (the default generator mix in training wording), "
             "the held-out wording families 'unseen_combinations' (known parts, new combinations), 'unseen_parts' "
-            "(held-out templates and alternatives) and 'unseen_patterns' (whole held-out patterns), "
-            "'synthetic_unseen' (the last two together), 'hard' (longer chains, compositions), any other "
+            "(held-out templates and alternatives), 'unseen_patterns' (held-out compositions of trained "
+            "sub-traces), 'unseen_structures' (held-out patterns with a structure no trained pattern has), "
+            "'synthetic_unseen' (parts, patterns and structures together), 'hard' (longer chains, compositions), any other "
             "generator preset name, and 'gsm8k' (the fixed GSM8K dev split, added by itself whenever "
             "--gsm8k_path or --gsm8k_eval_path is given)."
         },
@@ -304,8 +306,9 @@ class RLArguments:
     )
     rl_mine_pool: int = field(default=2048, metadata={"help": "Problems drawn and solved greedily for --rl_prompts unsolved."})
     rl_filter: str = field(
-        default="none",
-        metadata={"help": "'none', or 'pass_rate': every scored group reports its problem's pass rate; problems "
+        default="auto",
+        metadata={"help": "'auto' (pass_rate for --env single in one process, else none), 'none', or "
+                          "'pass_rate': every scored group reports its problem's pass rate; problems "
                           "whose group was all right or all wrong leave the prompt stream, mixed ones are served "
                           "again (--rl_replay_fraction of the prompts, up to --rl_max_serves times) and the ones "
                           "that left come back when the fresh draws run out (training/prompt_pool.py)."},
@@ -351,6 +354,13 @@ class RLArguments:
     sft_learning_rate: float = field(default=5e-3, metadata={"help": "Warm-up SFT learning rate."})
     sft_batch_size: int = field(default=16, metadata={"help": "Warm-up SFT batch size."})
 
+    def pass_rate_filter(self) -> bool:
+        """Whether the live pass-rate filter serves the prompts ('auto': single-trace episodes in one
+        process, the only setting where every group's rewards reach one pool)."""
+        if self.rl_filter == "auto":
+            return self.env == "single" and int(os.environ.get("WORLD_SIZE", "1")) == 1
+        return self.rl_filter == "pass_rate"
+
     def __post_init__(self) -> None:
         if self.trainer not in ("grpo", "rloo"):
             raise ValueError(f"--trainer must be 'grpo' or 'rloo', got {self.trainer!r}")
@@ -366,9 +376,9 @@ class RLArguments:
             raise ValueError("--rl_guard_batches and --rl_guard_groups must be >= 0 (0 turns a rule off)")
         if self.env == "refine" and self.trainer != "grpo":
             raise ValueError("--env refine needs --trainer grpo (environment_factory is a GRPOTrainer feature)")
-        if self.rl_filter not in ("none", "pass_rate"):
-            raise ValueError(f"--rl_filter must be 'none' or 'pass_rate', got {self.rl_filter!r}")
-        if self.rl_filter != "none" and self.env == "refine":
+        if self.rl_filter not in ("auto", "none", "pass_rate"):
+            raise ValueError(f"--rl_filter must be 'auto', 'none' or 'pass_rate', got {self.rl_filter!r}")
+        if self.rl_filter == "pass_rate" and self.env == "refine":
             raise ValueError("--rl_filter pass_rate needs --env single (refine episodes are scored by the environment)")
         if not 0.0 <= self.rl_replay_fraction < 1.0:
             raise ValueError(f"--rl_replay_fraction must be in [0, 1), got {self.rl_replay_fraction}")

@@ -29,7 +29,8 @@ STAGE_WORDING = {"sft": "train", "rl": "frontier"}
 FAMILY_SPLITS = {
     "unseen_combinations": "combinations",  # known parts in combinations no stage draws
     "unseen_parts": "parts",                # a held-out template or alternative
-    "unseen_patterns": "patterns",          # whole held-out patterns (generators.select.HELDOUT_PATTERNS)
+    "unseen_patterns": "patterns",          # held-out compositions of trained sub-traces (select.HELDOUT_COMPOSITIONS)
+    "unseen_structures": "structures",      # held-out structures (select.HELDOUT_STRUCTURES): beyond the three
     "synthetic_unseen": "heldout",
 }
 HELDOUT_PRESETS = {"synthetic": "default", **dict.fromkeys(FAMILY_SPLITS, "default")}  # split -> generator preset

@@ -199,7 +199,7 @@ class RLStage(Stage):
         return random.Random(3 + self.data_args.data_seed_offset).sample(chosen, len(chosen))
 
     def dataset(self, rows: list[dict[str, Any]]) -> Any:
-        if self.rl_args.rl_filter != "pass_rate":
+        if not self.rl_args.pass_rate_filter():
             return super().dataset(rows)
         self.pool = PassRatePool(rows, replay_fraction=self.rl_args.rl_replay_fraction,
                                  max_serves=self.rl_args.rl_max_serves, seed=self.config.seed)

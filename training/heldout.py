@@ -77,14 +77,20 @@ def flips(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -
     """Paired change per split: problems `fixed` (wrong before, correct after) and `broken`.
 
     Two accuracies on the same few hundred problems differ by a few points by chance; the
-    counts show whether a change is many problems moving or a handful (McNemar's view).
+    counts show whether a change is many problems moving or a handful (McNemar's view). Where one
+    measurement took fewer problems of a split (the one before SFT takes the first
+    --heldout_n_during), the counts are over the problems both took, and `n` says how many.
     """
     out: dict[str, dict[str, int]] = {}
     for name in before.keys() & after.keys():
         a, b = before[name].get("correct"), after[name].get("correct")
-        if a and b and len(a) == len(b):
-            out[name] = {"fixed": sum(x == "0" and y == "1" for x, y in zip(a, b, strict=True)),
-                         "broken": sum(x == "1" and y == "0" for x, y in zip(a, b, strict=True))}
+        if a and b:
+            n = min(len(a), len(b))
+            pairs = list(zip(a[:n], b[:n], strict=True))
+            out[name] = {"fixed": sum(x == "0" and y == "1" for x, y in pairs),
+                         "broken": sum(x == "1" and y == "0" for x, y in pairs)}
+            if n != max(len(a), len(b)):
+                out[name]["n"] = n
     return out
 
 
