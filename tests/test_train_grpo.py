@@ -174,7 +174,7 @@ def test_flips_count_problems_fixed_and_broken_pair_by_pair() -> None:
     from training.heldout import flips
 
     before = {"a": {"correct": "1100"}, "b": {"correct": "10"}, "c": {"correct": "01"}, "d": {"correct": "1"}}
-    after = {"a": {"correct": "1010"}, "b": {"correct": "01"}, "c": {"correct": "1100"}, "e": {"correct": "1"}}
+    after = {"a": {"correct": "1010"}, "b": {"correct": "01"}, "c": {"correct": "1000"}, "e": {"correct": "1"}}
     # a: one fixed (index 2), one broken (index 1); c was measured on 2 problems before, 4 after:
     # compared on those 2 (one fixed, one broken), and says so; d and e are in one measurement only
     assert flips(before, after) == {"a": {"fixed": 1, "broken": 1}, "b": {"fixed": 1, "broken": 1},
