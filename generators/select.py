@@ -23,9 +23,7 @@ HELDOUT_STRUCTURES = frozenset({
 })
 # "patterns": compositions whose every sub-trace is a structure training has (the same shape
 # functions as the trained patterns), wired in an expert pairing no trained composition has.
-HELDOUT_COMPOSITIONS = frozenset({
-    "comp_share_after_events", "comp_compare_then_pack", "comp_total_then_tax", "comp_rate_then_pack",
-})
+HELDOUT_COMPOSITIONS = frozenset({"comp_share_after_events", "comp_compare_then_pack", "comp_rate_then_pack"})
 HELDOUT_PATTERNS = HELDOUT_STRUCTURES | HELDOUT_COMPOSITIONS
 
 

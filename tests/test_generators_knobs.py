@@ -43,11 +43,12 @@ def test_phrasings_one_reproduces_one_template_per_pattern():
 
 
 def test_phrasing_split_holds_out_the_last_phrasing_and_whole_patterns():
-    from generators.select import HELDOUT_PATTERNS
+    from generators.select import HELDOUT_COMPOSITIONS, HELDOUT_PATTERNS, HELDOUT_STRUCTURES
 
     assert set(PATTERNS) >= HELDOUT_PATTERNS
     # one held-out structure per expert, and every expert keeps patterns to train on
-    assert len({PATTERNS[n].expert for n in HELDOUT_PATTERNS}) == len(HELDOUT_PATTERNS)
+    assert len({PATTERNS[n].expert for n in HELDOUT_STRUCTURES}) == len(HELDOUT_STRUCTURES)
+    assert all(PATTERNS[n].expert == "composition" for n in HELDOUT_COMPOSITIONS)
     for expert in {s.expert for s in PATTERNS.values()}:
         assert any(s.expert == expert and n not in HELDOUT_PATTERNS for n, s in PATTERNS.items())
     train = generate(N, seed=4, phrasing_split="train")

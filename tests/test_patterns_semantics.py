@@ -201,6 +201,11 @@ SEMANTICS: dict[str, Callable[[dict], Fraction]] = {
     "comp_leftover_percent": lambda s: _of(s["n"] - s["given"] - s["lost"], s["rate"]),
     "comp_distance_compare": lambda s: s["s"] * s["h"] - s["d"],
     "comp_percent_share": lambda s: _of(s["money"], s["rate"]) / s["k"],
+    # two experts, recombined (held-out pairings)
+    "comp_share_after_events": lambda s: (s["y"] + s["gift"] - s["lost"]) / s["k"],
+    "comp_compare_then_pack": lambda s: math.ceil((s["x"] + (s["x"] + s["more"])) / s["k"]),
+    "comp_total_then_tax": lambda s: _up(s["n1"] * s["p1"] + s["n2"] * s["p2"], s["rate"]),
+    "comp_rate_then_pack": lambda s: s["r"] * s["h"] / s["k"],
     # three experts
     "comp3_wage_tax_goal": lambda s: s["goal"] - _off(s["wage"] * s["h"], s["rate"]),
     "comp3_games_total": lambda s: s["a"] + s["b"] * s["c"] + _up(s["b"] * s["c"], s["rate"]),

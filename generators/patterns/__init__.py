@@ -14,6 +14,7 @@ from . import (  # noqa: F401
     interleaved,
     percentage,
     rate,
+    recombined,
 )
 from ._phrasings import WORDING_DIGEST, check_all_used
 
