@@ -74,6 +74,22 @@ def cuts(problem: Any) -> dict[str, str]:
     return {"size": size, "chain": chain}
 
 
+def first_divergence(output: str, gold: str) -> str:
+    """Where a wrong chain of thought first leaves the gold one: 'arithmetic' (the right numbers and
+    operation, a wrong result), 'numbers or operation' (another computation), 'stops early' or
+    'final line' (every computation right, the '####' line not)."""
+    mine, theirs = output.strip().split("\n"), gold.split("\n")
+    for o, g in zip(mine, theirs, strict=False):
+        if o.strip() == g:
+            continue
+        if g.startswith("####"):
+            return "final line"
+        expr_o, _, _ = o.strip().rpartition(" is ")
+        expr_g, _, _ = g.rpartition(" is ")
+        return "arithmetic" if expr_o and expr_o == expr_g else "numbers or operation"
+    return "stops early" if len(mine) < len(theirs) else "final line"
+
+
 def train(model_dir: str, rows: list[dict[str, Any]], tokens: int, workdir: Path, seed: int) -> dict[str, Any]:
     """SFT on `rows` for `tokens` input tokens (cosine over the budget); the trained model and counts."""
     from transformers import set_seed
@@ -166,17 +182,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     init = cot.build_cot_model(spec, cot_train, work / "cot-init")
     cot_run = train(str(init), [e.row() for e in cot_train], trace["tokens"], work / "cot", args.seed)
     _, clen = cot.token_lengths(cot_run["tokenizer"], cot_train)
-    cot_correct, answered = {}, {}
+    cot_correct, answered, where = {}, {}, {}
     for name, examples in cot_eval.items():
-        res = cot.evaluate(cot_run["model"], cot_run["tokenizer"], examples, max_new_tokens=max(clen) + 32)
-        cot_correct[name], answered[name] = res["correct"], res["answered"]
+        texts, _ = cot.generate(cot_run["model"], cot_run["tokenizer"], [e.question for e in examples],
+                                max_new_tokens=max(clen) + 32)
+        cot_correct[name] = "".join("1" if cot.is_correct(t, e.answer) else "0" for t, e in zip(texts, examples, strict=True))
+        answered[name] = sum(cot.final_answer(t) is not None for t in texts) / len(texts)
+        wrong = [first_divergence(t, e.target) for t, e, ok in zip(texts, examples, cot_correct[name], strict=True)
+                 if ok == "0"]
+        where[name] = {k: wrong.count(k) for k in sorted(set(wrong))}
     cot_result = breakdown(cot_correct, labels)
     strip = ("model", "tokenizer")
     return {
         "trace": {**{k: v for k, v in trace.items() if k not in strip}, "results": trace_result,
-                  "valid": {k: v["rates"]["valid"] for k, v in measured.items()}},
+                  "valid": {k: v["rates"]["valid"] for k, v in measured.items()},
+                  "outcomes": {k: v["outcomes"] for k, v in measured.items()}},
         "cot": {**{k: v for k, v in cot_run.items() if k not in strip}, "results": cot_result, "answered": answered,
-                "example": cot_train[0].target},
+                "first_error": where, "example": cot_train[0].target},
         "n_train": args.n_train, "epochs": args.epochs, "size": args.size,
         "class_counts": {name: {c: sum(lab["size"] == c or lab["chain"] == c for lab in labs)
                                 for c in SIZE_CLASSES + CHAIN_CLASSES} for name, labs in labels.items()},
@@ -246,7 +268,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     result = run(args)
     result.update(machine=machine(), wall_seconds=round(time.perf_counter() - started),
                   command="python bench/trace_vs_cot_synthetic.py " + " ".join(argv if argv is not None else sys.argv[1:]))
-    md = table(result)
+    md = table(result) + "\n\nWhere wrong chains of thought first leave the gold one: " + "; ".join(
+        f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()) for name, counts in result["cot"]["first_error"].items())
+    md += "\n\nTrace outcomes: " + "; ".join(
+        f"{name}: " + ", ".join(f"{k} {v}" for k, v in o.items()) for name, o in result["trace"]["outcomes"].items())
     print(md)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
