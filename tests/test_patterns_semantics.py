@@ -206,6 +206,14 @@ SEMANTICS: dict[str, Callable[[dict], Fraction]] = {
     "comp_compare_then_pack": lambda s: math.ceil((s["x"] + (s["x"] + s["more"])) / s["k"]),
     "comp_total_then_tax": lambda s: _up(s["n1"] * s["p1"] + s["n2"] * s["p2"], s["rate"]),
     "comp_rate_then_pack": lambda s: s["r"] * s["h"] / s["k"],
+    # two experts, trained pairings (pairings_a)
+    "comp_events_then_compare": lambda s: 2 * (s["y"] + s["gift"] - s["lost"]) + s["more"],
+    "comp_total_then_compare": lambda s: 2 * (s["n1"] * s["p1"] + s["n2"] * s["p2"]) + s["more"],
+    "comp_total_then_share": lambda s: (s["n1"] * s["p1"] + s["n2"] * s["p2"]) / s["k"],
+    # two experts, trained pairings (pairings_b)
+    "comp_rate_then_events": lambda s: s["x"] + s["r"] * s["h"] - s["z"],
+    "comp_percent_then_events": lambda s: s["x"] + _of(s["n"], s["rate"]) - s["z"],
+    "comp_compare_then_events": lambda s: s["x"] + (s["x"] + s["more"]) + s["y"] - s["z"],
     # three experts
     "comp3_wage_tax_goal": lambda s: s["goal"] - _off(s["wage"] * s["h"], s["rate"]),
     "comp3_games_total": lambda s: s["a"] + s["b"] * s["c"] + _up(s["b"] * s["c"], s["rate"]),

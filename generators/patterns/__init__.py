@@ -12,6 +12,8 @@ from . import (  # noqa: F401
     composition3,
     entity,
     interleaved,
+    pairings_a,
+    pairings_b,
     percentage,
     rate,
     recombined,
