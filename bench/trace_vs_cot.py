@@ -14,7 +14,7 @@ the official train split, `generators.gsm8k.dev`) with 95% Wilson intervals.
   hyperparameters) on GSM8K's training-part solutions with the calculator annotations stripped,
   ending with `#### answer`; graded by the number after the last `####`.
 
-Budget: the trace side trains as the main job's SFT warm-up does (its flags' defaults: 12,000 examples, 5 epochs),
+Budget: the trace side trains as the main job's SFT warm-up does (its flags' defaults: 24,000 examples, 3 epochs),
 or with --budget_s for that many seconds with a cosine schedule over elapsed time
 (`training.cot.Budget`). The CoT side then trains on as many input tokens as the trace run did,
 with a cosine schedule over them: the same model and the same tokens are the same compute
