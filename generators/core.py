@@ -116,14 +116,15 @@ def _attempt(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, level: i
         match_inits(data, question)
     except ReadingOrderError as err:
         raise Reject(str(err)) from None
-    if cfg.refs:  # the pointer form, or the value form where pointers would not grade correct
-        data = rewrite_data(data, question, answer_value) or data
     split, seed, index = key
     problem_id = f"synthetic-{seed}-{index}" if split == "train" else f"synthetic-{split}-{seed}-{index}"
-    try:
+    try:  # the value form decides whether the draw stands, so `refs` changes only the trace
         trace_text = verify(data, answer_value, spec, question, problem_id)
     except GenerationError as err:
         raise Reject(str(err)) from None
+    pointed = rewrite_data(data, question, answer_value) if cfg.refs else None
+    if pointed:  # the pointer form (rewrite_data returns None where pointers would not grade correct)
+        data, trace_text = pointed, verify(pointed, answer_value, spec, question, problem_id)
     difficulty = {
         "steps": _count_steps(data),
         "experts": spec.n_experts,

@@ -92,9 +92,9 @@ def _fold_scaled_inits(steps: list[dict[str, Any]], quantities: list[Any]) -> li
     return [s for s in out if s is not None]
 
 
-def _rewrite_steps(steps: list[dict[str, Any]], values: list[Fraction], pointer: bool, generic: bool) -> list[dict[str, Any]]:
+def _rewrite_steps(steps: list[dict[str, Any]], values: list[Fraction], pointer: bool, generic: bool,
+                   used: set[int]) -> list[dict[str, Any]]:
     rename: dict[str, str] = {}
-    used: set[int] = set()
     out = []
     for step in steps:
         step = dict(step)
@@ -102,8 +102,9 @@ def _rewrite_steps(steps: list[dict[str, Any]], values: list[Fraction], pointer:
             value = _number(step["value"])
             matches = [i for i, v in enumerate(values) if v == value]
             if matches:
-                # A value the question states twice: take the first quantity not yet used, which
-                # follows reading order the way the gold inits do.
+                # A value the question states twice: take the first quantity not yet used (by any
+                # sub-trace: "3 puzzles ... 3 students" in two sub-traces are two quantities), which
+                # follows reading order the way the gold inits do; a value stated once may be read again.
                 index = next((i for i in matches if i not in used), matches[0])
                 used.add(index)
                 del step["value"]
@@ -129,22 +130,27 @@ def rewrite_data(
     ("3 dozen") folds into a pointer to that quantity. `generic_names`: variables set from numbers
     are renamed q1, q2, ... per sub-trace in order of definition, so the model never has to copy
     names such as `leo.marbles` out of the question (the solver ignores names). The result must
-    still grade correct against `answer` when one is given.
+    still grade correct against `answer` when one is given, and a pointer rewrite must be the
+    original's program (the grader's program check, with the original as the gold trace).
     """
     quantities = extract_quantities(question) if pointer else []
     values = [q.value for q in quantities]
     subs = trace_data if isinstance(trace_data, list) else [trace_data]
+    used: set[int] = set()
     try:
         rewritten = [
             {**sub, "trace": _rewrite_steps(_fold_scaled_inits(sub["trace"], quantities) if pointer else sub["trace"],
-                                            values, pointer, generic_names)}
+                                            values, pointer, generic_names, used)}
             for sub in subs
         ]
         data = rewritten if isinstance(trace_data, list) else rewritten[0]
         text = format_trace(data)
+        gold = format_trace(trace_data) if pointer and answer is not None else None
     except (TypeError, ValueError, KeyError, AttributeError):
         return None
-    if answer is not None and not grade(text, answer, question=question).correct:
+    # correct, and the same program as the original on the question's variants: a pointer bound to
+    # the wrong one of two equal quantities gives the right number from another program
+    if answer is not None and not grade(text, answer, question=question, gold=gold).correct:
         return None
     return data
 

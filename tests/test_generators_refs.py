@@ -87,3 +87,31 @@ def test_every_pointer_names_a_quantity_worth_the_value_it_replaces() -> None:
         text = format_trace(restored if isinstance(p.trace_data, list) else restored[0])
         assert "ref:" not in text
         assert grade(text, p.answer, expert=p.expert, question=p.question).correct, p.id
+
+
+def test_equal_values_in_two_sub_traces_point_at_two_quantities() -> None:
+    # "3 puzzles ... 3 students": the second sub-trace's 3 is the fifth quantity, not the first again;
+    # bound to the first, the pointer trace gives the right number from another program
+    question = ("Noa needs 3 puzzles, which cost $16 each, and 9 highlighters, which cost $5 each. The 3 students "
+                "in her group share the cost evenly. What is each student's share of the cost?")
+    data = [
+        {"expert": "arithmetic", "trace": [
+            {"op": "init", "var": "count1", "value": 3}, {"op": "init", "var": "price1", "value": 16},
+            {"op": "init", "var": "count2", "value": 9}, {"op": "init", "var": "price2", "value": 5},
+            {"op": "compute", "compute_op": "mul", "args": ["count1", "price1"], "var": "step1"},
+            {"op": "compute", "compute_op": "mul", "args": ["count2", "price2"], "var": "step2"},
+            {"op": "compute", "compute_op": "add", "args": ["step1", "step2"], "var": "result"},
+            {"op": "query", "var": "result"}]},
+        {"expert": "arithmetic", "trace": [
+            {"op": "init", "var": "prev", "source": "prev.result"}, {"op": "init", "var": "groups", "value": 3},
+            {"op": "compute", "compute_op": "div", "args": ["prev", "groups"], "var": "result"},
+            {"op": "query", "var": "result"}]},
+    ]
+    text = rewrite_trace(data, question, "31", pointer=True, generic_names=True)
+    assert text is not None
+    assert "ref: 5" in text.split("- expert:")[2] and "ref: 1" in text.split("- expert:")[1]
+    assert grade(text, "31", "composition", question, gold=format_trace(data)).reward == 1.0
+    # the binding the rewrite used to choose: the right number, and the program check refuses it
+    wrong = text.split("- expert:")
+    wrong[2] = wrong[2].replace("ref: 5", "ref: 1")
+    assert grade("- expert:".join(wrong), "31", "composition", question, gold=format_trace(data)).reward == 0.7

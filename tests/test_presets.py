@@ -95,7 +95,8 @@ def test_bad_presets_and_specs_get_clear_errors() -> None:
         resolve_model_spec(model)
 
 
-TINY = "vocab_size=400,hidden_size=32,intermediate_size=64,num_hidden_layers=1,num_attention_heads=2,corpus_size=60"
+TINY = ("vocab_size=400,hidden_size=32,intermediate_size=64,num_hidden_layers=1,num_attention_heads=2,corpus_size=60,"
+        "max_position_embeddings=1024")  # a 400-token vocabulary spells the longest wordings out in 549 tokens
 
 
 def test_a_tiny_preset_run_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

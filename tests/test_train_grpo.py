@@ -13,11 +13,12 @@ from training.grpo import GroupMismatchError, grouped_reward
 
 def rl_args(model_flags: list[str], out: Path, *extra: str, guard: bool = False) -> list[str]:
     """Tiny RL flags. The untrained tiny model writes no trace, so the no-signal guard is off
-    unless a test asks for it."""
+    unless a test asks for it. The prompts are a plain dataset (`--rl_filter none`): the live
+    pass-rate stream that `auto` picks has its own end-to-end test (test_prompt_pool.py)."""
     return [
         *model_flags, "--output_dir", str(out), "--n_rl", "8", "--n_eval", "2", "--heldout_n_during", "2",
         "--eval_splits", "synthetic,hard", "--max_steps", "2", "--per_device_train_batch_size", "4",
-        "--num_generations", "2", "--logging_steps", "1", "--save_steps", "1",
+        "--num_generations", "2", "--logging_steps", "1", "--save_steps", "1", "--rl_filter", "none",
         "--rl_mix", "easy", *([] if guard else ["--rl_guard_batches", "0", "--rl_guard_groups", "0"]), *extra,
     ]
 
@@ -59,11 +60,13 @@ def test_rl_from_a_model_that_writes_traces_gets_a_signal(trace_model: str, tmp_
 
 def test_a_run_whose_completions_never_parse_stops_with_one_line(tiny_model: str, tmp_path: Path) -> None:
     out = tmp_path / "dead"
+    # one batch: the tiny tokenizer's merges hold whole trace lines ("  - {op: init, var: prev, source:
+    # prev.result}"), so a random model's later samples can parse by chance
     with pytest.raises(SystemExit) as stopped:
         train_grpo.main(rl_args(["--sft_checkpoint", tiny_model], out, "--max_steps", "20", "--heldout_samples", "0",
-                                guard=True))
+                                "--rl_guard_batches", "1", guard=True))
     line = str(stopped.value.code)
-    assert line.startswith("[grpo] stopped: no reward signal: none of the first 8 completions parses")
+    assert line.startswith("[grpo] stopped: no reward signal: none of the first 4 completions parses")
     assert "\n" not in line and "response parser" in line and "chat template" in line
     assert not (out / "final").exists()  # nothing that looks like a finished run
 
@@ -279,3 +282,15 @@ def test_gsm8k_rl_questions_too_long_for_the_model_are_left_out(tiny_model: str,
                             "--rl_gsm8k_fraction", "0.5", "--rl_gsm8k_answer_only", "--max_steps", "1"))
     summary = json.loads((out / "summary.json").read_text())
     assert summary["gsm8k_too_long"] == 1 and summary["n_rl_gsm8k"] == 3 and summary["n_rl"] == 7
+
+
+def test_the_pass_rate_filter_is_on_by_default_for_single_traces_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from training.args import RLArguments
+
+    monkeypatch.delenv("WORLD_SIZE", raising=False)
+    assert RLArguments().rl_filter == "auto" and RLArguments().pass_rate_filter()
+    assert not RLArguments(env="refine").pass_rate_filter()      # refine episodes are scored by the env
+    assert not RLArguments(rl_filter="none").pass_rate_filter()
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    assert not RLArguments().pass_rate_filter()                  # each process would see part of a group
+    assert RLArguments(rl_filter="pass_rate").pass_rate_filter()
