@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..builder import TraceBuilder
 from ..context import Ctx, Draft
 from ..lexicon import BAKED, COLLECTIBLES, FOODS
 from ._common import count_for, need, things, unit_price, who
@@ -28,6 +29,15 @@ def et_sell_leftovers(g: Ctx) -> Draft:
                       "price": g.money(price)})
 
 
+def give_then_lose(tr: TraceBuilder, na: str, nb: str, x: int, y: int, gift: int, lost: int) -> None:
+    """A holds x, B holds y; A gives B `gift`, then B loses `lost`; query what B holds. The shape of
+    et_give_then_lose, which compositions reuse as their entity_track sub-trace."""
+    inits(tr, (na, x), (nb, y))
+    tr.transfer(na, nb, tr.init("gift", gift))
+    tr.consume(nb, tr.init("lost", lost))
+    tr.query(nb)
+
+
 @pattern("et_give_then_lose", "entity_track", "entity_track",
          "transfer between two people, then one loses some", gaps=("many_inits",))
 def et_give_then_lose(g: Ctx) -> Draft:
@@ -36,12 +46,8 @@ def et_give_then_lose(g: Ctx) -> Draft:
     x, y = g.big(12, 90), g.big(5, 60)
     gift = g.int(2, max(2, min(30, x - 1)))
     lost = g.int(1, min(20, y + gift - 1))
-    na, nb = f"{a.var}.{t.var}", f"{b.var}.{t.var}"
     tr = g.trace("entity_track")
-    inits(tr, (na, x), (nb, y))
-    tr.transfer(na, nb, tr.init("gift", gift))
-    tr.consume(nb, tr.init("lost", lost))
-    tr.query(nb)
+    give_then_lose(tr, f"{a.var}.{t.var}", f"{b.var}.{t.var}", x, y, gift, lost)
     return Draft(tr, {"a": a.name, "b": b.name, "his_a": a.his, **things(t), "x": g.n(x), "y": g.n(y),
                       "gift": g.n(gift), "lost": g.n(lost)})
 

@@ -18,6 +18,7 @@ from ._common import count_for, need, things, unit_price, who
 from ._phrasings import pattern  # each pattern's question templates: phrasings/pairings_a.json
 from ._shapes import after, chain, inits
 from .composition import C2
+from .entity import give_then_lose
 
 
 def _shopping_total(c: Composition, n1: int, p1: Fraction, n2: int, p2: Fraction) -> Fraction:
@@ -54,13 +55,8 @@ def comp_events_then_compare(g: Ctx) -> Draft:
     gift = g.int(2, max(2, min(30, x - 1)))
     lost = g.int(1, min(20, y + gift - 1))  # et_give_then_lose's numbers
     more = g.big(2, 30)
-    na, nb = f"{a.var}.{t.var}", f"{b.var}.{t.var}"
     c = Composition()
-    s1 = c.sub("entity_track")
-    inits(s1, (na, x), (nb, y))
-    s1.transfer(na, nb, s1.init("gift", gift))
-    s1.consume(nb, s1.init("lost", lost))
-    s1.query(nb)
+    give_then_lose(c.sub("entity_track"), f"{a.var}.{t.var}", f"{b.var}.{t.var}", x, y, gift, lost)
     _more_than_prev_total(after(c, "comparison"), more)
     return Draft(c, {"a": a.name, "b": b.name, "c": d.name, "his_a": a.his, "he": b.he, "him": b.him,
                      "his": b.his, **things(t), "x": g.n(x), "y": g.n(y), "gift": g.n(gift), "lost": g.n(lost),

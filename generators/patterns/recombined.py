@@ -24,6 +24,7 @@ from ._phrasings import pattern  # each pattern's question templates: phrasings/
 from ._shapes import after, chain, inits, percent_result
 from .comparison import more_than_total
 from .composition import C2
+from .entity import give_then_lose
 from .percentage import _pct
 
 # Containers the products of MACHINES are packed in (products not listed here are not packed).
@@ -64,13 +65,8 @@ def comp_share_after_events(g: Ctx) -> Draft:
     losses = [n for n in range(1, min(20, have - 1) + 1) if (have - n) % k == 0 and have - n >= 2 * k]
     need(bool(losses), "no loss leaves an equal share")
     lost = g.pick(losses)
-    na, nb = f"{a.var}.{t.var}", f"{b.var}.{t.var}"
     c = Composition()
-    s1 = c.sub("entity_track")
-    inits(s1, (na, x), (nb, y))
-    s1.transfer(na, nb, s1.init("gift", gift))
-    s1.consume(nb, s1.init("lost", lost))
-    s1.query(nb)
+    give_then_lose(c.sub("entity_track"), f"{a.var}.{t.var}", f"{b.var}.{t.var}", x, y, gift, lost)
     chain(after(c, "arithmetic"), "prev", ("div", ("groups", k)))  # as comp_percent_share
     return Draft(c, {"a": a.name, "b": b.name, "his_a": a.his, "he": b.he, "him": b.him, "his": b.his, **things(t),
                      "x": g.n(x), "y": g.n(y), "gift": g.n(gift), "lost": g.n(lost), "k": g.n(k)})
