@@ -63,18 +63,12 @@ def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> P
     diff, level = cfg.difficulty_at(index)
     key = (cfg.split, seed, index)
     spec = choose(_rng(*key, "pattern"), candidate_patterns(cfg, diff))
-    starts = allowed_phrasings(spec, cfg)
-    held_pattern = held_family(spec.name)
     last: Exception | None = None
     for attempt in range(MAX_ATTEMPTS):
         # the wording is drawn again with the numbers: an order of clauses that the solver cannot
         # ground (a pronoun before its name) is rejected like a degenerate draw
         try:
-            wording = GRAMMAR.draw(spec.name, cfg.phrasing_split, _rng(*key, "wording", attempt), held_pattern, starts)
-        except WordingError as err:
-            raise GenerationError(str(err)) from None
-        try:
-            return _attempt(spec, key, cfg, diff, level, wording, attempt)
+            return _attempt(spec, key, cfg, diff, level, _wording(spec, key, cfg, attempt), attempt)
         except Reject as err:
             last = err
     raise GenerationError(f"pattern {spec.name} found no valid numbers in {MAX_ATTEMPTS} tries for {key}: {last}")
@@ -86,14 +80,20 @@ def wording_of(seed: int, index: int, cfg: GeneratorConfig | None = None) -> Wor
     cfg = cfg or make_config()
     problem = generate_one(seed, index, cfg)
     key = (cfg.split, seed, index)
-    spec = PATTERNS[problem.pattern]
-    starts = allowed_phrasings(spec, cfg)
     for attempt in range(MAX_ATTEMPTS):
-        wording = GRAMMAR.draw(spec.name, cfg.phrasing_split, _rng(*key, "wording", attempt),
-                               held_family(spec.name), starts)
+        wording = _wording(PATTERNS[problem.pattern], key, cfg, attempt)
         if wording.key == problem.difficulty["wording"]:
             return wording
     raise GenerationError(f"no attempt of {key} drew the wording {problem.difficulty['wording']}")
+
+
+def _wording(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, attempt: int) -> Wording:
+    """The wording attempt `attempt` of item `key` draws (a pure function of them and the config)."""
+    try:
+        return GRAMMAR.draw(spec.name, cfg.phrasing_split, _rng(*key, "wording", attempt), held_family(spec.name),
+                            allowed_phrasings(spec, cfg))
+    except WordingError as err:
+        raise GenerationError(str(err)) from None
 
 
 def _attempt(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, level: int | None, wording: Wording,
@@ -123,8 +123,8 @@ def _attempt(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, level: i
     except GenerationError as err:
         raise Reject(str(err)) from None
     pointed = rewrite_data(data, question, answer_value) if cfg.refs else None
-    if pointed:  # the pointer form (rewrite_data returns None where pointers would not grade correct)
-        data, trace_text = pointed, verify(pointed, answer_value, spec, question, problem_id)
+    if pointed:  # the pointer form: rewrite_data returns it only where it grades correct as the same program
+        data, trace_text = pointed, format_trace(pointed)
     difficulty = {
         "steps": _count_steps(data),
         "experts": spec.n_experts,

@@ -13,7 +13,8 @@ choice with three or more alternatives, and the last template of a pattern with 
 are **held-out parts**: no training stage ever sees them. The whole choice vector of an item is
 its *combination*; a hash of it puts the combination in one of ten buckets. Bucket 0 is held out
 as "unseen combinations of known parts", bucket 1 is the RL frontier pool (known parts, never in
-SFT), and buckets 2-9 are training wording. `FAMILIES` names what each wording mode draws.
+SFT), and buckets 2-9 are training wording. `MODES` lists what GeneratorConfig.phrasing_split
+may ask for (docs/generators.md, "Wording", says what each draws).
 """
 
 from __future__ import annotations
@@ -23,15 +24,9 @@ import math
 import random
 from dataclasses import dataclass
 
-# Wording modes (GeneratorConfig.phrasing_split) and what they draw. "heldout" is the union of
-# the two far families, kept for configs written before the families existed.
+# Wording modes (GeneratorConfig.phrasing_split). "heldout" is parts, patterns and structures
+# together: the split that existed before the families.
 MODES = ("all", "train", "frontier", "combinations", "parts", "patterns", "structures", "heldout")
-FAMILIES = {
-    "combinations": "known parts (templates, synonyms, orders) in a combination no training stage draws",
-    "parts": "at least one held-out part: a template or an alternative no training stage draws",
-    "patterns": "a whole composition no training stage draws, of sub-traces training has (a new pairing)",
-    "structures": "a whole pattern with a structure no trained pattern has (a new op or constant in its expert)",
-}
 SEEN_ONLY_MODES = ("train", "frontier", "combinations")  # modes that never draw a held-out part
 BUCKETS = 10
 COMBINATION_BUCKET, FRONTIER_BUCKET = 0, 1
@@ -252,7 +247,12 @@ class Wording:
 
     @property
     def bucket(self) -> int:
-        return int(self.key, 16) % BUCKETS
+        return bucket_of(self.key)
+
+
+def bucket_of(key: str) -> int:
+    """The combination bucket of a wording key (`Wording.key`, `Problem.difficulty["wording"]`)."""
+    return int(key, 16) % BUCKETS
 
 
 def _belongs(w: Wording, mode: str, held_pattern: str | None) -> bool:

@@ -278,7 +278,7 @@ def check_wording(train: list[Example], splits: dict[str, list[Example]]) -> Non
     """Fail if a synthetic training example uses a held-out part, a held-out pattern, a held-out
     combination's bucket, or the exact combination (wording key) of a held-out family item."""
     from generators.select import HELDOUT_PATTERNS
-    from generators.wording import BUCKETS, COMBINATION_BUCKET
+    from generators.wording import COMBINATION_BUCKET, bucket_of
 
     held_keys = {e.difficulty.get("wording") for name, examples in splits.items() if name in UNSEEN_SPLITS
                  for e in examples} - {None}
@@ -288,7 +288,7 @@ def check_wording(train: list[Example], splits: dict[str, list[Example]]) -> Non
             continue
         why = ("a held-out part" if e.difficulty.get("held_parts") else
                "a held-out pattern" if e.pattern in HELDOUT_PATTERNS else
-               "the held-out combinations' bucket" if int(key, 16) % BUCKETS == COMBINATION_BUCKET else
+               "the held-out combinations' bucket" if bucket_of(key) == COMBINATION_BUCKET else
                "a held-out item's exact wording" if key in held_keys else None)
         if why:
             raise WordingLeak(f"training example {e.id} ({e.pattern}) is written with {why}: the held-out "
