@@ -25,7 +25,7 @@ STAGES = {"sft": ("train", 1), "rl": ("rl", 2), "heldout": ("heldout", 3)}
 # known parts, RL the frontier combinations SFT never saw (known parts, new combinations).
 STAGE_WORDING = {"sft": "train", "rl": "frontier"}
 # Held-out wording families at three distances from the training wording, reported by every run;
-# "synthetic_unseen" (the two far families together) is the name the splits had before them.
+# "synthetic_unseen" (parts, patterns and structures together) is the split that came before them.
 FAMILY_SPLITS = {
     "unseen_combinations": "combinations",  # known parts in combinations no stage draws
     "unseen_parts": "parts",                # a held-out template or alternative
