@@ -67,6 +67,38 @@ def test_valid_rate_excludes_invalid_traces():
     assert reports[1]["outcomes"]["wrong_answer"] == 1 and reports[2]["outcomes"]["invalid"] == 1
 
 
+# One output per grade: correct, wrong_answer, invalid, wrong_expert (a runnable trace under
+# another expert's name), unparseable.
+EVERY_GRADE = [TRACE, TRACE.replace("compute_op: sub", "compute_op: add"), TRACE.replace("value: 9", "value: 99"),
+               TRACE.replace("expert: arithmetic", "expert: percentage"), "no yaml here"]
+
+
+def test_report_rates_are_the_outcomes_own_verdicts():
+    from solver import grade
+
+    problems = [dict(COOKIES, id=f"cookies-{i}") for i in range(len(EVERY_GRADE))]
+    report = evaluate(lambda obs: EVERY_GRADE[:len(obs)], problems, batch_size=8, progress=False, keep_samples=True)
+    outcomes = [grade(t, COOKIES["answer"], COOKIES["expert"], COOKIES["question"], COOKIES["trace"])
+                for t in EVERY_GRADE]
+    assert [o.category for o in outcomes] == ["correct", "wrong_answer", "invalid", "wrong_expert", "unparseable"]
+    assert [s["category"] for s in report["samples"]] == [o.category for o in outcomes]
+    # a wrong-expert trace parses but is not valid (solver.grade.Outcome.valid): valid = 2 of 5
+    assert report["rates"] == {"parse": 4 / 5, "valid": 2 / 5, "correct": 1 / 5}
+    for sample, outcome in zip(report["samples"], outcomes, strict=True):  # each record carries its verdicts
+        assert (sample["parsed"], sample["valid"], sample["correct"]) == (outcome.parsed, outcome.valid,
+                                                                          outcome.correct)
+    assert report["by_expert"]["arithmetic"]["rates"]["valid"] == 2 / 5
+
+
+def test_summarize_counts_the_recorded_verdicts_not_category_names():
+    # A category the report does not know (a newer grade) is counted by the verdicts its record carries.
+    records = [{"category": "runs", "reward": 0.0, "parsed": True, "valid": True, "correct": False},
+               {"category": "wrong_expert", "reward": 0.3, "parsed": True, "valid": False, "correct": False}]
+    summary = summarize(records)
+    assert summary["rates"] == {"parse": 1.0, "valid": 0.5, "correct": 0.0}
+    assert summary["outcomes"]["runs"] == 1 and summary["outcomes"]["wrong_expert"] == 1
+
+
 def test_refinement_turns_feed_back_solver_feedback():
     wrong = TRACE.replace("compute_op: sub", "compute_op: add")
     seen: list[str] = []

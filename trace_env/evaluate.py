@@ -63,6 +63,10 @@ def _record(problem: SourceProblem, text: str, outcome: Mapping[str, Any], turn:
         "source": problem.source,
         "answer": problem.answer,
         "category": outcome["category"],
+        # the outcome's own verdicts (`solver.grade.Outcome`): reports count these, never categories
+        "parsed": outcome["parsed"],
+        "valid": outcome["valid"],
+        "correct": outcome["correct"],
         "reward": float(outcome["reward"]),
         "computed": outcome["answer"],
         "trace_expert": outcome["expert"],
@@ -162,7 +166,7 @@ def evaluate(
         bar.close()
         for env in slots:
             env.close()
-    by_turn = [sum(r["category"] == "correct" and r["turn"] <= k for r in records) / len(problems)
+    by_turn = [sum(r["correct"] and r["turn"] <= k for r in records) / len(problems)
                for k in range(1, turns + 1)]
     sampled = _sample(policy, problems, samples, temperature, batch_size, progress) if samples else None
     meta = {

@@ -7,13 +7,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from solver.grade import VALID_CATEGORIES  # "valid" has one definition
-
 CATEGORIES = ("correct", "wrong_answer", "invalid", "wrong_expert", "unparseable")
-# "valid" means the trace executed without error (solver.grade.VALID_CATEGORIES). 0.5 (invalid)
-# traces are not valid; neither is a wrong-expert or unparseable one (the seed's metric counted
-# 0.5 traces as valid).
-PARSED_CATEGORIES = frozenset(CATEGORIES) - {"unparseable"}
+# A record carries its outcome's own verdicts (`solver.grade.Outcome.parsed / valid / correct`,
+# as in `Outcome.to_dict()`), and the rates count those: "valid" means the trace executed
+# without error (`Outcome.valid`), so an invalid (0.5), wrong-expert or unparseable trace is not
+# valid (the seed's metric counted 0.5 traces as valid). Nothing here re-derives a verdict from a
+# category name or a reward.
 
 
 def wilson(successes: int, n: int, z: float = 1.959963984540054) -> list[float]:
@@ -33,14 +32,14 @@ def wilson(successes: int, n: int, z: float = 1.959963984540054) -> list[float]:
 def summarize(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Accuracy, its interval, rates, outcome counts and mean reward of graded records.
 
-    Each record needs `category` and `reward`.
+    Each record needs `category`, `reward` and the outcome's `parsed`, `valid` and `correct`.
     """
     records = list(records)
     n = len(records)
     outcomes = Counter(r["category"] for r in records)
-    correct = outcomes["correct"]
-    parsed = sum(outcomes[c] for c in PARSED_CATEGORIES)
-    valid = sum(outcomes[c] for c in VALID_CATEGORIES)
+    correct = sum(bool(r["correct"]) for r in records)
+    parsed = sum(bool(r["parsed"]) for r in records)
+    valid = sum(bool(r["valid"]) for r in records)
     return {
         "n": n,
         "correct": correct,
@@ -57,7 +56,7 @@ def summarize(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "with_gold": sum(bool(r.get("gold")) for r in records),
         "program_checked": sum(bool(r.get("variants")) for r in records),
         # The right number, whether or not from the right program (the accuracy before the check).
-        "answer_correct": sum(bool(r.get("answer_correct", r["category"] == "correct")) for r in records),
+        "answer_correct": sum(bool(r.get("answer_correct", r["correct"])) for r in records),
         "outcomes": {c: outcomes.get(c, 0) for c in CATEGORIES}
         | {c: k for c, k in outcomes.items() if c not in CATEGORIES},
     }

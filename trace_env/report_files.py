@@ -108,7 +108,7 @@ def markdown(report: Mapping[str, Any], samples: Sequence[Mapping[str, Any]] | N
         for gold, row in confusion.items():
             lines.append(f"| {gold} | " + " | ".join(str(row.get(d, 0)) for d in declared) + " |")
         lines.append("")
-    failures = [s for s in samples or [] if s.get("category") != "correct"][:FAILURE_EXAMPLES]
+    failures = [s for s in samples or [] if not s.get("correct")][:FAILURE_EXAMPLES]
     if failures:
         lines += ["## First failures", ""]
         for s in failures:
