@@ -174,12 +174,13 @@ class RunArguments:
 
     preset: str | None = field(
         default=None,
-        metadata={"help": "Sizes for another machine, from training/presets.py: 'gpu' (one modern GPU, about 15 "
-                          "minutes; larger model, more data, bf16). Flags given explicitly still win."},
+        metadata={"help": "Named argument values from training/presets.py: 'gpu' (sizes for one modern GPU: a "
+                          "larger default model, more data) or 'smoke' (tiny sizes, a pipeline check). Flags "
+                          "given explicitly still win."},
     )
     smoke: bool = field(
         default=False,
-        metadata={"help": "Tiny sizes everywhere (same code path): a pipeline check that runs in a few minutes."},
+        metadata={"help": "The same as --preset smoke: tiny sizes everywhere, same code path (a pipeline check)."},
     )
     resume: bool = field(
         default=True,

@@ -26,14 +26,11 @@ from .args import (
     config_with,
     parse_mix,
 )
+from .presets import preset_values
 from .prompt_pool import PassRatePool, stream_dataset
 from .sft import run_sft
 from .signal import RewardSignal, format_signal
-from .stage import SMOKE_DATA, SMOKE_EVAL, Rows, Stage, Trained, measure_cached
-
-SMOKE_RL = {"n_rl": 16, "rl_guard_batches": 0, "rl_guard_groups": 0}  # a smoke run checks plumbing, not learning
-SMOKE_GRPO = {"max_steps": 4, "save_steps": 2, "logging_steps": 1, "per_device_train_batch_size": 8,
-              "num_generations": 4}
+from .stage import Rows, Stage, Trained, measure_cached
 
 
 class GroupMismatchError(RuntimeError):
@@ -72,7 +69,8 @@ def warmup_sft(
     model_args: ModelArguments, data_args: DataArguments, eval_args: EvalArguments, run_args: RunArguments,
     rl_args: RLArguments, config: Any,
 ) -> dict[str, Any]:
-    """Run (or reuse) the SFT warm-up into OUTPUT_DIR/sft; returns its summary."""
+    """Run (or reuse) the SFT warm-up into OUTPUT_DIR/sft; returns its summary. Its config takes
+    the --sft_* sizes, and the `warmup` section of the run's preset (training/presets.py)."""
     out = Path(config.output_dir) / "sft"
     done = summary.read_json(out / "summary.json") if run_args.resume else None
     if done and Path(done.get("final_model", "")).is_dir():
@@ -84,6 +82,8 @@ def warmup_sft(
         report_to=config.report_to, trust_remote_code=config.trust_remote_code, use_cpu=config.use_cpu,
         disable_tqdm=config.disable_tqdm,
     )
+    if run_args.preset:
+        sft_config = config_with(sft_config, **preset_values(run_args.preset, "warmup"))
     return run_sft(model_args, data_args, eval_args, run_args, sft_config)
 
 
@@ -103,8 +103,6 @@ class RLStage(Stage):
     """RL from an SFT model: the warm-up's, or `--sft_checkpoint`."""
 
     label = "RL"
-    # the warm-up applies the SFT smoke sizes itself (the overrides are idempotent)
-    smoke = {"data_args": SMOKE_DATA, "eval_args": SMOKE_EVAL, "rl_args": SMOKE_RL, "config": SMOKE_GRPO}
 
     def __init__(
         self, model_args: ModelArguments, data_args: DataArguments, eval_args: EvalArguments,

@@ -2,11 +2,19 @@
 
     python train_grpo.py --preset gpu                 # one modern GPU, about 15 minutes
     python train_grpo.py --preset gpu --max_steps 60  # a flag given explicitly always wins
+    python train_grpo.py --smoke                      # the same as --preset smoke
 
 A preset is a table of argument values applied after parsing to every field the user did not
 set, on the command line or in a `--config` file; nothing else changes, so a preset run takes
 the same code path as any other. Sections: `common` (both scripts), `sft` (train_sft.py) and
-`grpo` (train_grpo.py); a field a script does not have is skipped.
+`grpo` (train_grpo.py); a field a script does not have is skipped. `warmup` sets fields of the
+SFT config train_grpo.py builds for its warm-up (training/grpo.py `warmup_sft`), which no flag
+names.
+
+The `smoke` preset (`--smoke` selects it) is the same run with tiny sizes, a pipeline check: a
+couple of hundred SFT problems for one epoch, a few dozen held-out problems per split, four RL
+steps on groups of four, with checkpoints and logs often enough that resuming and logging are
+exercised too, and the no-signal guard off (it checks plumbing, not learning).
 
 `--model_spec` sizes the embedded default model (`agents.default_model.DefaultModelSpec`
 fields, 'key=value,...'); `resolve_model_spec` builds that model (cached like the default one)
@@ -28,6 +36,22 @@ from pathlib import Path
 from typing import Any
 
 PRESETS: dict[str, dict[str, dict[str, Any]]] = {
+    "smoke": {
+        "common": {"smoke": True, "n_train": 192, "n_eval": 24, "heldout_every": 3, "heldout_n_during": 8},
+        "sft": {"num_train_epochs": 1.0, "save_steps": 3, "logging_steps": 2},
+        "grpo": {
+            "sft_epochs": 1.0,
+            "n_rl": 16,
+            "rl_guard_batches": 0,
+            "rl_guard_groups": 0,
+            "max_steps": 4,
+            "save_steps": 2,
+            "logging_steps": 1,
+            "per_device_train_batch_size": 8,
+            "num_generations": 4,
+        },
+        "warmup": {"save_steps": 3, "logging_steps": 2},
+    },
     "gpu": {
         "common": {
             "model_spec": "hidden_size=512,intermediate_size=1536,num_hidden_layers=8,num_attention_heads=8",
@@ -57,16 +81,19 @@ PRESETS: dict[str, dict[str, dict[str, Any]]] = {
         },
     },
 }
-SCRIPTS = ("sft", "grpo")
+SCRIPTS = ("sft", "grpo", "warmup")
 
 
 def preset_values(name: str, script: str) -> dict[str, Any]:
-    """The flat table of field -> value that preset `name` sets for `script` ('sft' or 'grpo')."""
+    """The flat table of field -> value that preset `name` sets for `script` ('sft' or 'grpo'), or
+    for the SFT config of train_grpo.py's warm-up ('warmup': its own section only)."""
     if name not in PRESETS:
         raise ValueError(f"unknown --preset {name!r}; choose from {sorted(PRESETS)}")
     if script not in SCRIPTS:
         raise ValueError(f"script must be one of {SCRIPTS}, got {script!r}")
     table = PRESETS[name]
+    if script == "warmup":
+        return dict(table.get("warmup", {}))
     return {**table.get("common", {}), **table.get(script, {})}
 
 
@@ -159,15 +186,22 @@ def resolve_model_spec(model_args: Any, cache_dir: str | Path | None = None) -> 
 
 
 def parse_with_preset(parser: Any, argv: list[str] | None, script: str, *, resolve: bool = True) -> tuple[Any, ...]:
-    """`parser.parse_args_and_config(argv)`, then the `--preset` named in RunArguments applied to the
-    fields not set explicitly, then `--model_spec` resolved (unless `resolve=False`)."""
+    """`parser.parse_args_and_config(argv)`, then the `--preset` named in RunArguments (`--smoke`:
+    `smoke`) applied to the fields not set explicitly, then `--model_spec` resolved (unless
+    `resolve=False`)."""
     import sys
 
     argv = list(argv) if argv is not None else sys.argv[1:]
     objects = parser.parse_args_and_config(argv)
-    preset = next((o.preset for o in objects if hasattr(o, "preset")), None)
+    run = next((o for o in objects if hasattr(o, "preset")), None)
+    preset = run.preset if run is not None else None
+    if run is not None and run.smoke:
+        if preset not in (None, "smoke"):
+            raise ValueError(f"--smoke is --preset smoke; it cannot be combined with --preset {preset}")
+        preset = "smoke"
     if preset:
-        objects = apply_preset(objects, preset_values(preset, script), explicit_fields(parser, argv))
+        values = {**preset_values(preset, script), "preset": preset}
+        objects = apply_preset(objects, values, explicit_fields(parser, argv) - {"preset"})
     if resolve:
         objects = tuple(resolve_model_spec(o) if hasattr(o, "model_spec") else o for o in objects)
     return objects

@@ -12,9 +12,7 @@ from typing import Any
 
 from . import checks, data, heldout, summary
 from .args import DataArguments, EvalArguments, ModelArguments, RunArguments, config_with, parse_mix
-from .stage import SMOKE_DATA, SMOKE_EVAL, Rows, Stage, Trained, measure_cached
-
-SMOKE_SFT = {"num_train_epochs": 1.0, "save_steps": 3, "logging_steps": 2}
+from .stage import Rows, Stage, Trained, measure_cached
 
 
 def build_train_examples(data_args: DataArguments, gsm8k_file: str | None) -> list[data.Example]:
@@ -51,7 +49,6 @@ def trainer_class() -> type:
 
 class SFTStage(Stage):
     label = "SFT"
-    smoke = {"data_args": SMOKE_DATA, "eval_args": SMOKE_EVAL, "config": SMOKE_SFT}
 
     def title(self) -> str:
         return "SFT"

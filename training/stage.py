@@ -23,18 +23,6 @@ from . import checks, data, heldout, summary
 from . import model as model_lib
 from .args import DataArguments, EvalArguments, ModelArguments, RunArguments, config_with
 
-SMOKE_DATA = {"n_train": 192}
-SMOKE_EVAL = {"n_eval": 24, "heldout_every": 3, "heldout_n_during": 8}
-
-
-def apply_smoke(obj: Any, changes: dict[str, Any]) -> Any:
-    """Smoke mode: the same run with small sizes (only the listed fields change)."""
-    if hasattr(obj, "to_dict") and hasattr(obj, "output_dir"):  # a TrainingArguments dataclass
-        return config_with(obj, **changes)
-    for key, value in changes.items():
-        setattr(obj, key, value)
-    return obj
-
 
 def heldout_splits(eval_args: EvalArguments, data_args: DataArguments,
                    gsm8k_file: str | None) -> dict[str, list[data.Example]]:
@@ -114,7 +102,6 @@ class Stage:
     """One training stage; subclasses fill in the hooks below `run`."""
 
     label = ""                   # "SFT", "RL": in "[held-out] before SFT: ..."
-    smoke: dict[str, dict[str, Any]] = {}  # attribute name -> the smoke sizes it takes
 
     def __init__(
         self, model_args: ModelArguments, data_args: DataArguments, eval_args: EvalArguments,
@@ -132,9 +119,6 @@ class Stage:
         """Train, save OUTPUT_DIR/final, measure held-out accuracy before and after; return the summary."""
         from transformers import set_seed
 
-        if self.run_args.smoke:
-            for name, changes in self.smoke.items():
-                setattr(self, name, apply_smoke(getattr(self, name), changes))
         self.out = Path(self.config.output_dir)
         self.out.mkdir(parents=True, exist_ok=True)
         self.gsm8k_file = data.resolve_gsm8k(self.data_args.gsm8k_path, self.out)
