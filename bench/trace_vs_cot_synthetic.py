@@ -127,12 +127,12 @@ def dataset_tokens(tokenizer: Any, rows: list[dict[str, Any]]) -> int:
     return sum(len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"])
 
 
-def breakdown(correct: dict[str, str], labels: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
+def breakdown(correct: dict[str, list[bool]], labels: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
     """Accuracy with 95% intervals per eval set, and per size and chain class on each."""
     from trace_env.report import wilson
 
-    def cell(bits: list[str]) -> dict[str, Any]:
-        k, n = bits.count("1"), len(bits)
+    def cell(bits: list[bool]) -> dict[str, Any]:
+        k, n = sum(bits), len(bits)
         return {"accuracy": k / n if n else None, "ci95": wilson(k, n), "n": n, "correct": k}
 
     out: dict[str, Any] = {}
@@ -186,10 +186,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for name, examples in cot_eval.items():
         texts, _ = cot.generate(cot_run["model"], cot_run["tokenizer"], [e.question for e in examples],
                                 max_new_tokens=max(clen) + 32)
-        cot_correct[name] = "".join("1" if cot.is_correct(t, e.answer) else "0" for t, e in zip(texts, examples, strict=True))
+        cot_correct[name] = [cot.is_correct(t, e.answer) for t, e in zip(texts, examples, strict=True)]
         answered[name] = sum(cot.final_answer(t) is not None for t in texts) / len(texts)
         wrong = [first_divergence(t, e.target) for t, e, ok in zip(texts, examples, cot_correct[name], strict=True)
-                 if ok == "0"]
+                 if not ok]
         where[name] = {k: wrong.count(k) for k in sorted(set(wrong))}
     cot_result = breakdown(cot_correct, labels)
     strip = ("model", "tokenizer")

@@ -167,7 +167,7 @@ def test_a_time_budget_ends_real_cot_training_and_the_model_is_graded(tmp_path: 
     assert used_lr[-1] < 5e-3 * 0.1 < max(used_lr)  # a cosine that had nearly reached zero at the end
     result = cot.evaluate(trainer.model, tokenizer, dev, max_new_tokens=8, batch_size=4)
     assert result["n"] == 6 and len(result["correct"]) == 6
-    assert result["accuracy"] == result["correct"].count("1") / 6
+    assert result["accuracy"] == result["correct"].count(True) / 6
     assert result["ci95"][0] <= result["accuracy"] <= result["ci95"][1]
 
 

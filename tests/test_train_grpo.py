@@ -155,6 +155,11 @@ def test_grouped_reward_checks_that_a_group_shares_one_problem() -> None:
                  expert=["arithmetic", "arithmetic"], question=[question, question])
     assert got == [1.0, 0.0]
     assert reward.__name__ == "trace_reward"
+    # named after the reward it computes, so TRL logs --rl_reward correct as rewards/correct_reward/mean
+    answer_only = grouped_reward(2, reward="correct")
+    assert answer_only.__name__ == "correct_reward"
+    assert answer_only(prompts=["p", "p"], completions=[trace, "garbage"], answer=["8", "8"],
+                       question=[question, question]) == [0.0, 0.0]
     with pytest.raises(GroupMismatchError):
         reward(prompts=["p", "q"], completions=[trace, trace], answer=["7", "8"], question=[question, "other"])
 
@@ -176,12 +181,20 @@ def test_bad_trainer_name_is_rejected() -> None:
 def test_flips_count_problems_fixed_and_broken_pair_by_pair() -> None:
     from training.heldout import flips
 
-    before = {"a": {"correct": "1100"}, "b": {"correct": "10"}, "c": {"correct": "01"}, "d": {"correct": "1"}}
-    after = {"a": {"correct": "1010"}, "b": {"correct": "01"}, "c": {"correct": "1000"}, "e": {"correct": "1"}}
+    def verdicts(bits: str) -> list[bool]:
+        return [b == "1" for b in bits]
+
+    before = {"a": {"correct": verdicts("1100")}, "b": {"correct": verdicts("10")}, "c": {"correct": verdicts("01")},
+              "d": {"correct": verdicts("1")}}
+    after = {"a": {"correct": verdicts("1010")}, "b": {"correct": verdicts("01")},
+             "c": {"correct": verdicts("1000")}, "e": {"correct": verdicts("1")}}
     # a: one fixed (index 2), one broken (index 1); c was measured on 2 problems before, 4 after:
     # compared on those 2 (one fixed, one broken), and says so; d and e are in one measurement only
-    assert flips(before, after) == {"a": {"fixed": 1, "broken": 1}, "b": {"fixed": 1, "broken": 1},
-                                    "c": {"fixed": 1, "broken": 1, "n": 2}}
+    expected = {"a": {"fixed": 1, "broken": 1}, "b": {"fixed": 1, "broken": 1}, "c": {"fixed": 1, "broken": 1, "n": 2}}
+    assert flips(before, after) == expected
+    # a measurement cached before the list form (a resumed run's OUTPUT_DIR) holds the string "0101"
+    legacy = {name: {"correct": "".join("1" if c else "0" for c in m["correct"])} for name, m in before.items()}
+    assert flips(legacy, after) == expected
 
 
 def test_rl_prompts_from_gsm8k_include_questions_without_a_converted_trace(tiny_model: str, tmp_path: Path) -> None:
@@ -221,7 +234,7 @@ def test_unsolved_prompts_keep_the_failures_and_a_share_of_the_solved(tiny_model
             return real_measure(model, tokenizer, splits, **kw)
         questions = [e.question for e in splits["pool"]]
         verdicts.update({q: "1" if i % 3 == 0 else "0" for i, q in enumerate(questions)})
-        return {"pool": {"correct": "".join(verdicts[q] for q in questions)}}
+        return {"pool": {"correct": [verdicts[q] == "1" for q in questions]}}
 
     def to_dataset(rows):
         trained_on.append([r["question"] for r in rows])
@@ -259,7 +272,7 @@ def test_headroom_is_sampled_on_the_first_problems_next_to_their_own_greedy_accu
             sampling = split["sampling"]
             assert sampling["problems"] == 2 and sampling["k"] == 2
             # greedy decoding is deterministic: the subset's greedy accuracy is the first two problems' verdicts
-            assert sampling["greedy"] == split["correct"][:2].count("1") / 2
+            assert sampling["greedy"] == split["correct"][:2].count(True) / 2
 
 
 def test_gsm8k_rl_questions_too_long_for_the_model_are_left_out(tiny_model: str, tmp_path: Path) -> None:

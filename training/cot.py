@@ -211,7 +211,7 @@ def generate(model: Any, tokenizer: Any, questions: list[str], *, max_new_tokens
 def evaluate(model: Any, tokenizer: Any, examples: list[CoTExample], *, max_new_tokens: int,
              batch_size: int = 64) -> dict[str, Any]:
     """Final-answer accuracy with its 95% Wilson interval, the share that wrote a '####' answer, and
-    the per-problem correctness string (same order as `examples`)."""
+    the per-problem correctness as a list of booleans (same order as `examples`)."""
     from trace_env.report import wilson
 
     started = time.perf_counter()
@@ -223,7 +223,7 @@ def evaluate(model: Any, tokenizer: Any, examples: list[CoTExample], *, max_new_
     return {
         "accuracy": k / n if n else 0.0, "ci95": wilson(k, n), "n": n, "correct_count": k,
         "answered": answered / n if n else 0.0, "truncated": truncated,
-        "correct": "".join("1" if c else "0" for c in correct),
+        "correct": correct,
         "seconds": round(time.perf_counter() - started, 2),
         "examples": [{"question": e.question, "gold": e.answer, "output": t}
                      for e, t in zip(examples[:5], texts[:5], strict=True)],

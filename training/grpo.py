@@ -42,7 +42,7 @@ def grouped_reward(group_size: int, check: bool = True, reward: str = "ladder", 
     """The named reward (`trace_env.rewards.SCORES`) as a TRL reward function, after checking that
     each run of `group_size` completions shares one problem. With `pool`, each group's pass rate goes
     to it; with `signal`, every scored batch does (the figures and the no-signal guard)."""
-    from trace_env.rewards import score_completions
+    from trace_env.rewards import REWARD_FUNCTIONS, score_completions
 
     def scored(prompts: Any = None, completions: Any = None, **kwargs: Any) -> list[float | None]:
         questions = kwargs.get("question")
@@ -61,7 +61,8 @@ def grouped_reward(group_size: int, check: bool = True, reward: str = "ladder", 
             signal.record(outcomes, rewards, list(completions or []))
         return rewards
 
-    scored.__name__ = "trace_reward" if reward == "ladder" else f"{reward}_reward"  # TRL logs rewards/<name>/mean
+    # TRL logs rewards/<name>/mean: the name of the reward function this computes (trace_reward, correct_reward)
+    scored.__name__ = REWARD_FUNCTIONS[reward].__name__
     return scored
 
 
@@ -184,8 +185,8 @@ class RLStage(Stage):
                                                 flag="--max_completion_length")
         result = heldout.measure(model, tokenizer, {"pool": pool}, numbered=self.numbered, max_new_tokens=limit,
                                  batch_size=self.eval_args.eval_batch_size)["pool"]
-        solved = [p for p, c in zip(pool, result["correct"], strict=True) if c == "1"]
-        unsolved = [p for p, c in zip(pool, result["correct"], strict=True) if c != "1"]
+        solved = [p for p, c in zip(pool, result["correct"], strict=True) if c]
+        unsolved = [p for p, c in zip(pool, result["correct"], strict=True) if not c]
         n_rl = self.rl_args.n_rl
         n_unsolved = min(len(unsolved), round(n_rl * (1 - self.rl_args.rl_solved_fraction)))
         chosen = unsolved[:n_unsolved] + solved[: n_rl - n_unsolved]

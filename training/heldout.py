@@ -66,7 +66,7 @@ def measure(
         if "sampling" in report:
             summary["sampling"] = report["sampling"]
         # per problem, in split order: lets two measurements be compared pair by pair (see `flips`)
-        summary["correct"] = "".join("1" if r["category"] == "correct" else "0" for r in report["samples"])
+        summary["correct"] = [bool(r["correct"]) for r in report["samples"]]
         summary["seconds"] = round(time.perf_counter() - started, 2)
         summary["truncated"] = report.get("meta", {}).get("policy_stats", {}).get("truncated")
         results[name] = summary
@@ -83,15 +83,21 @@ def flips(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -
     """
     out: dict[str, dict[str, int]] = {}
     for name in before.keys() & after.keys():
-        a, b = before[name].get("correct"), after[name].get("correct")
+        a, b = _verdicts(before[name].get("correct")), _verdicts(after[name].get("correct"))
         if a and b:
             n = min(len(a), len(b))
             pairs = list(zip(a[:n], b[:n], strict=True))
-            out[name] = {"fixed": sum(x == "0" and y == "1" for x, y in pairs),
-                         "broken": sum(x == "1" and y == "0" for x, y in pairs)}
+            out[name] = {"fixed": sum(not x and y for x, y in pairs),
+                         "broken": sum(x and not y for x, y in pairs)}
             if n != max(len(a), len(b)):
                 out[name]["n"] = n
     return out
+
+
+def _verdicts(correct: list[bool] | str | None) -> list[bool] | None:
+    """A measurement's per-problem `correct` list; a measurement cached before it was a list (a
+    resumed run's OUTPUT_DIR) holds the string form "0101", read here."""
+    return [c == "1" for c in correct] if isinstance(correct, str) else correct
 
 
 def accuracies(results: dict[str, dict[str, Any]]) -> dict[str, float]:

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-TRAIN_KEYS = ("loss", "reward", "rewards/trace_reward/mean")
+TRAIN_KEYS = ("loss", "reward")  # and every reward function's rewards/<name>/mean
 
 
 def quiet_progress() -> None:
@@ -66,7 +66,8 @@ def learning_curve(history: list[dict[str, Any]], path: str | Path, title: str) 
     import matplotlib.pyplot as plt
 
     heldout_keys = sorted({k for e in history for k in e if k.startswith("heldout/") and k.endswith("/accuracy")})
-    train_keys = [k for k in TRAIN_KEYS if any(k in e for e in history)]
+    rewards = sorted({k for e in history for k in e if k.startswith("rewards/") and k.endswith("/mean")})
+    train_keys = [k for k in TRAIN_KEYS if any(k in e for e in history)] + rewards
     if not heldout_keys and not train_keys:
         return None
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
