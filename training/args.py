@@ -14,6 +14,8 @@ from typing import Any
 
 from trl import GRPOConfig, ModelConfig, SFTConfig
 
+from trace_env.episode import DEFAULT_MAX_TURNS, EpisodeConfig
+
 
 def _cuda_bf16() -> bool:
     import torch
@@ -86,9 +88,8 @@ class DataArguments:
     )
     gsm8k_fraction: float = field(
         default=0.0,
-        metadata={"help": "Share of the SFT examples taken from GSM8K's training part (converted traces). 0 by "
-                          "default: on CPU with the default model, 0.2 lowered every split, GSM8K dev included "
-                          "(BENCHMARKS.md, 'the main job with GSM8K'); GSM8K's dev split is reported either way."},
+        metadata={"help": "Share of the SFT examples taken from GSM8K's training part (converted traces); 0 by "
+                          "default (why: docs/training.md, 'Data'). GSM8K's dev split is reported either way."},
     )
     trace_form: str = field(
         default="ref",
@@ -206,7 +207,7 @@ class CPUTrainingDefaults:
     gradient_checkpointing: bool | None = field(default=None, metadata={"help": "Deprecated alias of --activation_checkpointing."})
     activation_checkpointing: bool | None = field(
         default=False,
-        metadata={"help": "Recompute activations in the backward pass (saves memory, about a fifth slower)."},
+        metadata={"help": "Recompute activations in the backward pass (saves memory, costs time)."},
     )
     bf16: bool | None = field(default=None, metadata={"help": "bf16 mixed precision (default: on a CUDA GPU only)."})
     disable_tqdm: bool | None = field(default=False, metadata={"help": "Hide progress bars (logs still print)."})
@@ -249,7 +250,7 @@ class GSMTraceGRPOConfig(CPUTrainingDefaults, GRPOConfig):
     output_dir: str | None = field(default="runs/grpo", metadata={"help": "Where checkpoints and results go."})
     learning_rate: float = field(
         default=3e-5,
-        metadata={"help": "Peak AdamW learning rate (on CPU, 1e-4 and 2e-4 lowered the hard split; see BENCHMARKS.md)."},
+        metadata={"help": "Peak AdamW learning rate (the default and the rates tried: docs/training.md, 'GRPO / RLOO')."},
     )
     max_steps: int = field(default=40, metadata={"help": "RL optimizer steps."})
     per_device_train_batch_size: int = field(
@@ -328,16 +329,20 @@ class RLArguments:
     env: str = field(
         default="single",
         metadata={"help": "'single' (one trace per problem, graded by the reward function) or 'refine' (every "
-                          "rollout is a GSMTraceRefine-v0 episode behind TRL's environment_factory: the policy "
+                          "rollout is a GSMTraceRefine-v1 episode behind TRL's environment_factory: the policy "
                           "submits traces through a tool, reads the solver's feedback and revises, up to "
                           "--max_turns; reward from the environment; training/refine.py)."},
     )
-    max_turns: int = field(default=2, metadata={"help": "Traces per episode with --env refine."})
-    refine_reveal: bool = field(
+    max_turns: int = field(
+        default=DEFAULT_MAX_TURNS,
+        metadata={"help": "Traces per episode with --env refine (trace_env.episode.EpisodeConfig)."},
+    )
+    reveal: bool = field(
         default=False,
         metadata={"help": "With --env refine: let the feedback say whether an answer is right (and continue after "
                           "a wrong one). Off: gold-free feedback only, the episode ends at the first valid trace."},
     )
+
     rl_guard_batches: int = field(
         default=2,
         metadata={"help": "Stop the run (one line naming what to check) when no completion of the first N scored "
@@ -349,9 +354,7 @@ class RLArguments:
     )
     sft_epochs: float = field(
         default=3.0,
-        metadata={"help": "Warm-up SFT epochs (3 passes over the default 24,000 examples fit the 20-minute CPU "
-                          "main job with the 0.34M default model; twice the distinct problems at 3 epochs measured "
-                          "better than 12,000 at 5: BENCHMARKS.md, 'the families and their levers')."},
+        metadata={"help": "Warm-up SFT epochs (the default is sized for the CPU main job: docs/training.md)."},
     )
     sft_learning_rate: float = field(default=5e-3, metadata={"help": "Warm-up SFT learning rate."})
     sft_batch_size: int = field(default=16, metadata={"help": "Warm-up SFT batch size."})
@@ -372,8 +375,7 @@ class RLArguments:
             raise ValueError(f"--rl_prompts must be 'all' or 'unsolved', got {self.rl_prompts!r}")
         if self.env not in ("single", "refine"):
             raise ValueError(f"--env must be 'single' or 'refine', got {self.env!r}")
-        if self.max_turns < 1:
-            raise ValueError(f"--max_turns must be >= 1, got {self.max_turns}")
+        self.episode()  # checks --max_turns and --reveal
         if self.rl_guard_batches < 0 or self.rl_guard_groups < 0:
             raise ValueError("--rl_guard_batches and --rl_guard_groups must be >= 0 (0 turns a rule off)")
         if self.env == "refine" and self.trainer != "grpo":
@@ -388,6 +390,10 @@ class RLArguments:
             raise ValueError(f"--rl_max_serves must be >= 1, got {self.rl_max_serves}")
         if not 0.0 <= self.rl_solved_fraction < 1.0:
             raise ValueError(f"--rl_solved_fraction must be in [0, 1), got {self.rl_solved_fraction}")
+
+    def episode(self) -> EpisodeConfig:
+        """The refinement episode of `--env refine` (observation: the feedback, as a tool result)."""
+        return EpisodeConfig(max_turns=self.max_turns, reveal=self.reveal, observation="feedback")
 
 
 def parse_mix(spec: str) -> dict[str, float]:
