@@ -39,6 +39,31 @@ def computes(conv) -> list[tuple[str, list]]:
     return out
 
 
+def hand_trace(expr: tuple | int) -> str:
+    """A trace written by hand for a formula: nested (op, *args) tuples over the question's numbers."""
+    lines: list[str] = []
+
+    def walk(node: tuple | int) -> str:
+        var = f"v{len(lines)}"
+        if not isinstance(node, tuple):
+            lines.append(f"- {{op: init, var: {var}, value: {node}}}")
+            return var
+        args = [walk(a) for a in node[1:]]
+        var = f"v{len(lines)}"
+        lines.append(f"- {{op: compute, compute_op: {node[0]}, args: [{', '.join(args)}], var: {var}}}")
+        return var
+
+    last = walk(expr)
+    return "\n".join(["expert: arithmetic", "trace:", *lines, f"- {{op: query, var: {last}}}"])
+
+
+def assert_computes(conv, question: str, formula: tuple) -> None:
+    """The converted trace is the hand formula's program: right on the question and on its numeric
+    variants (the solver's program check, with the hand trace as gold)."""
+    outcome = solver.grade(conv.trace, conv.answer, expert=conv.expert, question=question, gold=hand_trace(formula))
+    assert outcome.correct and outcome.program_checked, outcome.error
+
+
 def graded(question: str, solution: str, answer: str):
     """The conversion, after checking it is a trace the solver grades 1.0 with the question."""
     conv = convert_example(question, solution)
@@ -56,7 +81,7 @@ def test_like_unknowns_fold_to_the_counting_constant_two():
     s = ("Let x be the number of stamps Owen has. Nora has x + 12.\n"
          "x + x + 12 = 86\n2x = 74\nx = <<37=37>>37\n#### 37")
     conv = graded(q, s, "37")
-    assert (86 - 12) / 2 == 37  # the answer by hand
+    assert_computes(conv, q, ("div", ("sub", 86, 12), 2))  # the answer by hand
     # the trace divides by the constant 2 instead of adding 1 to 1 (a step on constants alone)
     assert ("div", [Fraction(74), Fraction(2)]) in computes(conv)
     assert not any(op == "add" and args == [1, 1] for op, args in computes(conv))
@@ -113,7 +138,7 @@ def test_twice_as_many_in_total_is_three_parts_from_the_question_multiplier():
     conv = graded(q, s, "32")
     assert ("add", [Fraction(2), Fraction(1)]) in computes(conv)  # 3 = twice + 1, computed
     assert any("parts of a total" in n or "like terms" in n for n in conv.notes)
-    assert 96 / (2 + 1) == 32
+    assert_computes(conv, q, ("div", 96, ("add", 2, 1)))
 
 
 def test_three_times_as_many_altogether_is_four_parts():
@@ -169,7 +194,7 @@ def test_a_quarter_written_as_25_percent_divides_by_four():
     s = "In the morning she sells 360 / 4 = <<360/4=90>>90 rolls.\nShe has 360 - 90 = <<360-90=270>>270 left.\n#### 270"
     conv = graded(q, s, "270")
     assert ("div", [Fraction(100), Fraction(25)]) in computes(conv)
-    assert 360 - 360 * 25 // 100 == 270
+    assert_computes(conv, q, ("sub", 360, ("div", ("mul", 360, 25), 100)))
 
 
 def test_what_a_discount_leaves_is_one_minus_the_rate():
@@ -177,7 +202,7 @@ def test_what_a_discount_leaves_is_one_minus_the_rate():
     s = "Let p be the price. She paid 0.7p = 84.\nSo p = 84 / 0.7 = <<84/0.7=120>>120\n#### 120"
     conv = graded(q, s, "120")
     assert ("sub", [Fraction(1), Fraction(3, 10)]) in computes(conv)
-    assert Fraction(84) / (1 - Fraction(30, 100)) == 120
+    assert_computes(conv, q, ("div", 84, ("sub", 1, ("div", 30, 100))))
 
 
 def test_find_share_reads_only_fractions_a_percent_leaves_or_adds():
@@ -198,7 +223,7 @@ def test_an_expansion_the_solution_writes_multiplies_the_question_numbers():
          "Total: a + a + 5 + 2a + 10 = 90\n4a + 15 = 90\n4a = 75\na = <<18.75=18.75>>18.75\n#### 18.75")
     conv = graded(q, s, "18.75")
     assert ("mul", [Fraction(2), Fraction(5)]) in computes(conv)
-    assert (90 - 5 - 10) / (1 + 1 + 2) == 18.75
+    assert_computes(conv, q, ("div", ("sub", ("sub", 90, 5), ("mul", 2, 5)), ("add", 1, 1, 2)))
 
 
 def test_like_terms_add_their_coefficients():
@@ -208,7 +233,7 @@ def test_like_terms_add_their_coefficients():
          "b + 2b + 4b = 7b = 490\nb = 490 / 7 = <<490/7=70>>70\n#### 70")
     conv = graded(q, s, "70")
     assert any(n.startswith("derived 7 = 1 + 2 + 4") for n in conv.notes)
-    assert 490 / (1 + 2 + 2 * 2) == 70
+    assert_computes(conv, q, ("div", 490, ("add", 1, 2, ("mul", 2, 2))))
 
 
 # ---- the derivation functions on their own ----------------------------------------------------
