@@ -233,7 +233,7 @@ def corpus_texts(spec: DefaultModelSpec) -> list[str]:
     per_preset = max(1, spec.corpus_size // len(spec.corpus_presets))
     for offset, preset in enumerate(spec.corpus_presets):
         # Training wording only: held-out phrasings and patterns stay unseen by the tokenizer too.
-        config = {"phrasing_split": "train"} | ({} if preset == "default" else {"preset": preset})
+        config = {"wording": "train"} | ({} if preset == "default" else {"preset": preset})
         for problem in generators.generate(per_preset, seed=spec.corpus_seed + offset, **config):
             # The system prompt opens every training sequence, so it belongs to the corpus as often.
             texts.append(prompts.SYSTEM_PROMPT)

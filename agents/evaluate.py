@@ -29,7 +29,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--base-url", help="openai: API root, e.g. http://127.0.0.1:8000/v1")
     p.add_argument("--api-key-env", default="OPENAI_API_KEY", help="openai: env var holding the key")
     p.add_argument("--source", default="synthetic", help="synthetic | path/to/file.jsonl | hf:openai/gsm8k")
-    p.add_argument("--split", default="test", help="hub split (default test)")
+    p.add_argument("--hub-split", default="test", help="split of a hub source (default test)")
     p.add_argument("--n", type=int, default=200, help="problems (generated, or a subset of the source)")
     p.add_argument("--sample", choices=("random", "first"), default="random", help="subset: seeded random or first n")
     p.add_argument("--seed", type=int, default=0, help="seeds generation, subset choice and the random agent")
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         config = json.loads(args.gen_config) if args.gen_config else None
-        problems = load_source(args.source, n=args.n, seed=args.seed, split=args.split, sample=args.sample,
+        problems = load_source(args.source, n=args.n, seed=args.seed, hub_split=args.hub_split, sample=args.sample,
                                config=config)
         policy = make_agent(args.agent, problems=problems, model=args.model, base_url=args.base_url,
                             seed=args.seed, **_agent_options(args))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from trace_env.sources import SourceProblem, as_problem
+from generators import Problem
+from trace_env.sources import as_problem
 
 
 class OracleAgent:
@@ -13,7 +14,7 @@ class OracleAgent:
 
     Build it from the same problems the environment or evaluator serves
     (`OracleAgent(env.unwrapped.problems)`, `OracleAgent(problems)`), as dicts,
-    `generators.Problem` or `SourceProblem`. An observation matches a problem when it equals the
+    `generators.Problem`. An observation matches a problem when it equals the
     question, or starts with it followed by a blank line (the refinement observation of
     `GSMTraceRefine-v0`). Problems without a gold trace (raw GSM8K) are refused up front unless
     `require_traces=False`; an observation the oracle cannot place raises `KeyError`.
@@ -25,7 +26,7 @@ class OracleAgent:
         self._traces: dict[str, str] = {}
         missing = 0
         for index, record in enumerate(problems):
-            problem: SourceProblem = as_problem(record, index)
+            problem: Problem = as_problem(record, index)
             if problem.trace is None:
                 missing += 1
                 continue

@@ -371,28 +371,17 @@ def synthetic_rows(n: int, seed: int) -> list[dict[str, Any]]:
     from generators import generate
 
     return [{"question": p.question, "answer": p.answer, "expert": p.expert, "trace": p.trace}
-            for p in generate(n, seed=seed, split="heldout")]
+            for p in generate(n, seed=seed, namespace="heldout")]
 
 
 def gsm8k_rows(path: str, part: str, converted_only: bool = True) -> list[dict[str, Any]]:
     """GSM8K problems with the gold trace of the project's converter, no expert label; with
     `converted_only=False` the unconverted ones too (no trace: graded on the answer alone)."""
-    from generators.gsm8k import convert, parse_gold_answer
-    from generators.gsm8k.dev import split_dev
-    from generators.jsonl import read_jsonl
+    from generators.gsm8k import gsm8k_problem, load_gsm8k
 
-    records = list(read_jsonl(path, require=("question",)))
-    split = split_dev(records)
-    chosen = split.dev if part == "dev" else split.train
-    out = []
-    for record in chosen:
-        conv = convert(record)
-        if conv.ok:
-            out.append({"question": record["question"], "answer": str(conv.answer), "expert": None, "trace": conv.trace})
-        elif not converted_only:
-            out.append({"question": record["question"], "answer": str(parse_gold_answer(record["answer"])),
-                        "expert": None, "trace": None})
-    return out
+    problems = [gsm8k_problem(row) for row in load_gsm8k(path, part="dev" if part == "dev" else "train")]
+    return [{"question": p.question, "answer": p.answer, "expert": None, "trace": p.trace}
+            for p in problems if p.trace is not None or not converted_only]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,15 +45,15 @@ SIZE_CLASSES = ("1-2 digits", "3-4 digits", "5+ digits", "decimals")
 CHAIN_CLASSES = ("1-2 steps", "3-4 steps", "5+ steps")
 
 
-def problems(n: int, split: str, seed: int, wording: str) -> list[Any]:
+def problems(n: int, namespace: str, seed: int, wording: str) -> list[Any]:
     """`n` generator problems, levels 1-5 in equal parts, decimals on, in `wording`."""
     import generators
 
     out = []
     for k, level in enumerate(LEVELS):
         count = n // len(LEVELS) + (k < n % len(LEVELS))
-        out += generators.generate(count, seed=seed + 100 * level, level=level, decimals=0.3, split=split,
-                                   phrasing_split=wording)
+        out += generators.generate(count, seed=seed + 100 * level, level=level, decimals=0.3, namespace=namespace,
+                                   wording=wording)
     return out
 
 

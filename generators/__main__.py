@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True, help="the JSONL file; with --format verl, the folder")
     p.add_argument("--format", choices=("jsonl", "verl"), default="jsonl",
                    help="jsonl: every problem field; verl: OUT/train.parquet (-n problems of the generator's "
-                        "train split) and OUT/test.parquet (--n-test problems of its heldout split) in "
+                        "train namespace) and OUT/test.parquet (--n-test problems of its heldout namespace) in "
                         "verl's RL dataset layout, with the project's chat prompt")
     p.add_argument("--n-test", type=int, default=None,
                    help="verl: test problems (default: n/10, at least 1)")

@@ -107,7 +107,7 @@ class GeneratorConfig:
     family_weights: multiplier on the weight of every pattern of a family (see FAMILIES).
     patterns: if given, only these patterns are used.
     phrasings: how many phrasings of each pattern to use; 1 = one template per pattern.
-    phrasing_split: the wording mode (`generators.wording`): "all"; "train" (known parts in a
+    wording: the wording mode (`generators.wording.MODES`): "all"; "train" (known parts in a
         training combination, none of the whole patterns in `select.HELDOUT_PATTERNS`);
         "frontier" (known parts, the combinations kept for RL prompts); the held-out families
         "combinations", "parts" and "patterns"; or "heldout" (parts and patterns together).
@@ -120,7 +120,8 @@ class GeneratorConfig:
         instead of `init {value: ...}`; numbers whose quantity reads differently keep `value`.
     difficulty / level / curriculum: see `Difficulty`, `LEVELS`, `Curriculum` (a curriculum
         overrides the level per item; a level overrides `difficulty`).
-    split: namespace of the item RNG; different splits never share items by construction.
+    namespace: namespace of the item RNG (its key, and part of the ids); different namespaces never
+        share items by construction.
     """
 
     expert_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_EXPERT_WEIGHTS))
@@ -128,7 +129,7 @@ class GeneratorConfig:
     family_weights: dict[str, float] = field(default_factory=dict)
     patterns: tuple[str, ...] | None = None
     phrasings: int = 8
-    phrasing_split: str = "all"
+    wording: str = "all"
     number_words: float = 0.1
     thousands_separators: float = 0.7
     decimals: float = 0.15
@@ -139,7 +140,7 @@ class GeneratorConfig:
     difficulty: Difficulty = field(default_factory=Difficulty)
     level: int | None = None
     curriculum: Curriculum | None = None
-    split: str = "train"
+    namespace: str = "train"
 
     def __post_init__(self) -> None:
         # Normalise list inputs so configs stay hashable-friendly and comparable.
@@ -184,8 +185,8 @@ class GeneratorConfig:
             raise ConfigError("patterns must be a non-empty list of pattern names (or None for all)")
         if not isinstance(self.phrasings, int) or self.phrasings < 1:
             raise ConfigError(f"phrasings must be an int >= 1, got {self.phrasings!r}")
-        if self.phrasing_split not in WORDING_MODES:
-            raise ConfigError(f"phrasing_split must be one of {WORDING_MODES}, got {self.phrasing_split!r}")
+        if self.wording not in WORDING_MODES:
+            raise ConfigError(f"wording must be one of {WORDING_MODES}, got {self.wording!r}")
         for knob in ("number_words", "thousands_separators", "decimals", "distractors"):
             v = getattr(self, knob)
             if not isinstance(v, int | float) or not 0.0 <= v <= 1.0:
@@ -197,8 +198,8 @@ class GeneratorConfig:
             raise ConfigError(f"level must be one of {sorted(LEVELS)}, got {self.level!r}")
         if self.curriculum is not None:
             self.curriculum.validate()
-        if not self.split or not self.split.replace("_", "").isalnum():
-            raise ConfigError(f"split must be a short alphanumeric name, got {self.split!r}")
+        if not self.namespace or not self.namespace.replace("_", "").isalnum():
+            raise ConfigError(f"namespace must be a short alphanumeric name, got {self.namespace!r}")
 
 
 def _check_weight(label: str, w: object) -> None:

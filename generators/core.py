@@ -17,7 +17,7 @@ from .context import Ctx, Draft
 from .numbers import canonical_answer, decimal_places, digits_of
 from .patterns._phrasings import GRAMMAR, NOOP_CHOICE
 from .problem import Problem
-from .refs import ReadingOrderError, match_inits, rewrite_data
+from .refs import ReadingOrderError, match_inits, rewrite
 from .registry import PATTERNS, PatternSpec
 from .render import add_distractors, fill
 from .select import allowed_phrasings, candidate_patterns, choose, held_family
@@ -61,7 +61,7 @@ def generate_one(seed: int, index: int, cfg: GeneratorConfig | None = None) -> P
     if cfg is None:
         cfg = make_config()
     diff, level = cfg.difficulty_at(index)
-    key = (cfg.split, seed, index)
+    key = (cfg.namespace, seed, index)
     spec = choose(_rng(*key, "pattern"), candidate_patterns(cfg, diff))
     last: Exception | None = None
     for attempt in range(MAX_ATTEMPTS):
@@ -79,7 +79,7 @@ def wording_of(seed: int, index: int, cfg: GeneratorConfig | None = None) -> Wor
     `cfg` was written from: the draws of `generate_one` replayed up to the attempt that succeeded."""
     cfg = cfg or make_config()
     problem = generate_one(seed, index, cfg)
-    key = (cfg.split, seed, index)
+    key = (cfg.namespace, seed, index)
     for attempt in range(MAX_ATTEMPTS):
         wording = _wording(PATTERNS[problem.pattern], key, cfg, attempt)
         if wording.key == problem.difficulty["wording"]:
@@ -90,7 +90,7 @@ def wording_of(seed: int, index: int, cfg: GeneratorConfig | None = None) -> Wor
 def _wording(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, attempt: int) -> Wording:
     """The wording attempt `attempt` of item `key` draws (a pure function of them and the config)."""
     try:
-        return GRAMMAR.draw(spec.name, cfg.phrasing_split, _rng(*key, "wording", attempt), held_family(spec.name),
+        return GRAMMAR.draw(spec.name, cfg.wording, _rng(*key, "wording", attempt), held_family(spec.name),
                             allowed_phrasings(spec, cfg))
     except WordingError as err:
         raise GenerationError(str(err)) from None
@@ -108,7 +108,7 @@ def _attempt(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, level: i
         used = _trace_numbers(draft)
         names = [n for n in ctx.names if n in question]
         text_rng = _rng(*key, "distractor-text", attempt)
-        seen_only = cfg.phrasing_split in SEEN_ONLY_MODES
+        seen_only = cfg.wording in SEEN_ONLY_MODES
         question = add_distractors(question, extra, lambda: GRAMMAR.realise(NOOP_CHOICE, text_rng, seen_only),
                                    text_rng, names, used, draft.slots)
     data = draft.trace.data()
@@ -116,15 +116,15 @@ def _attempt(spec: PatternSpec, key: tuple, cfg: GeneratorConfig, diff, level: i
         match_inits(data, question)
     except ReadingOrderError as err:
         raise Reject(str(err)) from None
-    split, seed, index = key
-    problem_id = f"synthetic-{seed}-{index}" if split == "train" else f"synthetic-{split}-{seed}-{index}"
+    namespace, seed, index = key
+    problem_id = f"synthetic-{seed}-{index}" if namespace == "train" else f"synthetic-{namespace}-{seed}-{index}"
     try:  # the value form decides whether the draw stands, so `refs` changes only the trace
         trace_text = verify(data, answer_value, spec, question, problem_id)
     except GenerationError as err:
         raise Reject(str(err)) from None
-    pointed = rewrite_data(data, question, answer_value) if cfg.refs else None
-    if pointed:  # the pointer form: rewrite_data returns it only where it grades correct as the same program
-        data, trace_text = pointed, format_trace(pointed)
+    pointed = rewrite(data, question, answer_value) if cfg.refs else None
+    if pointed:  # the pointer form: `rewrite` returns it (formatted) only where it grades correct as the same program
+        data, trace_text = pointed
     difficulty = {
         "steps": _count_steps(data),
         "experts": spec.n_experts,

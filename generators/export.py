@@ -10,8 +10,8 @@ verl layout (`export_verl`, `python -m generators export --format verl`): `train
     extra_info    {"split", "index", "id", "question", "expert", "pattern", "numbered", "trace"}
 
 `extra_info.question` and `extra_info.expert` are what `trace_env.verl.compute_score` grades with
-(grounding and the expert check). Train and test come from different generator splits (item RNG
-namespaces), and a test problem whose question text also occurs in train is skipped.
+(grounding and the expert check). Train and test come from different generator namespaces (the item RNG
+keys), and a test problem whose question text also occurs in train is skipped.
 """
 
 from __future__ import annotations
@@ -114,24 +114,24 @@ def to_verl_parquet(problems: Iterable[Problem | dict[str, Any]], path: str | Pa
 
 def export_verl(out_dir: str | Path, n_train: int, n_test: int, seed: int = 0, *, start: int = 0,
                 preset: str | None = None, test_preset: str | None = None, numbered: bool = False,
-                train_split: str = "train", test_split: str = "heldout", **overrides: Any) -> dict[str, int]:
+                train_namespace: str = "train", test_namespace: str = "heldout", **overrides: Any) -> dict[str, int]:
     """Write `out_dir/train.parquet` and `out_dir/test.parquet` for verl. Returns rows per file.
 
-    Train is items start..start+n_train-1 of generator split `train_split`; test is the first
-    `n_test` items of split `test_split` (from index 0) whose question text is not a train question
-    (rare exact repeats across splits are possible: the splits share patterns and phrasings).
+    Train is items start..start+n_train-1 of generator namespace `train_namespace`; test is the first
+    `n_test` items of namespace `test_namespace` (from index 0) whose question text is not a train
+    question (rare exact repeats across namespaces are possible: they share patterns and phrasings).
     `overrides` are GeneratorConfig fields applied to both; `test_preset` defaults to `preset`.
     """
     for name, value in (("n_train", n_train), ("n_test", n_test)):
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
-    if "split" in overrides:
-        raise ValueError("the verl export sets the generator split itself: use train_split / test_split")
-    if train_split == test_split:
-        raise ValueError(f"train and test must come from different generator splits, both are {train_split!r}")
-    train = generate(n_train, seed, start=start, preset=preset, split=train_split, **overrides)
+    if "namespace" in overrides:
+        raise ValueError("the verl export sets the generator namespace itself: use train_namespace / test_namespace")
+    if train_namespace == test_namespace:
+        raise ValueError(f"train and test must come from different generator namespaces, both are {train_namespace!r}")
+    train = generate(n_train, seed, start=start, preset=preset, namespace=train_namespace, **overrides)
     test_cfg = make_config(preset=preset if test_preset is None else test_preset,
-                           **{**overrides, "split": test_split})
+                           **{**overrides, "namespace": test_namespace})
     seen = {p.question for p in train}
     test: list[Problem] = []
     index = 0

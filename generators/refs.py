@@ -2,9 +2,10 @@
 
 Every phrasing mentions its quantities in the order the gold trace initialises them, so within
 each sub-trace the value inits match question quantities at increasing positions; `match_inits`
-checks that. `rewrite_trace` / `rewrite_data` turn a gold trace into the form a small model is
-trained to write: question numbers as pointers (`init {var, ref: N}`) and, optionally, generic
-variable names. `GeneratorConfig(refs=True)` and the training targets both use this one rewrite.
+checks that. `rewrite` (and its views `rewrite_trace` / `rewrite_data`) turn a gold trace into the form a small
+model is trained to write: question numbers as pointers (`init {var, ref: N}`) and, optionally,
+generic variable names. `GeneratorConfig(refs=True)` and the training targets (`target_trace`,
+`Problem.with_target`) both use this one rewrite.
 """
 
 from __future__ import annotations
@@ -133,6 +134,14 @@ def rewrite_data(
     still grade correct against `answer` when one is given, and a pointer rewrite must be the
     original's program (the grader's program check, with the original as the gold trace).
     """
+    rewritten = rewrite(trace_data, question, answer, pointer=pointer, generic_names=generic_names)
+    return None if rewritten is None else rewritten[0]
+
+
+def rewrite(
+    trace_data: Any, question: str, answer: Any = None, *, pointer: bool = True, generic_names: bool = False
+) -> tuple[dict | list, str] | None:
+    """`rewrite_data` with its canonical text (`solver.format_trace`), formatted and graded once."""
     quantities = extract_quantities(question) if pointer else []
     values = [q.value for q in quantities]
     subs = trace_data if isinstance(trace_data, list) else [trace_data]
@@ -152,12 +161,24 @@ def rewrite_data(
     # the wrong one of two equal quantities gives the right number from another program
     if answer is not None and not grade(text, answer, question=question, gold=gold).correct:
         return None
-    return data
+    return data, text
 
 
 def rewrite_trace(
     trace_data: Any, question: str, answer: Any = None, *, pointer: bool = True, generic_names: bool = False
 ) -> str | None:
     """`rewrite_data` as canonical trace text (`solver.format_trace`); None when that is None."""
-    data = rewrite_data(trace_data, question, answer, pointer=pointer, generic_names=generic_names)
-    return None if data is None else format_trace(data)
+    rewritten = rewrite(trace_data, question, answer, pointer=pointer, generic_names=generic_names)
+    return None if rewritten is None else rewritten[1]
+
+
+def target_trace(trace: str, trace_data: Any, question: str, answer: str, trace_form: str,
+                 var_names: str = "gold") -> str:
+    """The gold trace in `trace_form` ('value' or 'ref') and `var_names` ('gold' or 'generic') style:
+    the training target (`Problem.with_target`). Falls back to `trace` when a rewrite does not grade
+    correct, which the rewrite checks."""
+    if trace_form == "value" and var_names == "gold":
+        return trace
+    rewritten = rewrite_trace(trace_data, question, answer, pointer=trace_form == "ref",
+                              generic_names=var_names == "generic")
+    return rewritten or trace

@@ -37,7 +37,7 @@ def allowed_phrasings(spec: PatternSpec, cfg: GeneratorConfig) -> list[int]:
     wording mode allows (`generators.wording`), the first `cfg.phrasings` of them."""
     from .patterns._phrasings import GRAMMAR
 
-    return GRAMMAR.template_choices(spec.name, cfg.phrasing_split, held_family(spec.name))[: cfg.phrasings]
+    return GRAMMAR.template_choices(spec.name, cfg.wording, held_family(spec.name))[: cfg.phrasings]
 
 
 def candidate_patterns(cfg: GeneratorConfig, diff: Difficulty) -> list[tuple[PatternSpec, float]]:
@@ -45,7 +45,7 @@ def candidate_patterns(cfg: GeneratorConfig, diff: Difficulty) -> list[tuple[Pat
     key = (
         tuple(sorted(cfg.expert_weights.items())), tuple(sorted(cfg.pattern_weights.items())),
         tuple(sorted(cfg.family_weights.items())),
-        cfg.patterns, cfg.phrasing_split, cfg.phrasings, diff.max_experts, len(PATTERNS),
+        cfg.patterns, cfg.wording, cfg.phrasings, diff.max_experts, len(PATTERNS),
     )
     if key in _CACHE:
         return _CACHE[key]
@@ -61,7 +61,7 @@ def candidate_patterns(cfg: GeneratorConfig, diff: Difficulty) -> list[tuple[Pat
     if total_expert <= 0:
         raise ConfigError(
             "no pattern is selectable: check expert_weights, pattern_weights, patterns, "
-            "phrasing_split and the difficulty's max_experts"
+            "wording and the difficulty's max_experts"
         )
     out = []
     for expert, specs in sorted(by_expert.items()):

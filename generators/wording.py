@@ -13,7 +13,7 @@ choice with three or more alternatives, and the last template of a pattern with 
 are **held-out parts**: no training stage ever sees them. The whole choice vector of an item is
 its *combination*; a hash of it puts the combination in one of ten buckets. Bucket 0 is held out
 as "unseen combinations of known parts", bucket 1 is the RL frontier pool (known parts, never in
-SFT), and buckets 2-9 are training wording. `MODES` lists what GeneratorConfig.phrasing_split
+SFT), and buckets 2-9 are training wording. `MODES` lists what GeneratorConfig.wording
 may ask for (docs/generators.md, "Wording", says what each draws).
 """
 
@@ -24,7 +24,7 @@ import math
 import random
 from dataclasses import dataclass
 
-# Wording modes (GeneratorConfig.phrasing_split). "heldout" is parts, patterns and structures
+# Wording modes (GeneratorConfig.wording). "heldout" is parts, patterns and structures
 # together: the split that existed before the families.
 MODES = ("all", "train", "frontier", "combinations", "parts", "patterns", "structures", "heldout")
 SEEN_ONLY_MODES = ("train", "frontier", "combinations")  # modes that never draw a held-out part

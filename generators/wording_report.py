@@ -47,7 +47,7 @@ def report(names: list[str] | None, n: int, samples: int, min_forms: int) -> int
         verified = []
         for family in families:
             try:
-                got = len(generate(n, seed=7, patterns=[name], phrasing_split=family, split=f"w{family}"))
+                got = len(generate(n, seed=7, patterns=[name], wording=family, namespace=f"w{family}"))
             except GenerationError as err:
                 got = 0
                 print(f"  {name} {family}: {str(err).splitlines()[0]}", file=sys.stderr)

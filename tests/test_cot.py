@@ -95,11 +95,11 @@ def test_bad_input_gets_a_clear_error(tmp_path: Path) -> None:
 def test_the_real_dev_split_is_the_trace_side_s_dev_split() -> None:
     if not TRAIN.exists():
         pytest.skip("../shared/gsm8k/train.jsonl is not here")
-    from training.data import gsm8k_examples
+    from training.data import gsm8k
 
     dev = cot.cot_examples(TRAIN, "dev")
     assert len(dev) == 473
-    assert [e.question for e in dev] == [e.question for e in gsm8k_examples(str(TRAIN), "ref", part="dev")]
+    assert [e.question for e in dev] == [e.question for e in gsm8k(str(TRAIN), "ref", part="dev")]
     assert all("<<" not in e.target and e.target.rsplit("\n", 1)[-1] == f"#### {e.answer}" for e in dev)
 
 

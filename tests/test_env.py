@@ -219,7 +219,7 @@ def test_gsm8k_jsonl_source(tmp_path):
     problems = load_source(str(path))
     assert [p.answer for p in problems] == ["36", "2500"]
     assert [p.chain_length for p in problems] == [2, 1] and problems[0].expert is None
-    assert problems[0].source == "gsm8k" and problems[0].id.startswith("gsm8k-mini_test-")
+    assert problems[0].source == "gsm8k" and [p.id for p in problems] == ["gsm8k-0", "gsm8k-1"]
     env = gym.make("GSMTrace-v0", source=str(path))
     obs, info = env.reset(options={"problem_id": problems[1].id})
     assert obs == rows[1]["question"] and info["expert"] is None

@@ -39,7 +39,7 @@ def test_items_are_pure_functions_of_seed_index_and_config():
 def test_different_seeds_and_splits_give_different_items():
     base = [p.question for p in generate(40, seed=0)]
     assert base != [p.question for p in generate(40, seed=1)]
-    test_split = generate(40, seed=0, split="test")
+    test_split = generate(40, seed=0, namespace="test")
     assert base != [p.question for p in test_split]
     assert all(p.id.startswith("synthetic-test-0-") for p in test_split)
 
@@ -117,8 +117,8 @@ def test_presets_are_valid_and_differ():
     dict(difficulty={"chain_length": (2, 4)}),
     dict(difficulty={"chain_length": (6, 4)}),
     dict(max_distractors=5),
-    dict(phrasing_split="sometimes"),
-    dict(split="a b"),
+    dict(wording="sometimes"),
+    dict(namespace="a b"),
     dict(bogus=1),
     dict(patterns=["comp3_games_total"], difficulty={"max_experts": 2}),
 ])
@@ -157,3 +157,14 @@ def test_items_do_not_depend_on_the_process_hash_seed():
         cmd = [sys.executable, "-m", "generators", "sample", "-n", "40", "--seed", "9", "--json", "--preset", "hard"]
         outs.append(subprocess.run(cmd, capture_output=True, text=True, check=True, env=env, cwd=root).stdout)
     assert outs[0] == outs[1] and outs[0].count("\n") == 40
+
+
+def test_problem_is_the_one_record_with_an_optional_target():
+    p = generate(1, seed=0)[0]
+    assert p["question"] == p.question and "target" in p and p.target is None
+    assert "target" not in p.to_dict()  # a generated problem's dict is the generator record
+    q = p.with_target("ref", "generic")
+    assert q.target and q.target != p.trace and q.to_dict()["target"] == q.target
+    assert Problem.from_dict(q.to_dict()) == q
+    assert p.with_target().target == p.trace and p.chain_length == p.difficulty["steps"]
+    assert p.grade(p.trace).correct

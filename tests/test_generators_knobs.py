@@ -42,7 +42,7 @@ def test_phrasings_one_reproduces_one_template_per_pattern():
     assert {p.difficulty["phrasing"] for p in two} == {0, 1}
 
 
-def test_phrasing_split_holds_out_the_last_phrasing_and_whole_patterns():
+def test_wording_holds_out_the_last_phrasing_and_whole_patterns():
     from generators.select import HELDOUT_COMPOSITIONS, HELDOUT_PATTERNS, HELDOUT_STRUCTURES
 
     assert set(PATTERNS) >= HELDOUT_PATTERNS
@@ -51,8 +51,8 @@ def test_phrasing_split_holds_out_the_last_phrasing_and_whole_patterns():
     assert all(PATTERNS[n].expert == "composition" for n in HELDOUT_COMPOSITIONS)
     for expert in {s.expert for s in PATTERNS.values()}:
         assert any(s.expert == expert and n not in HELDOUT_PATTERNS for n, s in PATTERNS.items())
-    train = generate(N, seed=4, phrasing_split="train")
-    held = generate(N, seed=4, phrasing_split="heldout")
+    train = generate(N, seed=4, wording="train")
+    held = generate(N, seed=4, wording="heldout")
     assert not {p.pattern for p in train} & HELDOUT_PATTERNS
     for p in train:
         assert p.difficulty["phrasing"] < len(PATTERNS[p.pattern].phrasings) - 1

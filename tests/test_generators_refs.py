@@ -1,6 +1,6 @@
 """The pointer form (`generators.refs`): what it rewrites, and that its two users agree.
 
-`GeneratorConfig(refs=True)` and the SFT targets (`training.data.target_text` with
+`GeneratorConfig(refs=True)` and the SFT targets (`generators.refs.target_trace` with
 `trace_form="ref"`) must give the model the same trace for the same problem.
 """
 
@@ -11,7 +11,6 @@ import pytest
 from generators import generate
 from generators.refs import rewrite_trace
 from solver import extract_quantities, format_trace, grade
-from training.data import target_text
 
 
 def to_pointer_trace(data, question, answer):
@@ -63,7 +62,7 @@ def test_pointer_form_folds_a_scaled_quantity_into_one_reference() -> None:
 def test_generator_refs_and_training_targets_give_the_same_traces(preset: str) -> None:
     pointed = generate(150, seed=31, preset=preset, refs=True)
     plain = generate(150, seed=31, preset=preset)
-    targets = [target_text(p.trace, p.trace_data, p.question, p.answer, "ref") for p in plain]
+    targets = [p.with_target("ref").target for p in plain]
     assert [p.trace for p in pointed] == targets
     assert [p.question for p in pointed] == [p.question for p in plain]  # refs changes only the trace
     assert sum("ref:" in t for t in targets) > 140

@@ -44,7 +44,7 @@ def test_variants_are_consistent_and_graded_correct():
         boxes, per_box, given = numbers(v["question"])
         assert Fraction(v["answer"]) == boxes * per_box - given > 0  # recomputed here, not by the code
         assert solver.grade(v["trace"], v["answer"], expert=v["expert"], question=v["question"]).reward == 1.0
-        assert v["id"].startswith("gsm8k-train-0-aug") and v["source"] == "gsm8k"
+        assert v["id"].startswith("gsm8k-0-aug") and v["source"] == "gsm8k"
     assert len({v["question"] for v in variants}) == 4
 
 

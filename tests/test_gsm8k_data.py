@@ -61,14 +61,14 @@ def test_parse_gold_answer_rejects_junk(text):
 def test_load_from_file_and_official_layout(tmp_path):
     rows = load_gsm8k(write_jsonl(tmp_path / "mine.jsonl", ROWS))
     assert [r["question"] for r in rows] == [r["question"] for r in ROWS]
-    assert rows[0]["id"] == "gsm8k-train-0"
+    assert rows[0]["id"] == "gsm8k-0"
     data = tmp_path / "gsm" / "data"
     data.mkdir(parents=True)
     write_jsonl(data / "test.jsonl", ROWS[:2])
-    test_rows = load_gsm8k(tmp_path / "gsm", split="test")
-    assert len(test_rows) == 2 and test_rows[1]["id"] == "gsm8k-test-1"
+    test_rows = load_gsm8k(tmp_path / "gsm", hub_split="test")
+    assert len(test_rows) == 2 and test_rows[1]["id"] == "gsm8k-1"
     with pytest.raises(FileNotFoundError):
-        load_gsm8k(tmp_path / "gsm", split="train")
+        load_gsm8k(tmp_path / "gsm", hub_split="train")
 
 
 def test_load_reports_bad_lines(tmp_path):
@@ -85,7 +85,31 @@ def test_hub_errors_are_clear_and_never_touch_the_network():
     with pytest.raises(RuntimeError, match="local GSM8K JSONL"):
         load_gsm8k("hub", "test", hub_loader=unreachable)
     rows = load_gsm8k("openai/gsm8k", "test", hub_loader=lambda split: ROWS[:1])
-    assert rows[0]["id"] == "gsm8k-test-0"
+    assert rows[0]["id"] == "gsm8k-0"
+
+
+def test_hub_failure_is_one_line():
+    def unreachable(hub_split):
+        raise OSError("offline\nTraceback-like second line\nthird")
+
+    with pytest.raises(RuntimeError) as err:
+        load_gsm8k("hf:openai/gsm8k", hub_split="train", hub_loader=unreachable)
+    assert "\n" not in str(err.value) and "offline" in str(err.value)
+
+
+def test_one_loader_ids_parts_and_problems(tmp_path):
+    from generators import Problem
+    from generators.gsm8k import gsm8k_id, gsm8k_problem
+
+    path = write_jsonl(tmp_path / "rows.jsonl", ROWS)
+    rows = load_gsm8k(path)
+    assert [r["id"] for r in rows] == [gsm8k_id(i) for i in range(len(ROWS))] == [f"gsm8k-{i}" for i in range(len(ROWS))]
+    dev, train = load_gsm8k(path, part="dev"), load_gsm8k(path, part="train")
+    assert {r["id"] for r in dev}.isdisjoint(r["id"] for r in train)
+    problem = gsm8k_problem(rows[0])
+    assert isinstance(problem, Problem) and problem.trace and problem.expert is None and problem.target is None
+    assert problem.with_target("value").target == problem.trace
+    assert gsm8k_problem(rows[1]).trace is None  # not convertible: answer only
 
 
 def test_contract_names_convert_and_leakage():
@@ -97,7 +121,7 @@ def test_contract_names_convert_and_leakage():
 
 def test_problems_have_the_problem_shape(tmp_path):
     problems = gsm8k_problems(load_gsm8k(write_jsonl(tmp_path / "rows.jsonl", ROWS)))
-    assert [p["id"] for p in problems] == ["gsm8k-train-0", "gsm8k-train-2"]  # spider legs are not groundable
+    assert [p["id"] for p in problems] == ["gsm8k-0", "gsm8k-2"]  # spider legs are not groundable
     for p in problems:
         record = Problem.from_dict(p).to_dict()
         assert record == p
@@ -132,7 +156,7 @@ def test_cli_runs_as_a_module(tmp_path):
 def test_line_separator_characters_survive_convert_then_training_load(tmp_path):
     # U+2028, U+2029 and U+0085 are line breaks to str.splitlines but not to JSONL: a question
     # holding one must come back whole from the converter's output (it once crashed train_sft.py).
-    from training.data import gsm8k_examples
+    from training.data import gsm8k
 
     odd = "Tom has 5 apples.\u2028He buys 3 more.\u0085 How\u2029many apples does he have now?"
     src = tmp_path / "train.jsonl"
@@ -140,6 +164,6 @@ def test_line_separator_characters_survive_convert_then_training_load(tmp_path):
                    encoding="utf-8")
     out = tmp_path / "conv.jsonl"
     assert main(["convert", str(src), "--out", str(out)]) == 0
-    examples = gsm8k_examples(str(out), "ref")
+    examples = gsm8k(str(out), "ref")
     assert [e.question for e in examples] == [odd]
     assert examples[0].answer == "8"

@@ -10,7 +10,7 @@ import pytest
 
 from generators.gsm8k.dev import DEV_SHARE, dev_key, is_dev, split_dev
 from generators.jsonl import read_jsonl
-from training.data import gsm8k_examples
+from training.data import gsm8k
 
 TRAIN = Path(__file__).resolve().parents[1].parent / "shared" / "gsm8k" / "train.jsonl"
 
@@ -58,11 +58,11 @@ def test_training_examples_never_hold_a_dev_problem(tmp_path):
     rows = _rows()[:1500]
     path = tmp_path / "part.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    dev = gsm8k_examples(str(path), "ref", part="dev")
-    train = gsm8k_examples(str(path), "ref", part="train")
+    dev = gsm8k(str(path), "ref", part="dev")
+    train = gsm8k(str(path), "ref", part="train")
     assert dev and train and all(is_dev(e.question) for e in dev)
     assert not {e.question for e in dev} & {e.question for e in train}
-    assert len(dev) + len(train) <= len(rows) == len(gsm8k_examples(str(path), "ref"))
+    assert len(dev) + len(train) <= len(rows) == len(gsm8k(str(path), "ref"))
     assert abs(len(dev) / len(rows) - DEV_SHARE) < 0.03
 
 

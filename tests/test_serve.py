@@ -416,7 +416,7 @@ def test_cli_rejects_bad_flags_without_starting(capsys):
     args = serve.build_parser().parse_args(["--env", "GSMTraceRefine-v0", "--preset", "hard", "--max-turns", "2",
                                             "--generator-config", '{"distractors": 0.5}'])
     assert serve.env_kwargs_from_args(args) == {
-        "source": "synthetic", "source_seed": 0, "split": "test", "sample": "random",
+        "source": "synthetic", "source_seed": 0, "hub_split": "test", "sample": "random",
         "generator_config": {"distractors": 0.5, "preset": "hard"}, "max_turns": 2}   # reveal: the env's default
     assert serve.main(["--reveal-feedback"]) == 2
     assert "--reveal-feedback only apply to GSMTraceRefine-v0" in capsys.readouterr().err
@@ -525,12 +525,12 @@ def test_a_grader_fault_is_a_500_never_a_score(monkeypatch):
     from solver import GraderError
     from trace_env.server.app import create_app
     from trace_env.server.environment import ServerConfig
-    from trace_env.sources import SourceProblem
+    from generators import Problem
 
     def broken(self, text):
         raise GraderError("simulated fault")
 
-    monkeypatch.setattr(SourceProblem, "grade", broken)
+    monkeypatch.setattr(Problem, "grade", broken)
     with TestClient(create_app(ServerConfig(env_kwargs={"n": 5}))) as client:
         episode_id = client.post("/reset", json={}).json()["observation"]["episode_id"]
         response = client.post("/step", json={"action": {"trace": "x"}, "episode_id": episode_id})

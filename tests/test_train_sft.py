@@ -29,7 +29,7 @@ def test_loss_is_masked_to_the_assistant_trace(tiny_model: str, tmp_path: Path) 
 
     tok = AutoTokenizer.from_pretrained(tiny_model)
     examples = data.synthetic(4, {"default": 1}, "sft", "ref")
-    rows = [{k: v for k, v in e.sft_row(True).items() if k != "id"} for e in examples]
+    rows = [{k: v for k, v in data.sft_row(e, True).items() if k != "id"} for e in examples]
     cfg = GSMTraceSFTConfig(output_dir=str(tmp_path / "unused-sft-mask"), per_device_train_batch_size=4,
                             max_length=None, train_sampling_strategy="sequential")
     trainer = SFTTrainer(model=AutoModelForCausalLM.from_pretrained(tiny_model), args=cfg,
@@ -185,8 +185,8 @@ def test_synthetic_takes_each_presets_problems_in_generator_order() -> None:
                 if source == k]
         # the rl stage draws preset k with seed 2 + 1000*k from the generator's 'rl' split, in the
         # frontier wording (known parts in combinations SFT never draws)
-        expected = generators.generate(len(mine), seed=2 + 1000 * k, preset=preset, split="rl",
-                                       phrasing_split="frontier")
+        expected = generators.generate(len(mine), seed=2 + 1000 * k, preset=preset, namespace="rl",
+                                       wording="frontier")
         assert mine == [p.question for p in expected]
 
 
@@ -205,11 +205,11 @@ def test_unseen_wording_never_reaches_training() -> None:
     held = data.heldout(names, 60, "value")
     # the held-out stage draws split k with seed 3 + 1000*k, each family in its wording mode
     for k, (name, mode) in enumerate(zip(names[1:], ("combinations", "parts", "patterns"), strict=True), start=1):
-        unseen = generate(60, seed=3 + 1000 * k, preset="default", split="heldout", phrasing_split=mode)
+        unseen = generate(60, seed=3 + 1000 * k, preset="default", namespace="heldout", wording=mode)
         assert [e.question for e in held[name]] == [p.question for p in unseen]
         assert all(unseen_wording(p) for p in unseen), name
     assert {e.pattern for e in held["unseen_patterns"]} <= HELDOUT_PATTERNS
-    seen = generate(60, seed=3, preset="default", split="heldout", phrasing_split="train")
+    seen = generate(60, seed=3, preset="default", namespace="heldout", wording="train")
     assert [e.question for e in held["synthetic"]] == [p.question for p in seen]
     for stage in ("sft", "rl"):  # what data.synthetic draws
         drawn = data.synthetic(150, {"hard": 1}, stage, "value")

@@ -39,9 +39,9 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def expected() -> dict[str, list[generators.Problem]]:
     """The same problems by the generator's API: train split items 0.., heldout split items 0.. minus
     any whose question is a train question."""
-    train = generators.generate(N_TRAIN, SEED, split="train")
+    train = generators.generate(N_TRAIN, SEED, namespace="train")
     seen = {p.question for p in train}
-    heldout = [p for p in generators.generate(3 * N_TEST, SEED, split="heldout") if p.question not in seen]
+    heldout = [p for p in generators.generate(3 * N_TEST, SEED, namespace="heldout") if p.question not in seen]
     return {"train": train, "test": heldout[:N_TEST]}
 
 
@@ -192,9 +192,9 @@ def test_numbered_prompt_and_cli_errors(tmp_path: Path, capsys: pytest.CaptureFi
     assert [json.loads(line)["id"] for line in lines] == ["synthetic-0-0", "synthetic-0-1"]
     assert generators_cli(["export", "-n", "2", "--numbered", "--out", str(tmp_path / "q.jsonl")]) == 1
     assert "--format verl only" in capsys.readouterr().err
-    assert generators_cli(["export", "--format", "verl", "-n", "2", "--set", "split=heldout",
+    assert generators_cli(["export", "--format", "verl", "-n", "2", "--set", "namespace=heldout",
                            "--out", str(tmp_path / "s")]) == 1
-    assert "split" in capsys.readouterr().err
+    assert "namespace" in capsys.readouterr().err
     assert generators_cli(["export", "--format", "verl", "-n", "2", "--n-test", "0", "--out", str(tmp_path / "z")]) == 1
     assert "n_test must be a positive int" in capsys.readouterr().err
     assert not (tmp_path / "s").exists() and not (tmp_path / "z").exists()

@@ -65,14 +65,14 @@ def test_a_pool_that_refers_to_itself_fails():
 def test_held_out_patterns_only_in_their_family():
     with pytest.raises(WordingError):
         GRAMMAR.draw(next(iter(HELDOUT_PATTERNS)), "train", random.Random(0), held_pattern=True)
-    problems = generators.generate(30, seed=4, phrasing_split="patterns")
+    problems = generators.generate(30, seed=4, wording="patterns")
     assert {p.pattern for p in problems} <= HELDOUT_PATTERNS
-    assert not {p.pattern for p in generators.generate(60, seed=4, phrasing_split="train")} & HELDOUT_PATTERNS
+    assert not {p.pattern for p in generators.generate(60, seed=4, wording="train")} & HELDOUT_PATTERNS
 
 
 @pytest.mark.parametrize("mode", ["train", "frontier", "combinations", "parts"])
 def test_families_are_recorded_on_the_problem(mode):
-    for p in generators.generate(20, seed=2, phrasing_split=mode):
+    for p in generators.generate(20, seed=2, wording=mode):
         bucket = int(p.difficulty["wording"], 16) % BUCKETS
         if mode == "parts":
             assert p.difficulty["held_parts"] > 0
@@ -91,13 +91,13 @@ def test_every_pattern_spans_a_thousand_training_wordings():
 
 
 def test_training_data_with_held_out_wording_fails_loudly():
-    from training.data import WordingLeak, check_wording, from_problem
+    from training.data import WordingLeak, check_wording
 
-    train = [from_problem(p, "value") for p in generators.generate(10, seed=3, phrasing_split="train")]
+    train = [p.with_target("value") for p in generators.generate(10, seed=3, wording="train")]
     check_wording(train, {})
-    leaked = [from_problem(p, "value") for p in generators.generate(3, seed=3, phrasing_split="parts")]
+    leaked = [p.with_target("value") for p in generators.generate(3, seed=3, wording="parts")]
     with pytest.raises(WordingLeak, match="held-out part"):
         check_wording(train + leaked, {})
-    combos = [from_problem(p, "value") for p in generators.generate(3, seed=3, phrasing_split="combinations")]
+    combos = [p.with_target("value") for p in generators.generate(3, seed=3, wording="combinations")]
     with pytest.raises(WordingLeak, match="bucket"):
         check_wording(train + combos, {})

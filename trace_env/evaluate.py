@@ -19,13 +19,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from generators import Problem
+
 from .envs.refine import GSMTraceRefineEnv
 from .envs.spaces import as_text
 from .policy import as_policy
 from .report import build_report
 from .report_files import markdown, write_chart
 from .sampling import problem_record, summarize_samples
-from .sources import SourceProblem, from_records, load_source
+from .sources import from_records, load_source
 
 PACKAGES = ("gsmtrace", "gymnasium", "numpy", "pyyaml", "torch", "transformers", "trl", "datasets")
 
@@ -53,7 +55,7 @@ def git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-def _record(problem: SourceProblem, text: str, outcome: Mapping[str, Any], turn: int) -> dict[str, Any]:
+def _record(problem: Problem, text: str, outcome: Mapping[str, Any], turn: int) -> dict[str, Any]:
     """One problem's evaluation record from its last trace and that trace's `Outcome.to_dict()`."""
     return {
         "id": problem.id,
@@ -108,7 +110,7 @@ def evaluate(
 
     * `policy`: a `trace_env.policy.Policy` (anything with `act(list[str]) -> list[str]`, such as
       an `agents` policy) or a bare callable with that signature.
-    * `problems`: dicts, `generators.Problem` or `trace_env.sources.SourceProblem` (or a source
+    * `problems`: dicts, `generators.Problem` (or a source
       spec string such as `"synthetic"` or a JSONL path, loaded with `load_source` defaults).
     * Questions go to the policy `batch_size` at a time; every returned text is graded with
       `solver.grade` (question passed, so grounding applies; expert label when known).
@@ -197,7 +199,7 @@ def evaluate(
     return report
 
 
-def _sample(policy: Any, problems: Sequence[SourceProblem], k: int, temperature: float, batch_size: int,
+def _sample(policy: Any, problems: Sequence[Problem], k: int, temperature: float, batch_size: int,
             progress: bool) -> list[dict[str, Any]]:
     """K sampled traces per problem, graded; one record of counts per problem."""
     out: list[dict[str, Any]] = []

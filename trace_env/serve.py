@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--n", type=int, default=None,
                    help="problems generated (synthetic, default 1000) or subset size (other sources)")
     g.add_argument("--source-seed", type=int, default=0, help="seed of generation / subset (default 0)")
-    g.add_argument("--split", default="test", help="hub split (default test)")
+    g.add_argument("--hub-split", default="test", help="split of a hub source (default test)")
     g.add_argument("--sample", default="random", choices=("random", "first"), help="subset selection")
     g.add_argument("--preset", default=None, help="generator preset (synthetic): easy, medium, hard, curriculum, ...")
     g.add_argument("--generator-config", default=None, metavar="JSON",
@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 def env_kwargs_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """The Gymnasium environment's keyword arguments from the parsed flags (raises ValueError)."""
     kwargs: dict[str, Any] = {"source": args.source, "source_seed": args.source_seed,
-                              "split": args.split, "sample": args.sample}
+                              "hub_split": args.hub_split, "sample": args.sample}
     if args.n is not None:
         kwargs["n"] = args.n
     config: dict[str, Any] = {}

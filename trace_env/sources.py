@@ -1,31 +1,34 @@
 """Problem sources for the environments and the evaluator.
 
-Every source ends as a list of `SourceProblem`: the generators (default), GSM8K in the official
-JSONL layout (`{"question": ..., "answer": "...#### 72"}`) from a local path, the Hugging Face
-hub dataset `openai/gsm8k` when it can be reached, JSONL files of problem dicts, or any
-list/iterable of dicts or `generators.Problem` objects.
+Every source ends as a list of `generators.Problem` (the project's one problem record): the
+generators (default), GSM8K in the official JSONL layout (`{"question": ..., "answer": "...#### 72"}`)
+from a local path, the Hugging Face hub dataset `openai/gsm8k` when it can be reached (through
+`generators.gsm8k.load_gsm8k`, the one GSM8K loader), JSONL files of problem dicts, or any
+list/iterable of dicts or `generators.Problem` objects. GSM8K records get the ids
+`gsm8k-<line index>` (`generators.gsm8k.gsm8k_id`) unless they carry an `id`.
 
 `load_source(spec, ...)` is the one entry point; a spec is
 
 * `"synthetic"` (alias `"generators"`): `generators.generate(n, seed, **config)`;
 * a path to a `.jsonl` file: GSM8K records or problem dicts (detected per record);
-* `"hf:NAME"` (e.g. `"hf:openai/gsm8k"`), or `"openai/gsm8k"` itself: the hub dataset;
+* `"hf:NAME"` (e.g. `"hf:openai/gsm8k"`), or `"openai/gsm8k"` itself: the hub dataset, split
+  `hub_split` ("test" by default);
 * a list or iterable of dicts / problems.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import generators
-from generators.gsm8k import parse_gold_answer
+from generators import Problem
+from generators.gsm8k import gsm8k_id, load_gsm8k, parse_gold_answer
 from generators.jsonl import read_jsonl
-from solver import Outcome, format_number, grade, parse_number
+from solver import format_number, parse_number
 
 SYNTHETIC = ("synthetic", "generators")
 HUB_PREFIXES = ("hf:", "hub:")
@@ -36,39 +39,6 @@ QUESTION_MAX_CHARS = 4096
 
 class SourceError(ValueError):
     """A source could not be loaded (bad path, bad record, unreachable hub)."""
-
-
-@dataclass(frozen=True)
-class SourceProblem:
-    """One problem as the environments see it. Attribute and key access (`p.question == p["question"]`)."""
-
-    id: str
-    question: str
-    answer: str                 # gold answer as number text ("18", "2.5")
-    expert: str | None = None   # expert label; None when the source has none (raw GSM8K)
-    pattern: str | None = None
-    trace: str | None = None    # gold trace text, when the source has one
-    difficulty: dict[str, Any] = field(default_factory=dict)
-    source: str = "custom"
-
-    def __getitem__(self, key: str) -> Any:
-        return getattr(self, key)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @property
-    def chain_length(self) -> int | None:
-        """Reasoning steps: `difficulty["steps"]` (generators, converted GSM8K), else None."""
-        steps = self.difficulty.get("steps") if isinstance(self.difficulty, Mapping) else None
-        return int(steps) if isinstance(steps, int | float) and not isinstance(steps, bool) else None
-
-    def grade(self, text: str) -> Outcome:
-        """Grade a trace against this problem (question passed, so grounding applies; with a gold
-        trace, checked as a program on variants of the question).
-
-        A fault of the grader itself raises ``solver.GraderError``: never scored as the policy's."""
-        return grade(text, self.answer, expert=self.expert, question=self.question, gold=self.trace).checked()
 
 
 # ---------------------------------------------------------------- GSM8K gold answers
@@ -113,10 +83,8 @@ def _gsm8k_steps(solution: str) -> int:
 # ---------------------------------------------------------------- records -> problems
 
 
-def _as_mapping(record: Any) -> Mapping[str, Any]:
-    if isinstance(record, SourceProblem):
-        return record.to_dict()
-    if isinstance(record, Mapping):
+def _as_mapping(record: Any) -> Mapping[str, Any] | Problem:
+    if isinstance(record, Problem | Mapping):
         return record
     to_dict = getattr(record, "to_dict", None)
     if callable(to_dict):
@@ -124,10 +92,9 @@ def _as_mapping(record: Any) -> Mapping[str, Any]:
     raise SourceError(f"a problem must be a dict or have .to_dict(), got {type(record).__name__}")
 
 
-def as_problem(record: Any, index: int, *, source: str = "custom") -> SourceProblem:
-    """Normalise one record (dict, generators.Problem, GSM8K row) into a `SourceProblem`."""
-    if isinstance(record, SourceProblem):
-        return record
+def as_problem(record: Any, index: int, *, source: str = "custom") -> Problem:
+    """Check and normalise one record (dict, generators.Problem, GSM8K row) into a `Problem`: the one
+    constructor from outside records (answers as canonical number text, empty labels as None)."""
     data = _as_mapping(record)
     question = data.get("question")
     if not isinstance(question, str) or not question.strip():
@@ -149,21 +116,25 @@ def as_problem(record: Any, index: int, *, source: str = "custom") -> SourceProb
     expert = data.get("expert")
     pattern = data.get("pattern")
     trace = data.get("trace")
-    return SourceProblem(
+    trace = trace if isinstance(trace, str) and trace.strip() else None
+    target = data.get("target")
+    return Problem(
         id=str(pid) if pid not in (None, "") else f"{origin}-{index}",
         question=question,
         answer=answer,
         expert=str(expert) if expert else None,
         pattern=str(pattern) if pattern else None,
-        trace=trace if isinstance(trace, str) and trace.strip() else None,
+        trace=trace,
+        trace_data=data.get("trace_data") if trace is not None else None,
         difficulty=difficulty,
         source=origin,
+        target=target if isinstance(target, str) else None,
     )
 
 
-def from_records(records: Iterable[Any], *, source: str = "custom", limit: int | None = None) -> list[SourceProblem]:
+def from_records(records: Iterable[Any], *, source: str = "custom", limit: int | None = None) -> list[Problem]:
     """Normalise an iterable of dicts / problems; ids must be unique."""
-    problems: list[SourceProblem] = []
+    problems: list[Problem] = []
     seen: set[str] = set()
     for index, record in enumerate(records):
         if limit is not None and index >= limit:
@@ -179,13 +150,15 @@ def from_records(records: Iterable[Any], *, source: str = "custom", limit: int |
 # ---------------------------------------------------------------- concrete sources
 
 
-def synthetic(n: int = DEFAULT_SYNTHETIC_N, seed: int = 0, **config: Any) -> list[SourceProblem]:
+def synthetic(n: int = DEFAULT_SYNTHETIC_N, seed: int = 0, **config: Any) -> list[Problem]:
     """`n` generator problems (item i depends only on seed, i and config)."""
     return from_records(generators.generate(n, seed=seed, **config), source="synthetic")
 
 
-def from_jsonl(path: str | Path, *, limit: int | None = None) -> list[SourceProblem]:
-    """A JSONL file of GSM8K records or problem dicts (ids default to `<stem>-<line index>`)."""
+def from_jsonl(path: str | Path, *, limit: int | None = None) -> list[Problem]:
+    """A JSONL file of GSM8K records or problem dicts; ids default to `gsm8k-<line index>` for GSM8K
+    records (`generators.gsm8k.gsm8k_id`, as `load_gsm8k` gives them) and `<stem>-<line index>` for
+    problem dicts."""
     file = Path(path)
     if not file.is_file():
         raise SourceError(f"no such JSONL file: {file}")
@@ -194,36 +167,27 @@ def from_jsonl(path: str | Path, *, limit: int | None = None) -> list[SourceProb
     except ValueError as err:
         raise SourceError(str(err)) from err
     records = [
-        row if "id" in row else {**row, "id": f"{_stem_prefix(file, row)}-{index}"} for index, row in enumerate(rows)
+        row if "id" in row else {**row, "id": _default_id(file, row, index)} for index, row in enumerate(rows)
     ]
     return from_records(records, source="jsonl")
 
 
-def _stem_prefix(file: Path, record: Mapping[str, Any]) -> str:
+def _default_id(file: Path, record: Mapping[str, Any], index: int) -> str:
     is_gsm8k = isinstance(record.get("answer"), str) and "####" in record["answer"]
-    return f"gsm8k-{file.stem}" if is_gsm8k else file.stem
+    return gsm8k_id(index) if is_gsm8k else f"{file.stem}-{index}"
 
 
-def load_hub(name: str = "openai/gsm8k", *, split: str = "test", config: str = "main") -> list[SourceProblem]:
-    """A hub dataset in the GSM8K layout; a clear `SourceError` when it cannot be reached."""
+def load_hub(name: str = "openai/gsm8k", *, hub_split: str = "test") -> list[Problem]:
+    """A hub dataset in the GSM8K layout (`generators.gsm8k.load_gsm8k`); one clear `SourceError`
+    line when it cannot be reached."""
     try:
-        from datasets import load_dataset
-    except ImportError as err:
-        raise SourceError("loading from the hub needs the `datasets` package") from err
-    try:
-        rows = load_dataset(name, config, split=split)
-    except Exception as err:  # offline, no such dataset, no such split: all the same to the caller
-        raise SourceError(
-            f"could not load {name!r} ({config}, split {split!r}) from the Hugging Face hub: {err}. "
-            "Download the JSONL and pass its path instead."
-        ) from err
-    tag = name.rsplit("/", 1)[-1]
-    return from_records(
-        ({**row, "id": f"{tag}-{split}-{i}"} for i, row in enumerate(rows)), source=tag
-    )
+        rows = load_gsm8k(f"hf:{name}", hub_split)
+    except RuntimeError as err:
+        raise SourceError(str(err)) from err
+    return from_records(rows, source="gsm8k")
 
 
-def select(problems: Sequence[SourceProblem], n: int | None, *, seed: int = 0, sample: str = "random") -> list[SourceProblem]:
+def select(problems: Sequence[Problem], n: int | None, *, seed: int = 0, sample: str = "random") -> list[Problem]:
     """`n` problems: a seeded random subset in source order (`sample="random"`) or the first n."""
     if n is None or n >= len(problems):
         return list(problems)
@@ -249,14 +213,15 @@ def load_source(
     *,
     n: int | None = None,
     seed: int = 0,
-    split: str = "test",
+    hub_split: str = "test",
     sample: str = "random",
     config: Mapping[str, Any] | None = None,
-) -> list[SourceProblem]:
+) -> list[Problem]:
     """Load problems from any supported source (see the module docstring).
 
     `n` is the number generated for the synthetic source (default 1000) and the size of the
-    subset taken from any other source (default: all); `seed` seeds both.
+    subset taken from any other source (default: all); `seed` seeds both. `hub_split` is the
+    split of a hub dataset ("train", "test").
     """
     config = dict(config or {})
     if isinstance(spec, str) and spec.strip().lower() in SYNTHETIC:
@@ -267,11 +232,11 @@ def load_source(
         text = str(spec)
         for prefix in HUB_PREFIXES:
             if text.startswith(prefix):
-                return select(load_hub(text[len(prefix):], split=split), n, seed=seed, sample=sample)
+                return select(load_hub(text[len(prefix):], hub_split=hub_split), n, seed=seed, sample=sample)
         if Path(text).is_file():
             return select(from_jsonl(text), n, seed=seed, sample=sample)
         if text == "openai/gsm8k":
-            return select(load_hub(text, split=split), n, seed=seed, sample=sample)
+            return select(load_hub(text, hub_split=hub_split), n, seed=seed, sample=sample)
         raise SourceError(
             f"unknown source {text!r}: use 'synthetic', a path to a .jsonl file, or 'hf:NAME'"
         )

@@ -46,11 +46,12 @@ from pydantic import Field, model_validator
 from verifiers.v1.dialects.chat import message_to_wire
 from verifiers.v1.errors import MODEL_TRANSPORT_ERROR_EXIT_CODE
 
+from generators import Problem
 from solver import Outcome, grade
 from trace_env.completions import grade_completion, read_trace
 from trace_env.envs.refine import OBSERVATION_MODES, refinement_observation
 from trace_env.prompts import build_messages
-from trace_env.sources import SourceProblem, load_source
+from trace_env.sources import load_source
 
 __all__ = [
     "GSMTraceConfig",
@@ -79,7 +80,7 @@ class GSMTraceConfig(vf.TasksetConfig):
     """Problems: generated for ``synthetic`` (default 1000), a seeded subset otherwise (default all)."""
     seed: int = 0
     """Seeds the generators and the subset."""
-    split: str = "test"
+    hub_split: str = "test"
     """Hub split for ``hf:`` sources."""
     preset: str | None = None
     """Generator preset (e.g. ``hard``); synthetic only."""
@@ -167,7 +168,7 @@ class GSMTraceTask(vf.Task[GSMTraceData, vf.State, vf.TaskConfig]):
         }
 
 
-def _task_data(problem: SourceProblem, config: GSMTraceConfig) -> GSMTraceData:
+def _task_data(problem: Problem, config: GSMTraceConfig) -> GSMTraceData:
     system, *turns = build_messages(problem.question, numbered=config.numbered)
     return GSMTraceData(
         id=problem.id,
@@ -193,8 +194,8 @@ class GSMTraceTaskset(vf.Taskset[GSMTraceTask, GSMTraceConfig]):
     def __init__(self, config: GSMTraceConfig) -> None:
         super().__init__(config)
         generator = {**config.generator, **({"preset": config.preset} if config.preset else {})}
-        self.problems: list[SourceProblem] = load_source(
-            config.source, n=config.n, seed=config.seed, split=config.split, config=generator or None
+        self.problems: list[Problem] = load_source(
+            config.source, n=config.n, seed=config.seed, hub_split=config.hub_split, config=generator or None
         )
 
     def load(self) -> Iterator[GSMTraceTask]:

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from generators import Problem
 from generators.lengths import TruncationError
 
-from .data import Example
+from .data import prompt
 
 
-def prompt_ids(tokenizer: Any, example: Example, numbered: bool) -> list[int]:
-    return _ids(tokenizer.apply_chat_template(example.prompt(numbered), add_generation_prompt=True, tokenize=True))
+def prompt_ids(tokenizer: Any, example: Problem, numbered: bool) -> list[int]:
+    return _ids(tokenizer.apply_chat_template(prompt(example, numbered), add_generation_prompt=True, tokenize=True))
 
 
-def full_ids(tokenizer: Any, example: Example, numbered: bool) -> list[int]:
-    messages = example.prompt(numbered) + [{"role": "assistant", "content": example.target or ""}]
+def full_ids(tokenizer: Any, example: Problem, numbered: bool) -> list[int]:
+    messages = prompt(example, numbered) + [{"role": "assistant", "content": example.target or ""}]
     return _ids(tokenizer.apply_chat_template(messages, tokenize=True))
 
 
-def completion_length(tokenizer: Any, example: Example, numbered: bool) -> int:
+def completion_length(tokenizer: Any, example: Problem, numbered: bool) -> int:
     """Tokens the model must generate for the gold trace, end-of-turn token included."""
     return len(full_ids(tokenizer, example, numbered)) - len(prompt_ids(tokenizer, example, numbered))
 
@@ -48,7 +49,7 @@ def _fail(what: str, limit: int, offenders: list[tuple[str, int]], flag: str) ->
 
 
 def check_sft_lengths(
-    tokenizer: Any, examples: list[Example], numbered: bool, max_length: int | None, margin: int = 0
+    tokenizer: Any, examples: list[Problem], numbered: bool, max_length: int | None, margin: int = 0
 ) -> int:
     """The max_length to train with; raises TruncationError if a set limit would cut an example."""
     lengths = [(e.id, len(full_ids(tokenizer, e, numbered)) + margin) for e in examples]
@@ -61,7 +62,7 @@ def check_sft_lengths(
 
 
 def check_completion_lengths(
-    tokenizer: Any, examples: list[Example], numbered: bool, limit: int | None, *, flag: str, slack: float = 1.25
+    tokenizer: Any, examples: list[Problem], numbered: bool, limit: int | None, *, flag: str, slack: float = 1.25
 ) -> int:
     """A generation limit that fits every gold trace (derived with slack when `limit` is None)."""
     lengths = [(e.id, completion_length(tokenizer, e, numbered)) for e in examples if e.target]

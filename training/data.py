@@ -1,7 +1,11 @@
 """Training and held-out data: generator problems, converted GSM8K, and the rows TRL consumes.
 
+Every item is a `generators.Problem` whose `target` (`Problem.with_target`) is the gold trace in
+the run's --trace_form / --var_names: the completion SFT trains on, the gold program RL checks
+against, the `trace` of a held-out record (`sft_row`, `rl_row`, `eval_record`).
+
 Held-out problems are disjoint from training by construction: every stage draws from its own
-generator `split` namespace (the generator's RNG is keyed on it) and its own seeds, so no
+generator `namespace` (the generator's RNG is keyed on it) and its own seeds, so no
 index is ever shared. `remove_overlap` then checks it on the question text and drops any
 training problem whose question a held-out split also contains (identical texts can still
 arise by chance from tiny templates); the count goes into the summary.
@@ -9,22 +13,24 @@ arise by chance from tiny templates); the count goes into the summary.
 
 from __future__ import annotations
 
-import json
+import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from generators import Problem
+from generators.gsm8k.loader import hub_name
 from trace_env import prompts
 
 T = TypeVar("T")
 
-# Generator split namespaces and base seeds per stage; presets within a mix add 1000*k.
+# Generator namespaces (GeneratorConfig.namespace, the item RNG's key) and base seeds per stage;
+# presets within a mix add 1000*k.
 STAGES = {"sft": ("train", 1), "rl": ("rl", 2), "heldout": ("heldout", 3)}
-# The wording each training stage draws (generators.wording): SFT the training combinations of
+# The wording mode (GeneratorConfig.wording) each training stage draws: SFT the training combinations of
 # known parts, RL the frontier combinations SFT never saw (known parts, new combinations).
 STAGE_WORDING = {"sft": "train", "rl": "frontier"}
-# Held-out wording families at three distances from the training wording, reported by every run;
+# Held-out (eval) split -> its wording mode: held-out wording families at three distances from the training wording, reported by every run;
 # "synthetic_unseen" (parts, patterns and structures together) is the split that came before them.
 FAMILY_SPLITS = {
     "unseen_combinations": "combinations",  # known parts in combinations no stage draws
@@ -37,75 +43,44 @@ HELDOUT_PRESETS = {"synthetic": "default", **dict.fromkeys(FAMILY_SPLITS, "defau
 UNSEEN_SPLITS = frozenset(FAMILY_SPLITS)
 
 
-@dataclass
-class Example:
-    """One problem with the gold trace text the model is trained to write."""
-
-    id: str
-    question: str
-    answer: str
-    expert: str | None
-    target: str | None          # gold trace in the chosen form (None: no gold trace)
-    pattern: str | None = None
-    source: str = "synthetic"
-    difficulty: dict[str, Any] = field(default_factory=dict)
-
-    def prompt(self, numbered: bool) -> list[dict[str, str]]:
-        return prompts.build_messages(self.question, numbered=numbered)
-
-    def sft_row(self, numbered: bool) -> dict[str, Any]:
-        if self.target is None:
-            raise ValueError(f"example {self.id} has no gold trace to train on")
-        return {
-            "id": self.id,
-            "prompt": self.prompt(numbered),
-            "completion": prompts.completion_messages(self.target),
-        }
-
-    def rl_row(self, numbered: bool) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "prompt": self.prompt(numbered),
-            "answer": self.answer,
-            "expert": self.expert or "",
-            "question": self.question,
-            "trace": self.target or "",  # the gold program: completions are checked on variants of it
-        }
-
-    def eval_record(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "question": self.question, "answer": self.answer, "expert": self.expert,
-            "pattern": self.pattern, "trace": self.target, "difficulty": self.difficulty, "source": self.source,
-        }
+def prompt(problem: Problem, numbered: bool) -> list[dict[str, str]]:
+    return prompts.build_messages(problem.question, numbered=numbered)
 
 
-def target_text(
-    trace: str, trace_data: Any, question: str, answer: str, trace_form: str, var_names: str = "gold"
-) -> str:
-    """The gold trace in `trace_form` and `var_names` style (falls back to the original when a
-    rewrite does not grade correct, which the rewrite checks)."""
-    if trace_form == "value" and var_names == "gold":
-        return trace
-    from generators.refs import rewrite_trace
-
-    rewritten = rewrite_trace(
-        trace_data, question, answer, pointer=trace_form == "ref", generic_names=var_names == "generic"
-    )
-    return rewritten or trace
+def sft_row(problem: Problem, numbered: bool) -> dict[str, Any]:
+    """The prompt-completion row SFT trains on: the problem's training target as the completion."""
+    if problem.target is None:
+        raise ValueError(f"problem {problem.id} has no gold trace to train on")
+    return {
+        "id": problem.id,
+        "prompt": prompt(problem, numbered),
+        "completion": prompts.completion_messages(problem.target),
+    }
 
 
-def from_problem(problem: Any, trace_form: str, var_names: str = "gold") -> Example:
-    return Example(
-        id=problem.id, question=problem.question, answer=str(problem.answer), expert=problem.expert,
-        target=target_text(problem.trace, problem.trace_data, problem.question, str(problem.answer), trace_form,
-                           var_names),
-        pattern=problem.pattern, source=problem.source, difficulty=dict(problem.difficulty),
-    )
+def rl_row(problem: Problem, numbered: bool) -> dict[str, Any]:
+    return {
+        "id": problem.id,
+        "prompt": prompt(problem, numbered),
+        "answer": problem.answer,
+        "expert": problem.expert or "",
+        "question": problem.question,
+        "trace": problem.target or "",  # the gold program: completions are checked on variants of it
+    }
+
+
+def eval_record(problem: Problem) -> dict[str, Any]:
+    """A held-out record; its `trace` is the training target (the form the model writes)."""
+    return {
+        "id": problem.id, "question": problem.question, "answer": problem.answer, "expert": problem.expert,
+        "pattern": problem.pattern, "trace": problem.target, "difficulty": problem.difficulty,
+        "source": problem.source,
+    }
 
 
 def synthetic(
     n: int, mix: dict[str, float], stage: str, trace_form: str, offset: int = 0, var_names: str = "gold"
-) -> list[Example]:
+) -> list[Problem]:
     """`n` generator problems for `stage`, each position's preset drawn from `mix` (see `mix_order`).
 
     Preset k's problems are its generator's items 0, 1, 2, ... (seed `base + 1000*k + offset`),
@@ -113,15 +88,15 @@ def synthetic(
     """
     import generators
 
-    split, base = STAGES[stage]
+    namespace, base = STAGES[stage]
     presets = list(mix)
     order = mix_order(n, [mix[p] for p in presets], seed=base + offset)
     groups = []
     for k, preset in enumerate(presets):
         count = order.count(k)
-        problems = generators.generate(count, seed=base + 1000 * k + offset, preset=preset, split=split,
-                                       phrasing_split=STAGE_WORDING[stage]) if count else []
-        groups.append([from_problem(p, trace_form, var_names) for p in problems])
+        problems = generators.generate(count, seed=base + 1000 * k + offset, preset=preset, namespace=namespace,
+                                       wording=STAGE_WORDING[stage]) if count else []
+        groups.append([p.with_target(trace_form, var_names) for p in problems])
     return _take(groups, order)
 
 
@@ -164,104 +139,99 @@ def _take(groups: Sequence[Sequence[T]], order: list[int]) -> list[T]:
 
 def heldout(
     names: list[str], n: int, trace_form: str, gsm8k_path: str | None = None, var_names: str = "gold"
-) -> dict[str, list[Example]]:
-    """Held-out splits by name: 'synthetic', any generator preset, or 'gsm8k'."""
+) -> dict[str, list[Problem]]:
+    """Held-out splits by name: 'synthetic', any generator preset, or 'gsm8k'. Built once per process
+    for the same arguments (the RL stage reuses its SFT warm-up's splits)."""
+    return {name: list(problems) for name, problems in
+            _heldout(tuple(names), n, trace_form, gsm8k_path, var_names, _stamp(gsm8k_path)).items()}
+
+
+@functools.lru_cache(maxsize=4)
+def _heldout(names: tuple[str, ...], n: int, trace_form: str, gsm8k_path: str | None, var_names: str,
+             stamp: Any) -> dict[str, tuple[Problem, ...]]:
     import generators
 
-    split, base = STAGES["heldout"]
-    out: dict[str, list[Example]] = {}
+    namespace, base = STAGES["heldout"]
+    out: dict[str, tuple[Problem, ...]] = {}
     for k, name in enumerate(names):
         if name == "gsm8k":
             if not gsm8k_path:
                 raise ValueError("held-out split 'gsm8k' needs --gsm8k_path or --gsm8k_eval_path")
-            out[name] = gsm8k_examples(gsm8k_path, trace_form, var_names, part="dev")[:n]
+            out[name] = tuple(gsm8k(gsm8k_path, trace_form, var_names, part="dev")[:n])
             continue
         preset = HELDOUT_PRESETS.get(name, name)
         wording = FAMILY_SPLITS.get(name, "train")
-        probs = generators.generate(n, seed=base + 1000 * k, preset=preset, split=split, phrasing_split=wording)
-        out[name] = [from_problem(p, trace_form, var_names) for p in probs]
+        probs = generators.generate(n, seed=base + 1000 * k, preset=preset, namespace=namespace, wording=wording)
+        out[name] = tuple(p.with_target(trace_form, var_names) for p in probs)
     return out
 
 
-_resolved: dict[str, str | None] = {}
-
-
-def resolve_gsm8k(spec: str | None, out_dir: str | Path) -> str | None:
-    """The GSM8K JSONL path a run uses: a file as given; 'hf:openai/gsm8k' fetched through
-    `datasets` into OUTPUT_DIR/gsm8k_train.jsonl; None for 'none', or when the hub cannot be
-    reached (said in one line, and the run goes on synthetic-only). Resolved once per process."""
+def resolve_gsm8k(spec: str | None) -> str | None:
+    """The GSM8K source a run uses: a file as given; 'hf:openai/gsm8k' when the hub can be reached
+    through `datasets` (fetched once per process, `generators.gsm8k.load_gsm8k`); None for 'none',
+    or when the hub cannot be reached (said in one line, and the run goes on synthetic-only)."""
     if spec is None or str(spec).strip().lower() in ("", "none"):
         return None
     spec = str(spec)
-    if not spec.startswith("hf:"):
+    if hub_name(spec) is None:
         return spec
-    if spec not in _resolved:
-        from generators.gsm8k import load_gsm8k
-
-        try:
-            rows = load_gsm8k(spec[3:], "train")
-        except (RuntimeError, ValueError) as err:
-            print(f"[gsm8k] {spec} is unreachable ({str(err).split(':')[0]}); running synthetic-only. "
-                  "Pass --gsm8k_path FILE.jsonl to use a local copy.", flush=True)
-            _resolved[spec] = None
-        else:
-            path = Path(out_dir) / "gsm8k_train.jsonl"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("w", encoding="utf-8") as handle:
-                for row in rows:
-                    handle.write(json.dumps({"question": row["question"], "answer": row["answer"]}) + "\n")
-            _resolved[spec] = str(path)
-    return _resolved[spec]
+    try:
+        _rows(spec, None)
+    except RuntimeError as err:
+        print(f"[gsm8k] {spec} is unreachable ({str(err).split(':')[0]}); running synthetic-only. "
+              "Pass --gsm8k_path FILE.jsonl to use a local copy.", flush=True)
+        return None
+    return spec
 
 
-def gsm8k_examples(path: str, trace_form: str, var_names: str = "gold", *, part: str = "all") -> list[Example]:
-    """GSM8K problems from a JSONL file, with gold traces where conversion succeeds.
+def gsm8k(source: str, trace_form: str, var_names: str = "gold", *, part: str = "all") -> list[Problem]:
+    """GSM8K problems from `source` (a JSONL file or a hub spec, `generators.gsm8k.load_gsm8k`), with
+    their training target where conversion succeeds (`generators.gsm8k.gsm8k_problem`).
 
-    Accepts the official layout (`question`, `answer` ending in `#### N`, converted here with
-    `generators.gsm8k.convert`) and the converter's output (`question`, `answer`, `trace`,
-    `status`). `part="dev"` keeps the fixed dev split (`generators.gsm8k.dev`: chosen by a hash
-    of the question), `part="train"` everything else less the near-duplicates of dev problems,
-    `part="all"` the whole file. GSM8K problems carry no expert label (`expert=None`), as in
-    `trace_env.sources`.
+    Accepts the official layout (converted here) and the converter's output (`trace`, `status`).
+    `part="dev"` keeps the fixed dev split, `part="train"` everything else less the near-duplicates
+    of dev problems, `part="all"` the whole file; ids are `gsm8k-<line index>`. Loaded, converted
+    and rewritten once per process (SFT, RL and the held-out split share them).
     """
+    return list(_gsm8k(str(source), part, trace_form, var_names, _stamp(source)))
+
+
+@functools.lru_cache(maxsize=8)
+def _gsm8k(source: str, part: str, trace_form: str, var_names: str, stamp: Any) -> tuple[Problem, ...]:
+    return tuple(p.with_target(trace_form, var_names) for p in _converted(source, part, stamp))
+
+
+@functools.lru_cache(maxsize=8)
+def _converted(source: str, part: str, stamp: Any) -> tuple[Problem, ...]:
+    from generators.gsm8k import gsm8k_problem
     from generators.gsm8k.dev import split_dev
-    from generators.jsonl import read_jsonl
 
     if part not in ("all", "train", "dev"):
         raise ValueError(f"part must be 'all', 'train' or 'dev', got {part!r}")
-    indexed = [{"index": i, **record} for i, record in enumerate(read_jsonl(path, require=("question",)))]
+    rows = _rows(source, stamp)
     if part != "all":
-        split = split_dev(indexed)
-        indexed = split.dev if part == "dev" else split.train
-    return [_gsm8k_example(r.pop("index"), r, trace_form, var_names) for r in indexed]
+        halves = split_dev(list(rows))
+        rows = halves.dev if part == "dev" else halves.train
+    return tuple(gsm8k_problem(r) for r in rows)
 
 
-def _gsm8k_example(index: int, record: dict[str, Any], trace_form: str, var_names: str) -> Example:
-    import yaml
+@functools.lru_cache(maxsize=4)
+def _rows(source: str, stamp: Any) -> tuple[dict[str, Any], ...]:
+    from generators.gsm8k import load_gsm8k
 
-    from generators import gsm8k
-
-    question = str(record["question"])
-    trace, trace_data, answer = None, None, str(record.get("answer", ""))
-    if "####" in answer:  # official layout: convert here
-        conv = gsm8k.convert(record)
-        answer = str(gsm8k.parse_gold_answer(record["answer"]))
-        if conv.ok:
-            trace, trace_data, answer = conv.trace, conv.trace_data, str(conv.answer)
-    elif record.get("trace") and record.get("status", "ok") == "ok":  # converter output
-        trace = str(record["trace"])
-        try:
-            trace_data = yaml.safe_load(trace)
-        except yaml.YAMLError:
-            trace_data = None
-    target = None
-    if trace is not None:
-        target = target_text(trace, trace_data, question, answer, trace_form, var_names) if trace_data else trace
-    return Example(id=f"gsm8k-{index}", question=question, answer=answer, expert=None, target=target,
-                   pattern="gsm8k", source="gsm8k")
+    return tuple(load_gsm8k(source))
 
 
-def remove_overlap(train: list[Example], splits: dict[str, list[Example]]) -> tuple[list[Example], int]:
+def _stamp(source: Any) -> Any:
+    """What invalidates the per-process caches: a file's size and modification time."""
+    path = Path(str(source)) if source else None
+    if path is None or hub_name(str(source)) is not None or not path.is_file():
+        return None
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def remove_overlap(train: list[Problem], splits: dict[str, list[Problem]]) -> tuple[list[Problem], int]:
     """Training examples whose question text also appears in a held-out split are dropped; a
     training example whose wording belongs to a held-out family fails loudly (check_wording)."""
     check_wording(train, splits)
@@ -274,7 +244,7 @@ class WordingLeak(RuntimeError):
     """A training example is written in a held-out wording family: the families would not be held out."""
 
 
-def check_wording(train: list[Example], splits: dict[str, list[Example]]) -> None:
+def check_wording(train: list[Problem], splits: dict[str, list[Problem]]) -> None:
     """Fail if a synthetic training example uses a held-out part, a held-out pattern, a held-out
     combination's bucket, or the exact combination (wording key) of a held-out family item."""
     from generators.select import HELDOUT_PATTERNS

@@ -129,9 +129,9 @@ class RLStage(Stage):
 
     def training_rows(self, model: Any, tokenizer: Any) -> Rows:
         n_gsm8k = round(self.rl_args.n_rl * self.rl_args.rl_gsm8k_fraction) if self.gsm8k_file else 0
-        gsm8k: list[data.Example] = []
+        gsm8k: list[data.Problem] = []
         if n_gsm8k:  # converted questions: their gold trace lets the reward check the program
-            pool = data.gsm8k_examples(self.gsm8k_file, self.data_args.trace_form, self.data_args.var_names,  # type: ignore[arg-type]
+            pool = data.gsm8k(self.gsm8k_file, self.data_args.trace_form, self.data_args.var_names,  # type: ignore[arg-type]
                                        part="train")
             if not self.rl_args.rl_gsm8k_answer_only:
                 pool = [e for e in pool if e.target is not None]
@@ -155,13 +155,13 @@ class RLStage(Stage):
         rl_prompt = max(len(checks.prompt_ids(tokenizer, p, self.numbered)) for p in problems)
         self.rl_prompt_tokens = rl_prompt
         checks.check_positions(model, rl_prompt + self.completion_limit, "the longest RL prompt + completion")
-        return Rows([p.rl_row(self.numbered) for p in problems],
+        return Rows([data.rl_row(p, self.numbered) for p in problems],
                     f"[grpo] {self.rl_args.trainer}: {len(problems)} problems ({self.n_rl_gsm8k} from GSM8K, "
                     f"{sum(e.target is None for e in gsm8k)} of them without a converted trace; {self.overlap} dropped: question "
                     f"also held out; {self.too_long} GSM8K questions left out: prompt + completion over the model's "
                     f"positions), max_completion_length {self.completion_limit}")
 
-    def fitting_gsm8k(self, model: Any, tokenizer: Any, problems: list[data.Example]) -> tuple[list[data.Example], int]:
+    def fitting_gsm8k(self, model: Any, tokenizer: Any, problems: list[data.Problem]) -> tuple[list[data.Problem], int]:
         """The problems less the GSM8K questions whose prompt and a full completion would not fit the
         model's positions (a few long real questions are not worth failing the run for: they are
         simply not RL prompts; nothing is truncated). Synthetic prompts are left to the position check."""
@@ -173,7 +173,7 @@ class RLStage(Stage):
                 if p.source != "gsm8k" or len(checks.prompt_ids(tokenizer, p, self.numbered)) <= room]
         return kept, len(problems) - len(kept)
 
-    def unsolved_first(self, model: Any, tokenizer: Any, pool: list[data.Example]) -> list[data.Example]:
+    def unsolved_first(self, model: Any, tokenizer: Any, pool: list[data.Problem]) -> list[data.Problem]:
         """The RL pool for --rl_prompts unsolved: the problems of `pool` the start model's greedy
         trace gets wrong, plus a share of those it solves (--rl_solved_fraction), n_rl in all.
 
@@ -223,11 +223,11 @@ class RLStage(Stage):
         self.trainer_args = args
         self.signal = RewardSignal(args.num_generations, first_batches=self.rl_args.rl_guard_batches,
                                    window_groups=self.rl_args.rl_guard_groups, samples_path=self.out / "rl_samples.jsonl")
-        if self.rl_args.env == "refine":  # rollouts are GSMTraceRefine-v0 episodes (training/refine.py)
+        if self.rl_args.env == "refine":  # rollouts are GSMTraceRefine-v1 episodes (training/refine.py)
             from .refine import refine_trainer
 
-            return refine_trainer(model, tokenizer, dataset, peft, args, rows=dataset, max_turns=self.rl_args.max_turns,
-                                  reveal=self.rl_args.refine_reveal, trace_tokens=self.completion_limit,
+            return refine_trainer(model, tokenizer, dataset, peft, args, rows=dataset, episode=self.rl_args.episode(),
+                                  trace_tokens=self.completion_limit,
                                   prompt_tokens=self.rl_prompt_tokens, signal=self.signal)
         trainer_cls = GRPOTrainer if self.rl_args.trainer == "grpo" else RLOOTrainer
         reward = grouped_reward(args.num_generations, check=args.world_size == 1, reward=self.rl_args.rl_reward,

@@ -17,7 +17,7 @@ from typing import Any
 
 from transformers import Trainer, TrainerCallback
 
-from .data import Example
+from .data import Problem, eval_record
 
 KEEP = ("accuracy", "ci95", "n", "rates", "outcomes", "by_expert", "with_gold", "program_checked", "answer_correct")
 
@@ -25,7 +25,7 @@ KEEP = ("accuracy", "ci95", "n", "rates", "outcomes", "by_expert", "with_gold", 
 def measure(
     model: Any,
     tokenizer: Any,
-    splits: dict[str, list[Example]],
+    splits: dict[str, list[Problem]],
     *,
     numbered: bool | None,
     max_new_tokens: int,
@@ -52,7 +52,7 @@ def measure(
         if not chosen:
             continue
         started = time.perf_counter()
-        records = [e.eval_record() for e in chosen]
+        records = [eval_record(e) for e in chosen]
         subset = records[:samples_n] if samples and samples_n else records
         report = evaluate(agent, records, batch_size=batch_size, progress=False, keep_samples=True,
                           samples=samples if subset is records else 0, temperature=temperature)
@@ -136,7 +136,7 @@ class HeldoutAccuracyCallback(TrainerCallback):
     def __init__(
         self,
         trainer: Any,
-        splits: dict[str, list[Example]],
+        splits: dict[str, list[Problem]],
         *,
         numbered: bool,
         every: int,

@@ -15,13 +15,13 @@ from .args import DataArguments, EvalArguments, ModelArguments, RunArguments, co
 from .stage import Rows, Stage, Trained, measure_cached
 
 
-def build_train_examples(data_args: DataArguments, gsm8k_file: str | None) -> list[data.Example]:
+def build_train_examples(data_args: DataArguments, gsm8k_file: str | None) -> list[data.Problem]:
     """Synthetic problems from the mix, plus converted GSM8K traces when a GSM8K file is available:
     from its training part only (never a dev problem or a near-duplicate of one)."""
     n_gsm8k = round(data_args.n_train * data_args.gsm8k_fraction) if gsm8k_file else 0
-    examples: list[data.Example] = []
+    examples: list[data.Problem] = []
     if n_gsm8k:
-        gsm = data.gsm8k_examples(gsm8k_file, data_args.trace_form, data_args.var_names, part="train")  # type: ignore[arg-type]
+        gsm = data.gsm8k(gsm8k_file, data_args.trace_form, data_args.var_names, part="train")  # type: ignore[arg-type]
         examples.extend([e for e in gsm if e.target][:n_gsm8k])
     n_synthetic = data_args.n_train - len(examples)
     synth = data.synthetic(n_synthetic, parse_mix(data_args.synthetic_mix), "sft", data_args.trace_form,
@@ -63,7 +63,7 @@ class SFTStage(Stage):
         self.max_length = checks.check_sft_lengths(tokenizer, train, self.numbered, self.config.max_length,
                                                    self.run_args.max_length_margin)
         checks.check_positions(model, self.max_length, "the longest SFT example")
-        rows = [{k: v for k, v in e.sft_row(self.numbered).items() if k != "id"} for e in train]
+        rows = [{k: v for k, v in data.sft_row(e, self.numbered).items() if k != "id"} for e in train]
         return Rows(rows, f"[sft] {len(train)} examples ({self.overlap} dropped: question also held out), "
                           f"max_length {self.max_length}, prompt {'numbered' if self.numbered else 'plain'}, "
                           f"trace form {self.data_args.trace_form}")

@@ -25,7 +25,7 @@ from .args import DataArguments, EvalArguments, ModelArguments, RunArguments, co
 
 
 def heldout_splits(eval_args: EvalArguments, data_args: DataArguments,
-                   gsm8k_file: str | None) -> dict[str, list[data.Example]]:
+                   gsm8k_file: str | None) -> dict[str, list[data.Problem]]:
     """The held-out splits; the GSM8K dev split joins them whenever GSM8K is available."""
     names = [n.strip() for n in eval_args.eval_splits.split(",") if n.strip()]
     gsm8k_path = eval_args.gsm8k_eval_path or gsm8k_file
@@ -34,12 +34,12 @@ def heldout_splits(eval_args: EvalArguments, data_args: DataArguments,
     return data.heldout(names, eval_args.n_eval, data_args.trace_form, gsm8k_path, data_args.var_names)
 
 
-def eval_token_limit(tokenizer: Any, splits: dict[str, list[data.Example]], numbered: bool, given: int | None) -> int:
+def eval_token_limit(tokenizer: Any, splits: dict[str, list[data.Problem]], numbered: bool, given: int | None) -> int:
     everything = [e for examples in splits.values() for e in examples]
     return checks.check_completion_lengths(tokenizer, everything, numbered, given, flag="--eval_max_new_tokens")
 
 
-def longest_prompt(tokenizer: Any, splits: dict[str, list[data.Example]], numbered: bool) -> int:
+def longest_prompt(tokenizer: Any, splits: dict[str, list[data.Problem]], numbered: bool) -> int:
     return max((len(checks.prompt_ids(tokenizer, e, numbered)) for ex in splits.values() for e in ex), default=0)
 
 
@@ -111,9 +111,9 @@ class Stage:
         self.run_args, self.config = run_args, config
         self.out = Path(config.output_dir)
         self.numbered = False
-        self.splits: dict[str, list[data.Example]] = {}
+        self.splits: dict[str, list[data.Problem]] = {}
         self.eval_tokens = 0
-        self.gsm8k_file: str | None = None  # the GSM8K JSONL this run reads (data.resolve_gsm8k)
+        self.gsm8k_file: str | None = None  # the GSM8K source this run reads (data.resolve_gsm8k)
 
     def run(self) -> dict[str, Any]:
         """Train, save OUTPUT_DIR/final, measure held-out accuracy before and after; return the summary."""
@@ -121,7 +121,7 @@ class Stage:
 
         self.out = Path(self.config.output_dir)
         self.out.mkdir(parents=True, exist_ok=True)
-        self.gsm8k_file = data.resolve_gsm8k(self.data_args.gsm8k_path, self.out)
+        self.gsm8k_file = data.resolve_gsm8k(self.data_args.gsm8k_path)
         started = time.perf_counter()
         start = self.start_model()
         set_seed(self.config.seed)

@@ -1,7 +1,7 @@
 """Real GSM8K for GSMTrace: loader, solution-to-trace converter, augmentation, leakage check.
 
     >>> from generators.gsm8k import load_gsm8k, convert, gsm8k_problems
-    >>> rows = load_gsm8k("path/to/gsm8k/train.jsonl")
+    >>> rows = load_gsm8k("path/to/gsm8k/train.jsonl")   # ids gsm8k-<line index>; or "hub", hub_split="test"
     >>> conv = convert(rows[0])                  # or convert_example(question, solution)
     >>> conv.status, conv.expert, conv.trace
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from .conversion import Binding, Conversion, convert_example, question_constants
-from .loader import load_gsm8k, parse_gold_answer
+from .loader import gsm8k_id, load_gsm8k, parse_gold_answer
 from .overlap import LeakageReport, check_leakage
-from .problems import convert_rows, coverage, gsm8k_problems, to_problem
+from .problems import convert_rows, coverage, gsm8k_problem, gsm8k_problems, to_problem
 from .variants import augment
 
 
@@ -30,6 +30,6 @@ leakage = check_leakage  # the contract's name for the check
 
 __all__ = [
     "Binding", "Conversion", "LeakageReport", "augment", "check_leakage", "convert", "convert_example",
-    "convert_rows", "coverage", "gsm8k_problems", "leakage", "load_gsm8k", "parse_gold_answer",
+    "convert_rows", "coverage", "gsm8k_id", "gsm8k_problem", "gsm8k_problems", "leakage", "load_gsm8k", "parse_gold_answer",
     "question_constants", "to_problem",
 ]

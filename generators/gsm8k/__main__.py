@@ -76,16 +76,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def cmd_augment(args: argparse.Namespace) -> int:
     # Only the training part is augmented: a variant of a dev problem (or of its near-duplicate)
     # differs from it in numbers alone, and training on it would leak the dev split.
-    split = split_dev([{"index": i, **row} for i, row in enumerate(load_gsm8k(args.input))])
+    split = split_dev(load_gsm8k(args.input))  # ids gsm8k-<line index>
     print(split.summary() + "; only the training part is augmented")
     written = kept = 0
     with Path(args.out).open("w", encoding="utf-8") as fh:
         for row in split.train:
-            i = row.pop("index")
-            conv = convert_example(row["question"], row["answer"])
+            conv = convert_example(row["question"], row.get("answer"))
             if not conv.ok:
                 continue
-            problem = to_problem(row, conv, i)
+            problem = to_problem(row, conv)
             kept += 1
             for variant in augment(problem, n=args.per, seed=args.seed):
                 fh.write(json.dumps(variant, ensure_ascii=False) + "\n")

@@ -1,4 +1,4 @@
-"""Loading GSM8K (official JSONL layout or the HF hub) and reading its gold answers."""
+"""Loading GSM8K (a JSONL file, the official layout, or the HF hub) and reading its gold answers."""
 
 from __future__ import annotations
 
@@ -35,55 +35,84 @@ def parse_gold_answer(text: str) -> str:
     return format_number(value)
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return read_jsonl(path, require=("question", "answer"))
+HUB_PREFIX = "hf:"
 
 
-def _split_file(root: Path, split: str) -> Path:
-    for candidate in (root / f"{split}.jsonl", root / "data" / f"{split}.jsonl", root / "grade_school_math" / "data" / f"{split}.jsonl"):
+def gsm8k_id(index: int) -> str:
+    """The id of GSM8K record `index` (0-based line of its JSONL file, or row of its hub split)."""
+    return f"gsm8k-{index}"
+
+
+def _split_file(root: Path, hub_split: str) -> Path:
+    for candidate in (root / f"{hub_split}.jsonl", root / "data" / f"{hub_split}.jsonl",
+                      root / "grade_school_math" / "data" / f"{hub_split}.jsonl"):
         if candidate.is_file():
             return candidate
-    raise FileNotFoundError(f"no {split}.jsonl under {root} (expected the official GSM8K layout)")
+    raise FileNotFoundError(f"no {hub_split}.jsonl under {root} (expected the official GSM8K layout)")
 
 
-def _hub_rows(split: str) -> list[dict[str, Any]]:
+def hub_name(source: str | Path) -> str | None:
+    """The hub dataset a source names ('hub', 'gsm8k', 'openai/gsm8k' -> openai/gsm8k; 'hf:NAME' -> NAME),
+    or None for a path."""
+    text = str(source)
+    if text.startswith(HUB_PREFIX):
+        return text[len(HUB_PREFIX):]
+    if text in HUB_NAMES and not Path(text).exists():
+        return "openai/gsm8k"
+    return None
+
+
+def _hub_rows(name: str, hub_split: str) -> list[dict[str, Any]]:
     from datasets import load_dataset
 
-    data = load_dataset("openai/gsm8k", "main", split=split)
+    data = load_dataset(name, "main", split=hub_split)
     return [{"question": r["question"], "answer": r["answer"]} for r in data]
 
 
 def load_gsm8k(
     source: str | Path = "hub",
-    split: str = "train",
+    hub_split: str = "train",
     *,
+    part: str = "all",
     hub_loader: Callable[[str], list[dict[str, Any]]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows `{"id", "question", "answer"}` (answer = the full solution text) in file order.
+    """GSM8K records in file order, each with an `id`: the one loader of the project.
 
     `source` is a JSONL file, a directory in the official layout (`train.jsonl`, `test.jsonl`,
-    optionally under `data/`), or `"hub"` / `"openai/gsm8k"` for the Hugging Face hub, which
-    is only tried when asked for and fails with a clear error when it cannot be reached.
+    optionally under `data/`), or the Hugging Face hub: `"hub"` / `"gsm8k"` / `"openai/gsm8k"`,
+    or `"hf:NAME"` for another dataset in the GSM8K layout, `hub_split` its split ("train",
+    "test"; it also picks the file of a directory). The hub is only tried when asked for, and
+    fails with one clear line (RuntimeError) when it cannot be reached.
+
+    Records are the official layout (`question`, `answer` = the solution ending with `#### N`) or
+    the converter's output (`question`, `answer`, `trace`, `status`), kept as read. Ids: a
+    record's own `id`, else `gsm8k-<index>` (`gsm8k_id`: the 0-based line of the file, or row of
+    the hub split). `part`: "all"; "dev" (the fixed dev split, `generators.gsm8k.dev`, chosen by
+    a hash of the question); "train" (the rest less near-duplicates of dev problems).
     """
-    if str(source) in HUB_NAMES and not Path(str(source)).exists():
-        loader = hub_loader or _hub_rows
+    if part not in ("all", "train", "dev"):
+        raise ValueError(f"part must be 'all', 'train' or 'dev', got {part!r}")
+    name = hub_name(source)
+    if name is not None:
         try:
-            rows = loader(split)
-        except Exception as err:  # network, missing cache, missing split: one clear message
+            rows = hub_loader(hub_split) if hub_loader else _hub_rows(name, hub_split)
+        except Exception as err:  # no `datasets`, network, missing cache, missing split: one clear line
+            reason = (str(err).strip().splitlines() or [""])[0][:200]
             raise RuntimeError(
-                f"GSM8K could not be loaded from the Hugging Face hub (openai/gsm8k, split {split!r}): "
-                f"{type(err).__name__}: {err}. Pass the path of a local GSM8K JSONL file or directory instead."
+                f"GSM8K could not be loaded from the Hugging Face hub ({name}, split {hub_split!r}): "
+                f"{type(err).__name__}: {reason}. Pass the path of a local GSM8K JSONL file or directory instead."
             ) from err
     else:
         path = Path(source)
         if path.is_dir():
-            path = _split_file(path, split)
+            path = _split_file(path, hub_split)
         if not path.is_file():
             raise FileNotFoundError(f"GSM8K source not found: {path}")
-        rows = _read_jsonl(path)
-    out = []
-    for i, row in enumerate(rows):
-        item = dict(row)
-        item.setdefault("id", f"gsm8k-{split}-{i}")
-        out.append(item)
-    return out
+        rows = read_jsonl(path, require=("question",))
+    out = [{**row, "id": str(row.get("id") or gsm8k_id(i))} for i, row in enumerate(rows)]
+    if part == "all":
+        return out
+    from .dev import split_dev
+
+    split = split_dev(out)
+    return split.dev if part == "dev" else split.train

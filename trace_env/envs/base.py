@@ -8,7 +8,9 @@ from typing import Any
 import gymnasium as gym
 from gymnasium.error import ResetNeeded
 
-from ..sources import SourceProblem, load_source
+from generators import Problem
+
+from ..sources import load_source
 from .spaces import OBS_MAX_CHARS, action_space, observation_charset, observation_space, sanitize
 
 
@@ -23,7 +25,7 @@ class ProblemPoolEnv(gym.Env[str, str]):
         *,
         n: int | None = None,
         source_seed: int = 0,
-        split: str = "test",
+        hub_split: str = "test",
         sample: str = "random",
         generator_config: Mapping[str, Any] | None = None,
         render_mode: str | None = None,
@@ -31,15 +33,15 @@ class ProblemPoolEnv(gym.Env[str, str]):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}, got {render_mode!r}")
         self.render_mode = render_mode
-        problems = load_source(source, n=n, seed=source_seed, split=split, sample=sample, config=generator_config)
+        problems = load_source(source, n=n, seed=source_seed, hub_split=hub_split, sample=sample, config=generator_config)
         if not problems:
             raise ValueError("the problem source is empty")
-        self.problems: tuple[SourceProblem, ...] = tuple(problems)
+        self.problems: tuple[Problem, ...] = tuple(problems)
         self._index = {p.id: i for i, p in enumerate(self.problems)}
         self.observation_space = observation_space(observation_charset(p.question for p in self.problems))
         self.action_space = action_space()
         self._charset = self.observation_space.character_set
-        self.problem: SourceProblem | None = None
+        self.problem: Problem | None = None
         self._done = True
         self._turn = 0
         self._log: list[str] = []
@@ -79,7 +81,7 @@ class ProblemPoolEnv(gym.Env[str, str]):
 
     # ------------------------------------------------------------------ helpers
 
-    def _require_active(self) -> SourceProblem:
+    def _require_active(self) -> Problem:
         if self.problem is None or self._done:
             raise ResetNeeded("the episode is over (or never started): call reset() before step()")
         return self.problem

@@ -126,7 +126,7 @@ class GSMTraceRefineEnv(ProblemPoolEnv):
     * `reveal`: False (default) gives only gold-free feedback and ends the episode at the first
       trace that runs (see Description); True (opt-in) lets the feedback say whether an answer
       is right and continues after a wrong one.
-    * `source`, `n`, `source_seed`, `split`, `sample`, `generator_config`, `render_mode`: as
+    * `source`, `n`, `source_seed`, `hub_split`, `sample`, `generator_config`, `render_mode`: as
       in `GSMTrace-v0`.
 
     ## Version History

@@ -74,7 +74,7 @@ class GSMTraceEnv(ProblemPoolEnv):
 
     env = gym.make("GSMTrace-v0")                                   # 1000 generator problems
     env = gym.make("GSMTrace-v0", source="data/gsm8k_test.jsonl")   # GSM8K JSONL from a path
-    env = gym.make("GSMTrace-v0", source="hf:openai/gsm8k", split="test")
+    env = gym.make("GSMTrace-v0", source="hf:openai/gsm8k", hub_split="test")
     env = gym.make("GSMTrace-v0", source=[{"question": "...", "answer": "7"}])
     obs, info = env.reset(seed=0, options={"problem_id": info["problem_id"]})
     ```
@@ -84,7 +84,7 @@ class GSMTraceEnv(ProblemPoolEnv):
       source must be picklable (a list, not a generator).
     * `n`: problems generated (synthetic, default 1000) or subset size (others, default all).
     * `source_seed`: seed of generation / subset selection (default 0).
-    * `split`: hub split (default `"test"`). `sample`: `"random"` or `"first"` subset.
+    * `hub_split`: split of a hub source (default `"test"`). `sample`: `"random"` or `"first"` subset.
     * `generator_config`: keyword arguments for `generators.generate` (synthetic only).
     * `render_mode`: `None`, `"ansi"` (returns the transcript) or `"human"` (prints it).
 
