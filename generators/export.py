@@ -28,7 +28,6 @@ from .problem import Problem
 from .prompts import build_messages
 
 VERL_FILES = ("train.parquet", "test.parquet")
-VERL_COLUMNS = ("data_source", "prompt", "ability", "reward_model", "extra_info")
 COLUMNS = ("id", "question", "answer", "expert", "pattern", "trace", "trace_data", "difficulty", "source")
 
 

@@ -120,10 +120,6 @@ BAKED = _things(
     "cinnamon roll, biscuit, eclair, macaron, loaf of bread/loaves of bread, baguette, pastry/pastries, "
     "cake, cheesecake, cream puff, turnover, cake pop, lemon bar"
 )
-CONTAINERS = _things(
-    "box/boxes, bag, crate, basket, jar, pack, tray, carton, bucket, case/cases, "
-    "barrel, bin, sack, tub, tin, pouch/pouches, envelope, bottle, drawer, shelf/shelves"
-)
 ANIMALS = _things(
     "cow, goat, sheep/sheep, chicken, duck, pig, horse, rabbit, llama, turkey, "
     "goose/geese, donkey, alpaca, pony/ponies, lamb, calf/calves, hen, rooster, ox/oxen, mule"

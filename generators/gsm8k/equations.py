@@ -151,8 +151,3 @@ def extract_equations(solution: str) -> list[Equation]:
         if (eq.start, eq.stated) not in seen:
             eqs.append(eq)
     return sorted(eqs, key=lambda e: e.start)
-
-
-def answer_line_start(solution: str) -> int:
-    idx = solution.find("####")
-    return idx if idx >= 0 else len(solution)
