@@ -23,6 +23,19 @@ def _over_units(g: Ctx, rate: tuple[str, int], span: tuple[str, int], per_unit: 
     return tr
 
 
+def _over_units_pattern(name: str, summary: str, rate: tuple[str, int, int], span: tuple[str, str, int, int],
+                        per_unit: int, *, person: bool = True, money: bool = False) -> None:
+    """Register a rate-over-units pattern: `rate` is (variable, lo, hi) drawn with `g.big`, `span`
+    (variable, template slot, lo, hi) drawn with `g.int`; the template slot of the rate is {r}."""
+
+    @pattern(name, RATE, RATE, summary, gaps=("constants",))
+    def build(g: Ctx) -> Draft:
+        slots = who(g.person()) if person else {}
+        r, n = g.big(rate[1], rate[2]), g.int(span[2], span[3])
+        tr = _over_units(g, (rate[0], r), (span[0], n), per_unit)
+        return Draft(tr, {**slots, "r": g.money(r) if money else g.n(r), span[1]: g.n(n)})
+
+
 @pattern("rate_total", RATE, RATE, "rate times time")
 def rate_total(g: Ctx) -> Draft:
     machine, product = g.pick(MACHINES)
@@ -82,22 +95,10 @@ def rate_combined(g: Ctx) -> Draft:
     return Draft(tr, {**who(p), "friend": q.name, "r1": g.n(r1), "r2": g.n(r2), "t": g.n(t)})
 
 
-@pattern("rate_weeks", RATE, RATE, "a daily rate over whole weeks (7 days a week is implicit)",
-         gaps=("constants",))
-def rate_weeks(g: Ctx) -> Draft:
-    p = g.person()
-    r, w = g.big(2, 60), g.int(2, 8)
-    tr = _over_units(g, ("per_day", r), ("weeks", w), 7)
-    return Draft(tr, {**who(p), "r": g.n(r), "w": g.n(w)})
-
-
-@pattern("rate_minutes_hours", RATE, RATE, "a per-minute rate over hours (60 minutes an hour is implicit)",
-         gaps=("constants",))
-def rate_minutes_hours(g: Ctx) -> Draft:
-    p = g.person()
-    r, h = g.big(3, 90), g.int(2, 8)
-    tr = _over_units(g, ("per_minute", r), ("hours", h), 60)
-    return Draft(tr, {**who(p), "r": g.n(r), "h": g.n(h)})
+_over_units_pattern("rate_weeks", "a daily rate over whole weeks (7 days a week is implicit)",
+                    ("per_day", 2, 60), ("weeks", "w", 2, 8), 7)
+_over_units_pattern("rate_minutes_hours", "a per-minute rate over hours (60 minutes an hour is implicit)",
+                    ("per_minute", 3, 90), ("hours", "h", 2, 8), 60)
 
 
 @pattern("rate_work_left", RATE, RATE, "total minus rate times time")
@@ -137,18 +138,7 @@ def rate_wage_days(g: Ctx) -> Draft:
     return Draft(tr, {**who(p), "wage": g.money(wage), "job": g.pick(JOBS), "h": g.n(h), "d": g.n(d)})
 
 
-@pattern("rate_months_years", RATE, RATE, "a monthly amount over whole years (12 months a year is implicit)",
-         gaps=("constants",))
-def rate_months_years(g: Ctx) -> Draft:
-    p = g.person()
-    r, y = g.big(10, 90), g.int(2, 6)
-    tr = _over_units(g, ("per_month", r), ("years", y), 12)
-    return Draft(tr, {**who(p), "r": g.money(r), "y": g.n(y)})
-
-
-@pattern("rate_hours_days", RATE, RATE, "an hourly rate over whole days (24 hours a day is implicit)",
-         gaps=("constants",))
-def rate_hours_days(g: Ctx) -> Draft:
-    r, d = g.big(3, 80), g.int(2, 7)
-    tr = _over_units(g, ("per_hour", r), ("days", d), 24)
-    return Draft(tr, {"r": g.n(r), "d": g.n(d)})
+_over_units_pattern("rate_months_years", "a monthly amount over whole years (12 months a year is implicit)",
+                    ("per_month", 10, 90), ("years", "y", 2, 6), 12, money=True)
+_over_units_pattern("rate_hours_days", "an hourly rate over whole days (24 hours a day is implicit)",
+                    ("per_hour", 3, 80), ("days", "d", 2, 7), 24, person=False)
