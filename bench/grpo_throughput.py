@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> dict:
 
         cls = GRPOTrainer if args.trainer == "grpo" else RLOOTrainer
         trainer = cls(model=model, reward_funcs=[grouped_reward(args.num_generations)], args=config,
-                      train_dataset=data.to_dataset([p.rl_row(numbered) for p in problems]),
+                      train_dataset=data.to_dataset([data.rl_row(p, numbered) for p in problems]),
                       processing_class=tok, callbacks=[Clock()])
         trainer.train()
         logs = [e for e in trainer.state.log_history if "step" in e and e["step"] > 1]

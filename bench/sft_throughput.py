@@ -51,7 +51,7 @@ def build(args: argparse.Namespace):
     model, tok, _ = load(M)
     n = (args.steps + args.warmup) * args.batch_size
     examples = data.synthetic(n, parse_mix("default=0.8,hard=0.2"), "sft", args.trace_form, var_names=args.var_names)
-    rows = [{k: v for k, v in e.sft_row(args.trace_form == "ref").items() if k != "id"} for e in examples]
+    rows = [{k: v for k, v in data.sft_row(e, args.trace_form == "ref").items() if k != "id"} for e in examples]
     config = GSMTraceSFTConfig(
         output_dir="/tmp/gsmtrace-bench-sft", per_device_train_batch_size=args.batch_size,
         learning_rate=args.learning_rate, max_steps=args.steps + args.warmup, save_strategy="no",

@@ -181,7 +181,7 @@ def run_cot(size: str, gsm8k_path: str, workdir: Path, *, budget_s: float | None
     if not (budget_s or budget_tokens):
         raise ValueError("the CoT run needs a budget: seconds or tokens")
     budget = cot.Budget(budget_s, budget_tokens, peak_lr=lr)
-    trainer = trainer_class()(model=model, args=config, train_dataset=to_dataset([e.row() for e in train]),
+    trainer = trainer_class()(model=model, args=config, train_dataset=to_dataset([cot.row(e) for e in train]),
                               processing_class=tokenizer)
     trainer.add_callback(budget)
     params = parameter_counts(trainer.model)["total"]
@@ -255,10 +255,10 @@ def machine() -> dict[str, Any]:
             "cuda": torch.cuda.is_available(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 
-def resolve_path(spec: str, workdir: Path) -> str:
+def resolve_path(spec: str) -> str:
     from training.data import resolve_gsm8k
 
-    path = resolve_gsm8k(spec, workdir)
+    path = resolve_gsm8k(spec)
     if not path:
         raise SystemExit("trace_vs_cot needs GSM8K: pass --gsm8k_path FILE.jsonl (official layout)")
     return path
@@ -287,7 +287,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args.size = args.size or main_job_size()
     quiet_progress()
     work = Path(args.workdir)
-    gsm8k = resolve_path(args.gsm8k_path, work)
+    gsm8k = resolve_path(args.gsm8k_path)
     started = time.perf_counter()
     trace = run_trace(args.size, gsm8k, args.budget_s, work / "trace", seed=args.seed)
     matched = {"budget_tokens": trace["tokens"]} if args.match == "tokens" else {"budget_s": trace["train_seconds"]}

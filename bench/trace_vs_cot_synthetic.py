@@ -26,6 +26,7 @@ table (--md) and a plot (--plot).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -148,7 +149,7 @@ def breakdown(correct: dict[str, list[bool]], labels: dict[str, list[dict[str, s
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from agents.default_model import build_default_model
     from training import cot
-    from training.data import from_problem
+    from training.data import sft_row
     from training.heldout import measure
 
     spec = spec_for(args.size)
@@ -159,28 +160,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     labels = {name: [cuts(p) for p in ps] for name, ps in evals.items()}
 
     # trace side: the main job's form (pointer traces, generic names, numbered prompt)
-    trace_train = [from_problem(p, "ref", "generic") for p in train_problems]
-    trace_rows = [e.sft_row(numbered=True) for e in trace_train]
+    trace_train = [p.with_target("ref", "generic") for p in train_problems]
+    trace_rows = [sft_row(e, numbered=True) for e in trace_train]
     base = str(build_default_model(spec))
     from agents.loading import load_model_and_tokenizer
 
     _, trace_tok = load_model_and_tokenizer(base)
     trace_tokens = args.epochs * dataset_tokens(trace_tok, trace_rows)
     trace = train(base, trace_rows, trace_tokens, work / "trace", args.seed)
-    trace_eval = {name: [from_problem(p, "ref", "generic") for p in ps] for name, ps in evals.items()}
+    trace_eval = {name: [p.with_target("ref", "generic") for p in ps] for name, ps in evals.items()}
     longest = max(len(trace["tokenizer"](e.target)["input_ids"]) for e in trace_train)
     measured = measure(trace["model"], trace["tokenizer"], trace_eval, numbered=True, max_new_tokens=longest + 32,
                        batch_size=64)
     trace_result = breakdown({k: v["correct"] for k, v in measured.items()}, labels)
 
     # CoT side: the same problems, the same token budget
-    def cot_example(p: Any) -> cot.CoTExample:
-        return cot.CoTExample(p.id, p.question, str(p.answer), cot.program_cot(p.trace, p.question))
+    def cot_example(p: Any) -> Any:
+        return dataclasses.replace(p, target=cot.program_cot(p.trace, p.question))
 
     cot_train = [cot_example(p) for p in train_problems]
     cot_eval = {name: [cot_example(p) for p in ps] for name, ps in evals.items()}
     init = cot.build_cot_model(spec, cot_train, work / "cot-init")
-    cot_run = train(str(init), [e.row() for e in cot_train], trace["tokens"], work / "cot", args.seed)
+    cot_run = train(str(init), [cot.row(e) for e in cot_train], trace["tokens"], work / "cot", args.seed)
     _, clen = cot.token_lengths(cot_run["tokenizer"], cot_train)
     cot_correct, answered, where = {}, {}, {}
     for name, examples in cot_eval.items():

@@ -75,8 +75,8 @@ def test_examples_carry_the_canonical_answer_and_the_target(tmp_path: Path) -> N
     path.write_text("".join(json.dumps(r) + "\n" for r in _rows(6)), encoding="utf-8")
     first = cot.cot_examples(path, "all")[0]
     assert (first.id, first.answer, first.target) == ("gsm8k-0", "7", "2 + 5 = 7\n#### 7")
-    assert first.row()["completion"] == [{"role": "assistant", "content": "2 + 5 = 7\n#### 7"}]
-    assert first.row()["prompt"] == [{"role": "user", "content": first.question}]
+    assert cot.row(first)["completion"] == [{"role": "assistant", "content": "2 + 5 = 7\n#### 7"}]
+    assert cot.row(first)["prompt"] == [{"role": "user", "content": first.question}]
 
 
 def test_bad_input_gets_a_clear_error(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_a_time_budget_ends_real_cot_training_and_the_model_is_graded(tmp_path: 
     config = GSMTraceSFTConfig(output_dir=str(tmp_path / "run"), per_device_train_batch_size=4, num_train_epochs=1000,
                                lr_scheduler_type="constant", warmup_steps=0, save_strategy="no", max_length=128,
                                include_num_input_tokens_seen="non_padding", disable_tqdm=True, report_to="none")
-    trainer = trainer_class()(model=model, args=config, train_dataset=to_dataset([e.row() for e in train]),
+    trainer = trainer_class()(model=model, args=config, train_dataset=to_dataset([cot.row(e) for e in train]),
                               processing_class=tokenizer)
     trainer.add_callback(budget)
     used_lr: list[float] = []

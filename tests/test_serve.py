@@ -522,10 +522,10 @@ def test_episode_store_expires_and_evicts_by_a_clock():
 def test_a_grader_fault_is_a_500_never_a_score(monkeypatch):
     from fastapi.testclient import TestClient
 
+    from generators import Problem
     from solver import GraderError
     from trace_env.server.app import create_app
     from trace_env.server.environment import ServerConfig
-    from generators import Problem
 
     def broken(self, text):
         raise GraderError("simulated fault")

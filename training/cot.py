@@ -25,29 +25,24 @@ from __future__ import annotations
 import math
 import re
 import time
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from transformers import TrainerCallback
 
+from generators import Problem
+
 ANNOTATION = re.compile(r"<<[^<>]*>>")
 # The first number after the last '####': optional sign and '$', thousands commas, decimals.
 _FINAL = re.compile(r"####\s*(?:\$\s*)?(-?\s*\$?\s*(?:\d[\d,]*)?\.?\d+)")
 
 
-@dataclass(frozen=True)
-class CoTExample:
-    id: str
-    question: str
-    answer: str   # canonical gold number (generators.gsm8k.parse_gold_answer)
-    target: str   # the worked solution ending with '#### answer'
-
-    def row(self) -> dict[str, Any]:
-        """A conversational prompt-completion row (TRL masks the prompt out of the loss)."""
-        return {"prompt": prompt_messages(self.question),
-                "completion": [{"role": "assistant", "content": self.target}]}
+def row(example: Problem) -> dict[str, Any]:
+    """A CoT example (a `generators.Problem` whose `target` is the worked solution ending with
+    '#### answer') as a conversational prompt-completion row (TRL masks the prompt out of the loss)."""
+    return {"prompt": prompt_messages(example.question),
+            "completion": [{"role": "assistant", "content": example.target}]}
 
 
 def prompt_messages(question: str) -> list[dict[str, str]]:
@@ -124,25 +119,19 @@ def program_cot(trace: str, question: str) -> str:
     return "\n".join([*lines, f"#### {format_number(run.value)}"])
 
 
-def cot_examples(path: str | Path, part: str, keep_annotations: bool = False) -> list[CoTExample]:
+def cot_examples(path: str | Path, part: str, keep_annotations: bool = False) -> list[Problem]:
     """GSM8K problems in the official layout (`question`, `answer` ending with '#### N') as CoT
-    examples: part 'dev' (the fixed dev split), 'train' (the rest less dev near-duplicates) or 'all'.
-    Records without a parseable '####' answer are skipped (the converter's output has none)."""
-    from generators.gsm8k import parse_gold_answer
-    from generators.gsm8k.dev import split_dev
-    from generators.jsonl import read_jsonl
+    examples: `generators.Problem`s whose `target` is the worked solution (`cot_target`), read by
+    `generators.gsm8k.load_gsm8k` (a file or a hub spec; ids `gsm8k-<line index>`): part 'dev'
+    (the fixed dev split), 'train' (the rest less dev near-duplicates) or 'all'. Records without a
+    parseable '####' answer are skipped (the converter's output has none)."""
+    from generators.gsm8k import load_gsm8k, parse_gold_answer
 
-    if part not in ("all", "train", "dev"):
-        raise ValueError(f"part must be 'all', 'train' or 'dev', got {part!r}")
-    records = [{"index": i, **r} for i, r in enumerate(read_jsonl(path, require=("question", "answer")))]
-    if part != "all":
-        split = split_dev(records)
-        records = split.dev if part == "dev" else split.train
     out = []
-    for r in records:
+    for r in load_gsm8k(path, part=part):
         try:
-            out.append(CoTExample(f"gsm8k-{r['index']}", r["question"], parse_gold_answer(r["answer"]),
-                                  cot_target(r["answer"], keep_annotations)))
+            out.append(Problem(id=r["id"], question=r["question"], answer=parse_gold_answer(r.get("answer")),
+                               source="gsm8k", target=cot_target(r["answer"], keep_annotations)))
         except ValueError:
             continue
     if not out:
@@ -151,12 +140,12 @@ def cot_examples(path: str | Path, part: str, keep_annotations: bool = False) ->
     return out
 
 
-def corpus_texts(train: list[CoTExample]) -> list[str]:
+def corpus_texts(train: list[Problem]) -> list[str]:
     """The CoT tokenizer's corpus: the training part's questions and solutions (never a dev problem)."""
     return [text for e in train for text in (e.question, e.target)]
 
 
-def build_cot_model(spec: Any, train: list[CoTExample], out_dir: str | Path) -> Path:
+def build_cot_model(spec: Any, train: list[Problem], out_dir: str | Path) -> Path:
     """The default architecture sized by `spec`, with a tokenizer trained the default way on the CoT
     corpus (same vocabulary size, same BPE recipe and chat template), saved in HF layout."""
     from agents.default_model import build_model, train_tokenizer
@@ -170,7 +159,7 @@ def build_cot_model(spec: Any, train: list[CoTExample], out_dir: str | Path) -> 
     return out
 
 
-def token_lengths(tokenizer: Any, examples: list[CoTExample]) -> tuple[list[int], list[int]]:
+def token_lengths(tokenizer: Any, examples: list[Problem]) -> tuple[list[int], list[int]]:
     """(prompt tokens with the generation prompt, completion tokens with the end token) per example."""
     prompts = [tokenizer.apply_chat_template(prompt_messages(e.question), tokenize=False, add_generation_prompt=True)
                for e in examples]
@@ -208,7 +197,7 @@ def generate(model: Any, tokenizer: Any, questions: list[str], *, max_new_tokens
     return texts, truncated
 
 
-def evaluate(model: Any, tokenizer: Any, examples: list[CoTExample], *, max_new_tokens: int,
+def evaluate(model: Any, tokenizer: Any, examples: list[Problem], *, max_new_tokens: int,
              batch_size: int = 64) -> dict[str, Any]:
     """Final-answer accuracy with its 95% Wilson interval, the share that wrote a '####' answer, and
     the per-problem correctness as a list of booleans (same order as `examples`)."""

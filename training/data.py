@@ -175,13 +175,19 @@ def resolve_gsm8k(spec: str | None) -> str | None:
     spec = str(spec)
     if hub_name(spec) is None:
         return spec
-    try:
-        _rows(spec, None)
-    except RuntimeError as err:
-        print(f"[gsm8k] {spec} is unreachable ({str(err).split(':')[0]}); running synthetic-only. "
-              "Pass --gsm8k_path FILE.jsonl to use a local copy.", flush=True)
-        return None
-    return spec
+    if spec not in _resolved:
+        try:
+            _rows(spec, None)
+        except RuntimeError as err:
+            print(f"[gsm8k] {spec} is unreachable ({str(err).split(':')[0]}); running synthetic-only. "
+                  "Pass --gsm8k_path FILE.jsonl to use a local copy.", flush=True)
+            _resolved[spec] = None
+        else:
+            _resolved[spec] = spec
+    return _resolved[spec]
+
+
+_resolved: dict[str, str | None] = {}  # hub specs, resolved once per process
 
 
 def gsm8k(source: str, trace_form: str, var_names: str = "gold", *, part: str = "all") -> list[Problem]:
