@@ -3,7 +3,7 @@
     python train_grpo.py                     # the main job: embedded default model, SFT then GRPO
     python train_grpo.py --smoke             # the same pipeline with tiny sizes
     python train_grpo.py --trainer rloo      # RLOOTrainer instead of GRPOTrainer
-    python train_grpo.py --env refine --max_turns 2   # rollouts are GSMTraceRefine-v0 episodes (solver feedback)
+    python train_grpo.py --env refine --max_turns 2   # rollouts are GSMTraceRefine-v1 episodes (solver feedback)
     python train_grpo.py --sft_checkpoint runs/sft/final --use_peft
     accelerate launch --config_file configs/accelerate/multi_gpu.yaml train_grpo.py --model ID --use_vllm
     python train_grpo.py --help              # every flag

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from trace_env.episode import SINGLE_TURN, EpisodeConfig
 from trace_env.evaluate import evaluate, write_report
 from trace_env.sources import describe, load_source
 
@@ -33,11 +34,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--n", type=int, default=200, help="problems (generated, or a subset of the source)")
     p.add_argument("--sample", choices=("random", "first"), default="random", help="subset: seeded random or first n")
     p.add_argument("--seed", type=int, default=0, help="seeds generation, subset choice and the random agent")
-    p.add_argument("--gen-config", default=None, help="synthetic: JSON object of generator options")
+    p.add_argument("--generator_config", "--generator-config", default=None,
+                   help="synthetic: JSON object of generator options")
     p.add_argument("--batch-size", type=int, default=16)
-    p.add_argument("--turns", type=int, default=1, help="traces per problem; >1 feeds solver feedback back")
-    p.add_argument("--reveal-feedback", action="store_true",
-                   help="with --turns > 1: let the feedback say whether an answer is right and give a wrong "
+    p.add_argument("--max_turns", "--max-turns", type=int, default=SINGLE_TURN,
+                   help="traces per problem (default 1); >1 feeds solver feedback back (GSMTraceRefine-v1)")
+    p.add_argument("--reveal", action="store_true",
+                   help="with --max_turns > 1: let the feedback say whether an answer is right and give a wrong "
                         "answer another turn (default: gold-free, the test-time protocol: feedback only for "
                         "a trace that does not run, and an episode ends at its first trace that runs)")
     p.add_argument("--numbered", action=argparse.BooleanOptionalAction, default=None,
@@ -72,7 +75,8 @@ def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        config = json.loads(args.gen_config) if args.gen_config else None
+        config = json.loads(args.generator_config) if args.generator_config else None
+        episode = EpisodeConfig(max_turns=args.max_turns, reveal=args.reveal)
         problems = load_source(args.source, n=args.n, seed=args.seed, hub_split=args.hub_split, sample=args.sample,
                                config=config)
         policy = make_agent(args.agent, problems=problems, model=args.model, base_url=args.base_url,
@@ -82,10 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     sampling_temperature = 1.0 if args.temperature is None else args.temperature
     try:
-        report = evaluate(policy, problems, batch_size=args.batch_size, turns=args.turns,
+        report = evaluate(policy, problems, batch_size=args.batch_size, episode=episode,
                           progress=not args.no_progress, seed=args.seed, source=describe(args.source),
                           model=args.model, keep_samples=True, samples=args.samples,
-                          temperature=sampling_temperature, reveal=args.reveal_feedback)
+                          temperature=sampling_temperature)
     except ValueError as err:  # e.g. --samples with a policy that cannot sample
         print(f"error: {err}", file=sys.stderr)
         return 2

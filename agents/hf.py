@@ -114,27 +114,35 @@ class HFAgent:
         return out
 
     def _generate(self, batch: list[str], k: int = 1, temperature: float | None = None) -> list[str]:
+        return self.complete(self.prompts(batch), k=k, temperature=temperature, observations=batch)
+
+    def complete(self, prompts: list[str], *, k: int = 1, temperature: float | None = None,
+                 max_new_tokens: int | None = None, observations: list[str] | None = None) -> list[str]:
+        """Continue already-rendered prompt texts (a chat template applied by the caller, e.g. to a
+        whole conversation): k texts per prompt, in order. `observations` are the problems the
+        prompts show, for `restrict_refs`; `max_new_tokens` overrides the agent's for this call."""
         torch, tok = self._torch, self.tokenizer
         temperature = self.temperature if temperature is None else temperature
+        limit = self.max_new_tokens if max_new_tokens is None else int(max_new_tokens)
         tok.padding_side = "left"  # decoder-only: new tokens must follow the prompt directly
         # The chat template already wrote any BOS; adding special tokens again would double it.
-        enc = tok(self.prompts(batch), return_tensors="pt", padding=True, add_special_tokens=False)
+        enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
         enc = {k: v.to(self.model.device) for k, v in enc.items()}
         sampling = temperature > 0
         kwargs: dict[str, Any] = {
-            "max_new_tokens": self.max_new_tokens,
+            "max_new_tokens": limit,
             "do_sample": sampling,
             "pad_token_id": tok.pad_token_id,
             "num_return_sequences": k,  # the k samples of a prompt come out next to each other
         }
         if sampling:
             kwargs.update(temperature=temperature, top_p=self.top_p)
-        if self._ref_range is not None:
+        if self._ref_range is not None and observations is not None:
             from transformers import LogitsProcessorList
 
             from .ref_decoding import quantity_count
 
-            limits = [quantity_count(obs) for obs in batch for _ in range(k)]
+            limits = [quantity_count(obs) for obs in observations for _ in range(k)]
             kwargs["logits_processor"] = LogitsProcessorList([self._ref_range.reset(limits, enc["input_ids"].shape[1])])
         was_training = self.model.training
         self.model.eval()
@@ -145,14 +153,14 @@ class HFAgent:
             if was_training:
                 self.model.train()
         new = generated[:, enc["input_ids"].shape[1] :]
-        self._count_truncated(new)
+        self._count_truncated(new, limit)
         return tok.batch_decode(new, skip_special_tokens=True)
 
-    def _count_truncated(self, new: Any) -> None:
+    def _count_truncated(self, new: Any, limit: int) -> None:
         stop = _stop_ids(self.model, self.tokenizer)
         for row in new.tolist():
             self._generated += 1
-            if len(row) >= self.max_new_tokens and not any(t in stop for t in row):
+            if len(row) >= limit and not any(t in stop for t in row):
                 self._truncated += 1
 
     def stats(self) -> dict[str, Any]:

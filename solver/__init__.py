@@ -8,7 +8,7 @@ from .execute import Execution, execute
 from .experts import COMPOSITION, EXPERTS, ExpertSpec
 from .extract import parse_trace
 from .formatting import format_trace
-from .grade import GRADER_ERROR, REWARDS, GraderError, Outcome, grade
+from .grade import GRADER_ERROR, REWARDS, RUNS, GraderError, Outcome, check, grade, grade_and_check
 from .numbers import format_number, parse_number
 from .quantities import Quantity, extract_quantities, grounded_values
 from .schema import Step, SubTrace, Trace
@@ -21,6 +21,7 @@ __all__ = [
     "GRADER_ERROR",
     "GraderError",
     "REWARDS",
+    "RUNS",
     "Execution",
     "ExpertSpec",
     "Outcome",
@@ -28,11 +29,13 @@ __all__ = [
     "Step",
     "SubTrace",
     "Trace",
+    "check",
     "execute",
     "extract_quantities",
     "format_number",
     "format_trace",
     "grade",
+    "grade_and_check",
     "grounded_values",
     "parse_number",
     "parse_trace",

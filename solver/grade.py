@@ -6,6 +6,10 @@ aliases); 0.5 invalid trace; 0.7 runs to a wrong answer; 1.0 correct.
 
 A fault of the grader itself is not the policy's: it becomes the category ``grader_error`` with
 no reward (``None``), is logged with its traceback, and ``Outcome.checked()`` raises it.
+
+``check`` is the gold-free check, what a solver can say at test time where no gold exists: the
+trace parses, is grounded in the question and runs (category ``runs``, no reward), or it does
+not (``invalid`` / ``unparseable``). ``grade_and_check`` gives both from one parse and one run.
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ REWARDS: dict[str, float] = {
     "unparseable": 0.0,
 }
 GRADER_ERROR = "grader_error"  # a bug in the grader: no reward, logged, raised by Outcome.checked()
-# A valid trace executes to an answer: right or wrong. Invalid, wrong-expert (checked before
-# execution) and unparseable ones are not; every report counts "valid" by this one set.
-VALID_CATEGORIES = frozenset({"correct", "wrong_answer"})
+RUNS = "runs"  # the gold-free check's verdict on a trace that runs: no gold to grade it, so no reward
+# A valid trace executes to an answer: right, wrong, or (checked without gold) unjudged. Invalid,
+# wrong-expert (checked before execution) and unparseable ones are not; every report counts
+# "valid" by this one set.
+VALID_CATEGORIES = frozenset({"correct", "wrong_answer", RUNS})
 WRONG_PROGRAM = "right number, wrong program"  # the error of a trace right on the problem, wrong on a variant
 REL_TOL = Fraction(1, 10**6)  # for non-integer gold answers only; integer answers compare exactly
 
@@ -45,8 +51,8 @@ class GraderError(RuntimeError):
 
 @dataclass(frozen=True)
 class Outcome:
-    reward: float | None  # None only for GRADER_ERROR
-    category: str  # "correct" | "wrong_answer" | "invalid" | "wrong_expert" | "unparseable" | "grader_error"
+    reward: float | None  # None for GRADER_ERROR and for RUNS (a gold-free check does not grade)
+    category: str  # "correct" | "wrong_answer" | "invalid" | "wrong_expert" | "unparseable" | "grader_error" | "runs"
     answer: Fraction | None = None  # computed value (None unless executed)
     error: str | None = None
     step: int | None = None  # 0-based failing step within the failing sub-trace
@@ -112,6 +118,8 @@ class Outcome:
                     "operations the problem needs and write the whole trace again.")
         if self.category == "invalid":
             return f"Your trace is invalid: {self.error}. Fix this and write the whole trace again."
+        if self.category == RUNS:
+            return f"Your trace runs: it computes {format_number(self.answer)}."
         return (f"Your trace runs and computes {format_number(self.answer)}, but that is not the right "
                 "answer. Check which quantities you used and how you combined them, then write the whole "
                 "trace again.")
@@ -138,6 +146,20 @@ def grade(text: str, answer: object, expert: str | None = None, question: str | 
     a fault of the grader becomes a ``grader_error`` outcome with no reward, logged with its
     traceback.
     """
+    return grade_and_check(text, answer, expert, question, gold)[0]
+
+
+def check(text: str, question: str | None = None) -> Outcome:
+    """The gold-free check: what a solver can say about a trace with no gold answer, gold trace or
+    expert label, as at test time. ``runs`` (no reward) when the trace parses, is grounded in the
+    question and runs to an answer that moves with the question; else ``invalid`` or
+    ``unparseable`` with the same error, step and reward `grade` gives them. Never raises."""
+    return grade_and_check(text, _NO_GOLD, None, question, None)[1]
+
+
+def grade_and_check(text: str, answer: object, expert: str | None = None, question: str | None = None,
+                    gold: str | None = None) -> tuple[Outcome, Outcome]:
+    """`grade` and `check` of one output from one parse and one run: (graded, checked)."""
     try:
         if isinstance(text, str) and len(text) <= _REMEMBERED_CHARS:
             try:
@@ -145,32 +167,38 @@ def grade(text: str, answer: object, expert: str | None = None, question: str | 
             except TypeError as err:  # an unhashable argument (a list as the answer): grade afresh
                 if "unhashable" not in str(err):
                     raise
-        return _grade(text, answer, expert or None, question, gold or None)
+        return _assess(text, answer, expert or None, question, gold or None)
     except Exception as err:  # a bug must not take down a training run, nor be scored as the policy's
         _log.exception("grader fault on a %d-character output", len(text) if isinstance(text, str) else -1)
-        return _outcome(GRADER_ERROR, error=f"grader fault (not the policy's): {type(err).__name__}: {err}")
+        fault = _outcome(GRADER_ERROR, error=f"grader fault (not the policy's): {type(err).__name__}: {err}")
+        return fault, fault
 
 
 _REMEMBERED_CHARS = 4096
+_NO_GOLD = object()  # the answer of a gold-free check: `_assess` then grades nothing
 
 
 @lru_cache(maxsize=4096)
-def _remembered(text: str, answer: object, expert: str | None, question: str | None, gold: str | None) -> Outcome:
-    """`_grade` of short outputs, remembered: grading is a pure function of its arguments, and a
+def _remembered(text: str, answer: object, expert: str | None, question: str | None,
+                gold: str | None) -> tuple[Outcome, Outcome]:
+    """`_assess` of short outputs, remembered: it is a pure function of its arguments, and a
     GRPO group often holds the same completion several times (Outcome is immutable)."""
-    return _grade(text, answer, expert, question, gold)
+    return _assess(text, answer, expert, question, gold)
 
 
-def _grade(text: str, answer: object, expert: str | None, question: str | None, gold: str | None) -> Outcome:
+def _assess(text: str, answer: object, expert: str | None, question: str | None,
+            gold: str | None) -> tuple[Outcome, Outcome]:
+    """(graded, checked): the two verdicts share the parse, the run and the dependence test and
+    part only where the gold or the label decides."""
     trace, problem = find_trace(text) if isinstance(text, str) else (None, None)
     if trace is None:
-        return _outcome("unparseable", error="no YAML trace found" + (f" ({problem})" if problem else ""))
-    if expert is not None and trace.expert != expert:
-        return _outcome("wrong_expert", expert=trace.expert,
-                        error=f"expert {trace.expert!r} does not match the problem's expert")
+        none = _outcome("unparseable", error="no YAML trace found" + (f" ({problem})" if problem else ""))
+        return none, none
     question = question if isinstance(question, str) else None
-    gold = gold if question is not None and isinstance(gold, str) else None
-    checks = variants.gold_variants(gold, question) if gold else ()
+    graded = answer is not _NO_GOLD
+    gold = gold if graded and question is not None and isinstance(gold, str) else None
+    wrong_expert = expert is not None and trace.expert != expert
+    checks = variants.gold_variants(gold, question) if gold and not wrong_expert else ()
     # Signatures already tell whether a +-*/ program depends on the question; only steps they cannot
     # follow (min, max, rounding, mod, pow) need the answer moved for real.
     opaque = question is not None and _opaque(trace)
@@ -179,13 +207,33 @@ def _grade(text: str, answer: object, expert: str | None, question: str | None, 
         still = run.program.still(variants.dependence_draws(question))
         if still:
             run = execute(trace, question, record=True, still=still)
-    if run.error is not None or run.value is None:
-        return _outcome("invalid", error=run.error, step=run.step, subtrace=run.subtrace, expert=trace.expert)
-    if opaque and _stays_put(run, variants.dependence_draws(question)) and (
-            gold is None or variants.gold_moves(gold, question)):
-        return _outcome("invalid", expert=trace.expert, error=(
+    failed = run.error is not None or run.value is None
+    if failed:
+        checked = _outcome("invalid", error=run.error, step=run.step, subtrace=run.subtrace, expert=trace.expert)
+    elif opaque and _stays_put(run, variants.dependence_draws(question)):
+        checked = _outcome("invalid", expert=trace.expert, error=(
             "the answer does not depend on the question: it stays "
             f"{format_number(run.value)} when the question's numbers change; compute it from them"))
+    else:
+        checked = _outcome(RUNS, answer=run.value, expert=trace.expert)
+    if not graded:
+        return checked, checked
+    if wrong_expert:  # the label is checked before validity
+        return _wrong_expert(trace), checked
+    # An answer that stays put is invalid, unless the gold program stays put as well.
+    if checked.category == "invalid" and (failed or gold is None or variants.gold_moves(gold, question)):
+        return checked, checked
+    return _graded(run, trace, answer, question, checks), checked
+
+
+def _wrong_expert(trace: Trace) -> Outcome:
+    return _outcome("wrong_expert", expert=trace.expert,
+                    error=f"expert {trace.expert!r} does not match the problem's expert")
+
+
+def _graded(run: Execution, trace: Trace, answer: object, question: str | None,
+            checks: tuple[variants.Variant, ...]) -> Outcome:
+    """The grade of a trace that ran: its answer against the gold, then its program on variants."""
     try:
         gold_answer = parse_number(answer)
     except ValueError as err:

@@ -12,7 +12,7 @@ from handwritten import COOKIES  # tests/handwritten.py
 from agents import AGENTS, OpenAIChatAgent, OracleAgent, Policy, RandomAgent, as_policy, make_agent, register
 from agents.evaluate import main as evaluate_main
 from agents.openai_chat import ChatEndpointError
-from trace_env.envs import refinement_observation
+from trace_env.episode import refinement_observation
 from trace_env.prompts import SYSTEM_PROMPT
 
 PROBLEMS = [COOKIES]

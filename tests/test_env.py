@@ -1,4 +1,4 @@
-"""GSMTrace-v0 / GSMTraceRefine-v0: registration, check_env, seeding, grading, refinement, sources."""
+"""GSMTrace-v0 / GSMTraceRefine-v1 (and -v0): registration, check_env, seeding, grading, refinement, sources."""
 
 from __future__ import annotations
 
@@ -38,12 +38,12 @@ def test_registered_on_import_and_by_module_prefix():
     env = gym.make("trace_env:GSMTrace-v0", source=PROBLEMS)
     assert isinstance(env.unwrapped, trace_env.envs.GSMTraceEnv)
     # A fresh interpreter that never imported trace_env finds it through the prefix.
-    code = "import gymnasium as gym; e = gym.make('trace_env:GSMTraceRefine-v0', source=[{'question': 'Add 2 and 3.', 'answer': 5}]); print(type(e.unwrapped).__name__)"
+    code = "import gymnasium as gym; e = gym.make('trace_env:GSMTraceRefine-v1', source=[{'question': 'Add 2 and 3.', 'answer': 5}]); print(type(e.unwrapped).__name__)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "GSMTraceRefineEnv"
 
 
-@pytest.mark.parametrize("env_id", ["GSMTrace-v0", "GSMTraceRefine-v0"])
+@pytest.mark.parametrize("env_id", ["GSMTrace-v0", "GSMTraceRefine-v1", "GSMTraceRefine-v0"])
 def test_check_env_passes_without_warnings(env_id):
     env = make(env_id)
     with warnings.catch_warnings():
@@ -97,7 +97,7 @@ def test_step_grades_with_the_full_ladder():
     assert env.step("I think the answer is 15.")[1] == 0.0
 
 
-@pytest.mark.parametrize("env_id", ["GSMTrace-v0", "GSMTraceRefine-v0"])
+@pytest.mark.parametrize("env_id", ["GSMTrace-v0", "GSMTraceRefine-v1", "GSMTraceRefine-v0"])
 def test_a_chat_message_action_is_read_by_the_one_rule(env_id):
     env = make(env_id)
     call = {"type": "function", "function": {"name": "submit_trace", "arguments": {"trace": SUB}}}
@@ -139,8 +139,8 @@ def test_observation_charset_covers_unusual_problem_text():
 
 
 def test_refine_default_is_gold_free_a_valid_wrong_trace_ends_the_episode():
-    env = make("GSMTraceRefine-v0")                     # every argument at its default
-    assert env.unwrapped.reveal is False
+    env = make("GSMTraceRefine-v1")                     # every argument at its default
+    assert env.unwrapped.config.reveal is False
     obs, _ = env.reset(options={"problem_id": "cookies"})
     question = PROBLEMS[0]["question"]
     obs, reward, term, trunc, info = env.step(WRONG_SUB)  # runs, computes 33; the gold answer is 15
@@ -149,11 +149,11 @@ def test_refine_default_is_gold_free_a_valid_wrong_trace_ends_the_episode():
     assert obs == question                               # no feedback at all: nothing says "wrong"
     # A trace that does not run gets feedback that names what is broken, never the gold or a verdict.
     for mode in ("full", "feedback"):
-        env = make("GSMTraceRefine-v0", observation=mode)
+        env = make("GSMTraceRefine-v1", observation=mode)
         env.reset(options={"problem_id": "cookies"})
-        obs, _, term, trunc, _ = env.step(UNGROUNDED_SUB)
-        assert not term and not trunc
-        feedback = obs.split("Solver feedback:", 1)[1] if mode == "full" else obs
+        obs, _, term, trunc, info = env.step(UNGROUNDED_SUB)
+        assert not term and not trunc and info["checked"]["category"] == "invalid"
+        feedback = obs.split("Solver feedback:", 1)[1]
         assert "99" in feedback, feedback
         assert not re.search(r"(?<![\d.])15(?![\d.])", obs), obs
         assert not VERDICT.search(feedback), feedback
@@ -161,8 +161,16 @@ def test_refine_default_is_gold_free_a_valid_wrong_trace_ends_the_episode():
         assert term and info["turn"] == 2 and obs == question
 
 
+def test_refine_v0_keeps_its_original_default_feedback_that_says_right_or_wrong():
+    env = make("GSMTraceRefine-v0")
+    assert env.unwrapped.config.reveal is True
+    env.reset(options={"problem_id": "cookies"})
+    obs, _, term, _, info = env.step(WRONG_SUB)
+    assert not term and "not the right answer" in obs and info["checked"]["category"] == "runs"
+
+
 def test_refine_feedback_then_success_with_delta_rewards():
-    env = make("GSMTraceRefine-v0", max_turns=3, reveal=True)
+    env = make("GSMTraceRefine-v1", max_turns=3, reveal=True)
     env.reset(options={"problem_id": "cookies"})
     obs, r1, term, trunc, info = env.step(WRONG_SUB)
     assert (r1, term, trunc) == (0.7, False, False) and info["turn"] == 1
@@ -177,7 +185,7 @@ def test_refine_feedback_then_success_with_delta_rewards():
 
 def test_refine_truncates_after_max_turns_and_reward_modes():
     for mode, expected in [("delta", [0.0, 0.7, -0.2]), ("final", [0.0, 0.0, 0.5]), ("each", [0.0, 0.7, 0.5])]:
-        env = make("GSMTraceRefine-v0", max_turns=3, reward_mode=mode, reveal=True)  # goes on after 0.7
+        env = make("GSMTraceRefine-v1", max_turns=3, reward_mode=mode, reveal=True)  # goes on after 0.7
         env.reset(options={"problem_id": "cookies"})
         rewards, flags = [], []
         for action in ["nonsense", WRONG_SUB, SUB.replace("value: 9", "value: 99")]:
@@ -189,10 +197,11 @@ def test_refine_truncates_after_max_turns_and_reward_modes():
 
 
 def test_refine_feedback_only_mode_and_bad_arguments():
-    env = make("GSMTraceRefine-v0", observation="feedback")
+    env = make("GSMTraceRefine-v1", observation="feedback")
     env.reset(options={"problem_id": "jacket"})
     obs = env.step("not a trace")[0]
     assert PROBLEMS[2]["question"] not in obs and obs in env.observation_space
+    assert obs.startswith("Solver feedback: ") and obs.endswith("Write a corrected trace.")
     with pytest.raises(ValueError):
         GSMTraceRefineEnv(PROBLEMS, max_turns=0)
     with pytest.raises(ValueError):

@@ -10,6 +10,7 @@ from handwritten import COOKIES  # tests/handwritten.py
 
 from agents import AGENTS, OracleAgent, RandomAgent, register
 from agents.evaluate import main
+from trace_env.episode import EpisodeConfig
 from trace_env.evaluate import evaluate
 from trace_env.report import summarize, wilson
 
@@ -107,7 +108,7 @@ def test_refinement_turns_feed_back_solver_feedback():
         seen.extend(observations)
         return [TRACE if "Solver feedback:" in obs else wrong for obs in observations]
 
-    report = evaluate(reviser, HANDWRITTEN, turns=3, progress=False, keep_samples=True, reveal=True)
+    report = evaluate(reviser, HANDWRITTEN, episode=EpisodeConfig(max_turns=3, reveal=True), progress=False, keep_samples=True)
     assert report["accuracy_by_turn"] == [0.0, 1.0, 1.0] and report["accuracy"] == 1.0
     assert report["meta"]["reveal"] is True
     assert report["samples"][0]["turn"] == 2 and len(seen) == 2
@@ -125,14 +126,14 @@ def test_default_refinement_is_gold_free_and_stops_at_the_first_trace_that_runs(
         seen.extend(observations)
         return [wrong for _ in observations]
 
-    report = evaluate(reviser, HANDWRITTEN, turns=3, progress=False)  # reveal left at its default
+    report = evaluate(reviser, HANDWRITTEN, episode=EpisodeConfig(max_turns=3), progress=False)  # reveal left at its default
     # the wrong trace runs: without a gold answer there is nothing to correct, so one turn only
     assert report["accuracy"] == 0.0 and len(seen) == 1 and report["meta"]["reveal"] is False
     assert report["outcomes"]["wrong_answer"] == 1
     # a trace that does not run gets feedback, which never judges an answer; the next one is kept
     outputs = iter([ungrounded, TRACE])
     seen.clear()
-    fixed = evaluate(lambda obs: (seen.extend(obs), [next(outputs)])[1], HANDWRITTEN, turns=3, progress=False)
+    fixed = evaluate(lambda obs: (seen.extend(obs), [next(outputs)])[1], HANDWRITTEN, episode=EpisodeConfig(max_turns=3), progress=False)
     assert fixed["accuracy"] == 1.0 and len(seen) == 2 and fixed["meta"]["reveal"] is False
     feedback = seen[1].split("Solver feedback:")[1].lower()
     assert "8" in feedback and "15" not in feedback  # names the bad number, never the gold answer (24 - 9)
@@ -197,10 +198,10 @@ def reviser():
     AGENTS.pop("test-reviser")
 
 
-def test_cli_feedback_is_gold_free_unless_reveal_feedback(tmp_path, reviser):
+def test_cli_feedback_is_gold_free_unless_reveal(tmp_path, reviser):
     data = tmp_path / "cookies.jsonl"
     data.write_text(json.dumps(COOKIES) + "\n")
-    common = ["--agent", "test-reviser", "--source", str(data), "--turns", "3", "--no-progress"]
+    common = ["--agent", "test-reviser", "--source", str(data), "--max_turns", "3", "--no-progress"]
     assert main([*common, "--out", str(tmp_path / "default")]) == 0
     report = json.loads((tmp_path / "default" / "report.json").read_text())
     (sample,) = [json.loads(line) for line in (tmp_path / "default" / "samples.jsonl").read_text().splitlines()]
@@ -209,8 +210,8 @@ def test_cli_feedback_is_gold_free_unless_reveal_feedback(tmp_path, reviser):
     assert sample["category"] == "wrong_answer" and sample["turn"] == 1
     assert reviser[0].seen == [COOKIES["question"]]
     assert '"reveal": false' in (tmp_path / "default" / "report.md").read_text()
-    # --reveal-feedback: the feedback says the answer is not right, and the agent gets another turn
-    assert main([*common, "--reveal-feedback", "--out", str(tmp_path / "reveal")]) == 0
+    # --reveal: the feedback says the answer is not right, and the agent gets another turn
+    assert main([*common, "--reveal", "--out", str(tmp_path / "reveal")]) == 0
     report = json.loads((tmp_path / "reveal" / "report.json").read_text())
     assert report["meta"]["reveal"] is True and report["accuracy"] == 1.0
     assert report["accuracy_by_turn"] == [0.0, 1.0, 1.0] and len(reviser[1].seen) == 2
@@ -231,7 +232,7 @@ def test_cli_on_gsm8k_jsonl_with_random_agent(tmp_path):
 
 
 def test_refinement_evaluation_agrees_with_stepping_the_environment_by_hand():
-    """evaluate(turns=3) steps GSMTraceRefine-v0 itself: the same policy driven through gym.make
+    """evaluate(episode=EpisodeConfig(max_turns=3)) steps GSMTraceRefine-v1 itself: the same policy driven through gym.make
     gives the same last trace, category and turn for every problem."""
     import gymnasium as gym
 
@@ -250,8 +251,8 @@ def test_refinement_evaluation_agrees_with_stepping_the_environment_by_hand():
                        "expert: arithmetic\ntrace:\n- {op: init, var: x, value: 123456}\n- {op: query, var: x}")
         return out
 
-    report = evaluate(policy, problems, batch_size=4, turns=3, progress=False, keep_samples=True)
-    env = gym.make("GSMTraceRefine-v0", source=[p.to_dict() for p in problems], max_turns=3)
+    report = evaluate(policy, problems, batch_size=4, episode=EpisodeConfig(max_turns=3), progress=False, keep_samples=True)
+    env = gym.make("GSMTraceRefine-v1", source=[p.to_dict() for p in problems], max_turns=3)
     for i, record in enumerate(report["samples"]):
         obs, _ = env.reset(options={"index": i})
         while True:

@@ -174,14 +174,14 @@ def test_unusable_columns_raise(kwargs, error):
 
 
 def test_grader_fault_is_none_and_logged_not_the_policys(monkeypatch, caplog):
-    real = solver_grade_module._grade
+    real = solver_grade_module._assess
 
     def faulty(text, *args):
         if "boxes" in text:
             raise KeyError("a grader bug")
         return real(text, *args)
 
-    monkeypatch.setattr(solver_grade_module, "_grade", faulty)
+    monkeypatch.setattr(solver_grade_module, "_assess", faulty)
     with caplog.at_level(logging.ERROR):
         rewards = trace_reward(["p", "p"], [GOOD, "expert: arithmetic\ntrace:\n- {op: query, var: x}"],
                                answer=[42, 42], question=[QUESTION] * 2)
@@ -231,7 +231,7 @@ def test_correct_reward_pays_the_answer_alone():
 def test_correct_reward_keeps_grader_faults_unscored(monkeypatch):
     from trace_env.rewards import correct_reward
 
-    monkeypatch.setattr(solver_grade_module, "_grade", lambda *a: (_ for _ in ()).throw(KeyError("a grader bug")))
+    monkeypatch.setattr(solver_grade_module, "_assess", lambda *a: (_ for _ in ()).throw(KeyError("a grader bug")))
     assert correct_reward(completions=[GOOD], answer=[42], question=[QUESTION]) == [None]
 
 

@@ -1,7 +1,7 @@
 """The OpenEnv server (`python -m trace_env.serve`), driven over loopback by OpenEnv's own clients.
 
 Two servers run as subprocesses on free ports for the whole module (started together):
-`GSMTrace-v0` with default limits, and `GSMTraceRefine-v0` with a 3-second session TTL, room for
+`GSMTrace-v0` with default limits, and `GSMTraceRefine-v1` with a 3-second session TTL, room for
 only 4 HTTP episodes and 2 WebSocket sessions, so expiry, eviction and capacity can be seen.
 Expected grades come from the generators' gold traces (1.0) and from grading the same text
 in-process with `solver.grade`, not from the server's code.
@@ -76,7 +76,7 @@ def servers(tmp_path_factory):
         "single": bench.start_server(["--n", str(N_PROBLEMS), "--max-sessions", "40"], ports["single"],
                                      logs / "single.log"),
         "refine": bench.start_server(
-            ["--env", "GSMTraceRefine-v0", "--n", str(N_PROBLEMS), "--max-turns", "3", "--session-ttl", str(TTL),
+            ["--env", "GSMTraceRefine-v1", "--n", str(N_PROBLEMS), "--max_turns", "3", "--session-ttl", str(TTL),
              "--max-episodes", "4", "--max-sessions", "2", "--numbered", "--reveal-labels"],
             ports["refine"], logs / "refine.log"),
     }
@@ -410,17 +410,19 @@ def test_trl_tool_env(url, problems, oracle):
 def test_cli_rejects_bad_flags_without_starting(capsys):
     from trace_env import serve
 
-    assert serve.main(["--max-turns", "3"]) == 2
-    assert "only apply to GSMTraceRefine-v0" in capsys.readouterr().err
-    assert serve.main(["--generator-config", "[1]"]) == 2
-    args = serve.build_parser().parse_args(["--env", "GSMTraceRefine-v0", "--preset", "hard", "--max-turns", "2",
-                                            "--generator-config", '{"distractors": 0.5}'])
-    assert serve.env_kwargs_from_args(args) == {
-        "source": "synthetic", "source_seed": 0, "hub_split": "test", "sample": "random",
-        "generator_config": {"distractors": 0.5, "preset": "hard"}, "max_turns": 2}   # reveal: the env's default
-    assert serve.main(["--reveal-feedback"]) == 2
-    assert "--reveal-feedback only apply to GSMTraceRefine-v0" in capsys.readouterr().err
-    args = serve.build_parser().parse_args(["--env", "GSMTraceRefine-v0", "--reveal-feedback"])
+    assert serve.main(["--max_turns", "3"]) == 2
+    assert "only apply to the refinement environments" in capsys.readouterr().err
+    assert serve.main(["--generator_config", "[1]"]) == 2
+    # the settings' own names, dashed or not (as HfArgumentParser accepts them in train_grpo.py)
+    for spelling in (["--max_turns", "2", "--generator_config"], ["--max-turns", "2", "--generator-config"]):
+        args = serve.build_parser().parse_args(["--env", "GSMTraceRefine-v1", "--preset", "hard", *spelling,
+                                                '{"distractors": 0.5}'])
+        assert serve.env_kwargs_from_args(args) == {
+            "source": "synthetic", "source_seed": 0, "hub_split": "test", "sample": "random",
+            "generator_config": {"distractors": 0.5, "preset": "hard"}, "max_turns": 2}   # reveal: the env's default
+    assert serve.main(["--reveal"]) == 2
+    assert "--reveal only apply to the refinement environments" in capsys.readouterr().err
+    args = serve.build_parser().parse_args(["--env", "GSMTraceRefine-v1", "--reveal"])
     assert serve.env_kwargs_from_args(args)["reveal"] is True and args.reveal_labels is False
 
 
@@ -443,7 +445,7 @@ def test_refine_server_feedback_is_gold_free_by_default():
         return [client.post("/step", json={"action": {"trace": t}, "episode_id": episode_id}).json()
                 for t in traces]
 
-    with TestClient(create_app(ServerConfig(env_id="GSMTraceRefine-v0", env_kwargs={"source": [cookies]}))) as client:
+    with TestClient(create_app(ServerConfig(env_id="GSMTraceRefine-v1", env_kwargs={"source": [cookies]}))) as client:
         (ended,) = play(client, wrong)
         assert ended["done"] is True and ended["observation"]["terminated"] is True
         assert ended["observation"]["text"] == cookies["question"]
@@ -453,7 +455,7 @@ def test_refine_server_feedback_is_gold_free_by_default():
         assert first["done"] is False and "99" in feedback
         assert not re.search(r"(?<![\d.])15(?![\d.])", text) and not verdict.search(feedback), feedback
         assert second["done"] is True
-    revealing = ServerConfig(env_id="GSMTraceRefine-v0", env_kwargs={"source": [cookies], "reveal": True})
+    revealing = ServerConfig(env_id="GSMTraceRefine-v1", env_kwargs={"source": [cookies], "reveal": True})
     with TestClient(create_app(revealing)) as client:
         (told,) = play(client, wrong)
         assert told["done"] is False and verdict.search(told["observation"]["text"].split("Solver feedback:", 1)[1])
@@ -481,7 +483,7 @@ def test_hidden_labels_stay_hidden_mid_episode():
         return [client.post("/step", json={"action": {"trace": t}, "episode_id": episode_id}).json()
                 for t in traces]
 
-    config = ServerConfig(env_id="GSMTraceRefine-v0", env_kwargs={"source": [cookies]})
+    config = ServerConfig(env_id="GSMTraceRefine-v1", env_kwargs={"source": [cookies]})
     with TestClient(create_app(config)) as client:
         labelled, = play(client, broken)
         wrong_label, last = play(client, mislabelled, gold)
@@ -491,6 +493,25 @@ def test_hidden_labels_stay_hidden_mid_episode():
     assert labelled["observation"]["category"] == "invalid"
     assert last["done"] is True and last["reward"] == pytest.approx(1.0)  # 0.3, then +0.7: the return is the grade
     assert grade(mislabelled, cookies["answer"], expert, cookies["question"]).reward == 0.3  # the grade it hid
+
+
+def test_hidden_labels_with_reveal_show_the_gold_free_check_mid_episode():
+    """reveal=True goes on after a wrong answer; with labels hidden its mid-episode observation carries
+    the gold-free check, `runs` with the value computed, not a grade against a stand-in answer."""
+    from fastapi.testclient import TestClient
+    from handwritten import COOKIES as cookies
+
+    from trace_env.server.app import create_app
+    from trace_env.server.environment import ServerConfig
+
+    wrong = cookies["trace"].replace("compute_op: sub", "compute_op: add")  # 24 + 9 = 33
+    config = ServerConfig(env_id="GSMTraceRefine-v1", env_kwargs={"source": [cookies], "reveal": True})
+    with TestClient(create_app(config)) as client:
+        episode_id = client.post("/reset", json={"problem_id": "cookies"}).json()["observation"]["episode_id"]
+        seen = client.post("/step", json={"action": {"trace": wrong}, "episode_id": episode_id}).json()
+    assert seen["done"] is False and seen["reward"] is None
+    assert seen["observation"]["category"] == "runs" and seen["observation"]["outcome"]["answer"] == "33"
+    assert seen["observation"]["trace_reward"] is None and seen["observation"]["correct"] is None
 
 
 # ---------------------------------------------------------------------------------- in-process units

@@ -1,4 +1,4 @@
-"""Refinement through the environment: the TRL adapter over GSMTraceRefine-v0, the env's gold-free
+"""Refinement through the environment: the TRL adapter over GSMTraceRefine-v1, the env's gold-free
 mode and turn limit, the default model's tool-calling chat template, and `train_grpo.py --env refine`."""
 
 from __future__ import annotations
@@ -21,15 +21,18 @@ from agents.default_model import (
     reads_response_template,
     remove_trace_parser,
 )
-from trace_env.envs.refine import DEFAULT_MAX_TURNS, GSMTraceRefineEnv
+from trace_env.envs.refine import GSMTraceRefineEnv
+from trace_env.episode import DEFAULT_MAX_TURNS, EpisodeConfig
+from trace_env.tool_env import CLOSING_MESSAGE, DONE_MESSAGE, RefineToolEnv
 from training.refine import (
-    ACCEPTED_MESSAGE,
-    DONE_MESSAGE,
-    RefineEnvironment,
-    reply_trace,
     submit_final_traces,
+    submit_last_trace,
     use_tool_template,
 )
+
+
+def RefineEnvironment(problems, max_turns=DEFAULT_MAX_TURNS, reveal=False):  # noqa: N802  (training's episode)
+    return RefineToolEnv(problems, EpisodeConfig(max_turns=max_turns, reveal=reveal, observation="feedback"))
 
 GOLD = COOKIES["trace"]  # 24 - 9 = 15
 WRONG = GOLD.replace("compute_op: sub", "compute_op: add")  # runs, computes 33: valid but wrong
@@ -48,9 +51,10 @@ def _mentions(text: str, number: str) -> bool:
 
 
 def test_refine_env_turn_limit_is_gymnasiums_time_limit() -> None:
-    spec = gym.spec("GSMTraceRefine-v0")
+    assert gym.spec("GSMTraceRefine-v0").max_episode_steps == DEFAULT_MAX_TURNS
+    spec = gym.spec("GSMTraceRefine-v1")
     assert spec.max_episode_steps == DEFAULT_MAX_TURNS == 3
-    env = gym.make("GSMTraceRefine-v0", source=PROBLEMS)
+    env = gym.make("GSMTraceRefine-v1", source=PROBLEMS)
     assert env.spec.max_episode_steps == 3 and env.unwrapped.max_turns == 3
     assert any(isinstance(w, gym.wrappers.TimeLimit) for w in _wrappers(env))
     env.reset(options={"problem_id": "cookies"})
@@ -58,7 +62,7 @@ def test_refine_env_turn_limit_is_gymnasiums_time_limit() -> None:
     assert flags == [(False, False), (False, False), (False, True)]
     # Made with a larger env count but the registered limit, TimeLimit still cuts at 3 steps;
     # passing both moves the limit.
-    env = gym.make("GSMTraceRefine-v0", source=PROBLEMS, max_turns=4, max_episode_steps=4)
+    env = gym.make("GSMTraceRefine-v1", source=PROBLEMS, max_turns=4, max_episode_steps=4)
     env.reset(options={"problem_id": "cookies"})
     assert [env.step("nope")[3] for _ in range(4)] == [False, False, False, True]
 
@@ -82,7 +86,9 @@ def test_gold_free_mode_ends_at_the_first_valid_trace_and_never_says_right_or_wr
     assert terminated and not truncated and info["category"] == "wrong_answer"
     assert reward == pytest.approx(0.7 - 0.5)  # delta rewards: the return is the last grade
     # The default is this mode; reveal=True (opt-in) keeps going after a wrong answer and says so.
-    assert GSMTraceRefineEnv(PROBLEMS).reveal is False
+    assert GSMTraceRefineEnv(PROBLEMS).config.reveal is False
+    assert gym.make("GSMTraceRefine-v1", source=PROBLEMS).unwrapped.config.reveal is False
+    assert gym.make("GSMTraceRefine-v0", source=PROBLEMS).unwrapped.config.reveal is True  # v0's original default
     env = GSMTraceRefineEnv(PROBLEMS, max_turns=3, reveal=True)
     env.reset(options={"problem_id": "cookies"})
     obs, _, terminated, _, _ = env.step(WRONG)
@@ -108,11 +114,11 @@ def test_adapter_tool_call_returns_feedback_and_the_reward_comes_from_the_env() 
     assert reply.startswith("Solver feedback: ") and reply.endswith("Write a corrected trace.")
     assert "99" in reply and not _reveals_correctness(reply) and not _mentions(reply, "15")
     assert env.get_reward() == 0.5
-    assert env.submit_trace(GOLD) == ACCEPTED_MESSAGE
+    assert env.submit_trace(GOLD) == CLOSING_MESSAGE
     assert env.get_reward() == 1.0
     assert env.submit_trace(GOLD) == DONE_MESSAGE and env.get_reward() == 1.0  # nothing more is graded
     env.reset(id="cookies")
-    assert env.submit_trace(WRONG) == ACCEPTED_MESSAGE and env.get_reward() == 0.7  # same words as a right one
+    assert env.submit_trace(WRONG) == CLOSING_MESSAGE and env.get_reward() == 0.7  # same words as a right one
 
 
 def test_adapter_with_reveal_continues_after_a_wrong_answer() -> None:
@@ -121,15 +127,15 @@ def test_adapter_with_reveal_continues_after_a_wrong_answer() -> None:
     reply = env.submit_trace(WRONG)
     assert "not the right answer" in reply and "33" in reply and not _mentions(reply, "15")
     assert env.get_reward() == 0.7
-    env._finish([{"role": "assistant", "content": WRONG}, {"role": "tool", "content": reply},
-                 {"role": "assistant", "content": GOLD}])
+    submit_last_trace(env, [{"role": "assistant", "content": WRONG}, {"role": "tool", "content": reply},
+                            {"role": "assistant", "content": GOLD}])
     assert env.get_reward() == 1.0
 
 
 def test_adapter_exposes_one_tool_and_rejects_rows_without_a_problem() -> None:
     import inspect
 
-    public = {n for n, _ in inspect.getmembers(RefineEnvironment, inspect.isfunction) if not n.startswith("_")}
+    public = {n for n, _ in inspect.getmembers(RefineToolEnv, inspect.isfunction) if not n.startswith("_")}
     assert public == {"reset", "get_reward", TRACE_TOOL}  # TRL turns every other public method into a tool
     env = RefineEnvironment(PROBLEMS)
     with pytest.raises(ValueError, match="'id'"):
@@ -155,14 +161,13 @@ def test_last_trace_is_graded_once_when_the_tool_loop_stops_before_submitting_it
         # the tool result was dropped (too long), but the trace went to the env already
         [{"role": "assistant", "content": "no trace at all"}],
         # the episode ended at the first trace: what follows is not graded
-        [{"role": "assistant", "content": GOLD}, {"role": "tool", "content": ACCEPTED_MESSAGE},
+        [{"role": "assistant", "content": GOLD}, {"role": "tool", "content": CLOSING_MESSAGE},
          {"role": "assistant", "content": "no trace at all"}],
     ]
     assert submit_final_traces(completions=conversations, environments=[pending, submitted, done]) == [None] * 3
     assert [pending.get_reward(), submitted.get_reward(), done.get_reward()] == [1.0, 0.0, 1.0]
     with pytest.raises(ValueError, match="environments"):
         submit_final_traces(completions=[[]])
-    assert reply_trace({"role": "assistant", "content": "text"}) == "text"
 
 
 # ---------------------------------------------------------------- the chat template
@@ -286,9 +291,9 @@ def test_train_grpo_env_refine_end_to_end(tiny_model: str, tmp_path: Path) -> No
     signal = report["reward_signal"]  # the episodes' final grades, as the trainer saw them
     assert signal["completions"] == 8 and signal["groups"] == 4 and 0.0 <= signal["parse_rate"] <= 1.0
     state = json.loads((out / "checkpoint-2" / "trainer_state.json").read_text())
-    logs = [e for e in state["log_history"] if "rewards/RefineEnvironment/mean" in e]
+    logs = [e for e in state["log_history"] if "rewards/RefineToolEnv/mean" in e]
     assert len(logs) == 2  # the environment's reward, by the adapter's class name
-    assert all(0.0 <= e["rewards/RefineEnvironment/mean"] <= 1.0 for e in logs)
+    assert all(0.0 <= e["rewards/RefineToolEnv/mean"] <= 1.0 for e in logs)
     assert all("tools/call_frequency" in e for e in logs)
     # the final tokenizer keeps the parser the run used, in the installed transformers' language
     saved = json.loads((out / "final" / "tokenizer_config.json").read_text())
@@ -342,7 +347,8 @@ def test_measure_refine_plays_episodes_in_the_training_format(tiny_model: str) -
     from training.refine import measure_refine
 
     model, tokenizer = load_model_and_tokenizer(tiny_model)
-    out = measure_refine(model, tokenizer, PROBLEMS, max_turns=2, max_new_tokens=8, batch_size=2)
+    out = measure_refine(model, tokenizer, PROBLEMS, episode=EpisodeConfig(max_turns=2, observation="feedback"),
+                         max_new_tokens=8, batch_size=2)
     # An untrained model writes no valid trace: every episode gets feedback and a second turn.
     assert out["n"] == 3 and out["reached_turn"] == [3, 3]
     assert out["accuracy_by_turn"] == [0.0, 0.0] and all(len(e) == 2 for e in out["episodes"])

@@ -41,10 +41,10 @@ from trace_env.prompts import build_messages
 from trace_env.sources import SourceError
 from trace_env.verifiers_env import (
     GSMTraceConfig,
-    GSMTraceEnv,
     GSMTraceHarness,
     GSMTraceTask,
     GSMTraceTaskset,
+    GSMTraceVerifiersEnv,
 )
 
 # Hand-made traces for the cookies problem (24 cookies, 9 given away: 15 left), one per rung.
@@ -73,7 +73,7 @@ def _question(body: dict) -> str:
 def test_verifiers_loads_the_environment_by_id():
     config = vf.resolve_env_config({"taskset": {"id": "gsmtrace", "n": 3, "seed": 5}})
     env = vf.load_environment(config)
-    assert isinstance(env, GSMTraceEnv) and isinstance(env.taskset, GSMTraceTaskset)
+    assert isinstance(env, GSMTraceVerifiersEnv) and isinstance(env.taskset, GSMTraceTaskset)
     (harness,) = config.agent_harnesses().values()                 # the taskset's own harness plays the seat
     assert harness.id == "gsmtrace" and isinstance(vf.load_harness(harness), GSMTraceHarness)
     assert config.agent.runtime.type == "subprocess"                # local: nothing to provision
@@ -110,10 +110,10 @@ def test_bad_configs_fail_with_a_clear_error(tmp_path):
         GSMTraceConfig(id="gsmtrace", max_turns=0)
     with pytest.raises(ValidationError, match="synthetic source only"):
         GSMTraceConfig(id="gsmtrace", source=str(tmp_path / "x.jsonl"), preset="hard")
-    with pytest.raises(ValidationError, match="feedback"):
-        GSMTraceConfig(id="gsmtrace", feedback="answer")
+    with pytest.raises(ValidationError, match="observation"):
+        GSMTraceConfig(id="gsmtrace", observation="answer")
     with pytest.raises(ConfigError, match="unknown pattern"):
-        vf.load_taskset(GSMTraceConfig(id="gsmtrace", n=2, generator={"patterns": ["no_such_pattern"]}))
+        vf.load_taskset(GSMTraceConfig(id="gsmtrace", n=2, generator_config={"patterns": ["no_such_pattern"]}))
     with pytest.raises(ConfigError, match="unknown preset"):
         vf.load_taskset(GSMTraceConfig(id="gsmtrace", n=2, preset="impossible"))
     bad = _jsonl(tmp_path / "bad.jsonl", [{"question": "How many?", "answer": "many"}])
@@ -207,8 +207,8 @@ def test_vf_eval_single_turn_scores_oracle_and_wrong_traces(tmp_path):
         assert request["body"]["messages"] == build_messages(_question(request["body"]))
 
 
-@pytest.mark.parametrize("feedback", ["feedback", "full"])
-def test_multi_turn_the_solver_feedback_lets_the_model_revise(feedback, tmp_path):
+@pytest.mark.parametrize("observation", ["feedback", "full"])
+def test_multi_turn_the_solver_feedback_lets_the_model_revise(observation, tmp_path):
     """reveal=True (opt-in). Cookies: a wrong trace, then the gold one. Printer: no trace, three times.
     Jacket: gold at once."""
     source = _jsonl(tmp_path / "handwritten.jsonl", PROBLEMS)
@@ -224,7 +224,7 @@ def test_multi_turn_the_solver_feedback_lets_the_model_revise(feedback, tmp_path
 
     with serve_chat(reply) as url:
         config = EvalConfig.model_validate({
-            "env": {"taskset": {"id": "gsmtrace", "source": str(source), "max_turns": 3, "feedback": feedback,
+            "env": {"taskset": {"id": "gsmtrace", "source": str(source), "max_turns": 3, "observation": observation,
                                 "reveal": True}},
             "model": "tiny-model", "client": {"base_url": url, "api_key_var": "GSMTRACE_TEST_KEY"},
             "push": False, "rich": None, "output_dir": str(tmp_path / "out"), "run": {"name": "multi"},
@@ -250,10 +250,11 @@ def test_multi_turn_the_solver_feedback_lets_the_model_revise(feedback, tmp_path
     note = second[3]
     assert note["role"] == "user" and "33" in note["content"]   # the value the wrong trace computed
     assert "15" not in note["content"]                          # never the gold answer
-    if feedback == "full":  # self-contained: the problem and the previous trace come back too
+    if observation == "full":  # self-contained: the problem and the previous trace come back too
         assert note["content"].startswith(COOKIES["question"]) and "compute_op: add" in note["content"]
-    else:
+    else:  # the feedback and the request to revise, as the TRL tool loop words it
         assert COOKIES["question"] not in note["content"]
+        assert note["content"].startswith("Solver feedback: ") and note["content"].endswith("Write a corrected trace.")
 
 
 
@@ -326,7 +327,7 @@ def _openenv_server(*args: str):
 
 @pytest.mark.slow
 def test_verifiers_openenv_taskset_drives_the_server(tmp_path, monkeypatch):
-    """verifiers' own `openenv` taskset against `python -m trace_env.serve` (GSMTraceRefine-v0, 2 turns),
+    """verifiers' own `openenv` taskset against `python -m trace_env.serve` (GSMTraceRefine-v1, 2 turns),
     configured by the TOML file docs/verifiers.md shows (`vf-eval @ openenv.toml`), this project's
     harness in the player seat, run through verifiers' runner. The model sees the observation as JSON."""
     problems = generators.generate(4, seed=0)
@@ -347,7 +348,7 @@ def test_verifiers_openenv_taskset_drives_the_server(tmp_path, monkeypatch):
     # does without, as trace_env.serve does (OpenEnv tolerates the failed import)
     if "openenv.core" not in sys.modules:
         monkeypatch.setitem(sys.modules, "gradio", None)
-    with _openenv_server("--env", "GSMTraceRefine-v0", "--max-turns", "2", "--n", "4") as base, \
+    with _openenv_server("--env", "GSMTraceRefine-v1", "--max_turns", "2", "--n", "4") as base, \
             serve_chat(reply) as url:
         resets = ", ".join(f'{{problem_id = "{pid}"}}' for pid in plan)
         toml = (f'[env.taskset]\nid = "openenv"\nbase_url = "{base}"\nresets = [{resets}]\n\n'

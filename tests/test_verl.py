@@ -170,7 +170,7 @@ def test_grader_fault_is_raised_not_scored(exported: Path, expected, monkeypatch
     def boom(*args, **kwargs):
         raise ZeroDivisionError("a bug in the grader")
 
-    monkeypatch.setattr(sys.modules["solver.grade"], "_grade", boom)
+    monkeypatch.setattr(sys.modules["solver.grade"], "_assess", boom)
     with pytest.raises(GraderError, match="not the policy's"):
         compute_score(row["data_source"], expected["train"][0].trace, row["reward_model"]["ground_truth"],
                       row["extra_info"])

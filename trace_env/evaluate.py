@@ -14,6 +14,7 @@ import platform
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -23,6 +24,7 @@ from generators import Problem
 
 from .envs.refine import GSMTraceRefineEnv
 from .envs.spaces import as_text
+from .episode import SINGLE_TURN, EpisodeConfig
 from .policy import as_policy
 from .report import build_report
 from .report_files import markdown, write_chart
@@ -96,7 +98,7 @@ def evaluate(
     problems: Any,
     batch_size: int = 16,
     *,
-    turns: int = 1,
+    episode: EpisodeConfig | None = None,
     progress: bool = True,
     seed: int | None = None,
     source: str | None = None,
@@ -104,7 +106,6 @@ def evaluate(
     keep_samples: bool = False,
     samples: int = 0,
     temperature: float = 1.0,
-    reveal: bool = False,
 ) -> dict[str, Any]:
     """Grade `policy` on `problems` and return the report dict (see docs/evaluation.md).
 
@@ -114,15 +115,16 @@ def evaluate(
       spec string such as `"synthetic"` or a JSONL path, loaded with `load_source` defaults).
     * Questions go to the policy `batch_size` at a time; every returned text is graded with
       `solver.grade` (question passed, so grounding applies; expert label when known).
-    * Every problem is an episode of `GSMTraceRefine-v0` with `max_turns=turns`, stepped by the
-      evaluator: with `turns > 1` a trace that does not end the episode gets the environment's
-      refinement observation (problem, previous trace, solver feedback), up to `turns` traces.
-      The headline numbers describe each problem's last trace; `accuracy_by_turn[k]` is the share
-      solved within k+1 turns. `reveal` is the environment's argument: False (default) is the
-      test-time protocol (no gold answer exists): feedback only for a trace that does not run,
-      never whether an answer is right, and an episode ends at its first trace that runs.
-      `reveal=True` (opt-in) lets the feedback say whether an answer is right and gives a wrong
-      answer another turn. `meta["reveal"]` records it.
+    * Every problem is an episode of `GSMTraceRefine-v1` run with `episode` (a
+      `trace_env.episode.EpisodeConfig`; default: one trace, `max_turns=1`), stepped by the
+      evaluator: with `max_turns > 1` a trace that does not end the episode gets the
+      environment's refinement observation (problem, previous trace, solver feedback), up to
+      `max_turns` traces. The headline numbers describe each problem's last trace;
+      `accuracy_by_turn[k]` is the share solved within k+1 turns. With `reveal=False` (the
+      default) the protocol is test time's (no gold answer exists): feedback only for a trace
+      that does not run, never whether an answer is right, and an episode ends at its first trace
+      that runs. `reveal=True` lets the feedback say whether an answer is right and gives a wrong
+      answer another turn. `meta["max_turns"]` and `meta["reveal"]` record them.
     * `samples=K > 0` also draws K traces per problem at `temperature` with the policy's
       `sample(observations, k, temperature)` (one batched generation per batch, e.g.
       `num_return_sequences`) and reports `sampling`: pass@k (unbiased), maj@K (a vote over the
@@ -134,8 +136,9 @@ def evaluate(
     problems = load_source(problems) if isinstance(problems, str | Path) else from_records(problems)
     if not problems:
         raise ValueError("evaluate() needs at least one problem")
-    if batch_size < 1 or turns < 1:
-        raise ValueError(f"batch_size and turns must be >= 1, got {batch_size} and {turns}")
+    episode = episode if episode is not None else EpisodeConfig(max_turns=SINGLE_TURN)
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     if samples < 0 or (samples and temperature <= 0):
         raise ValueError(f"samples must be >= 0 and temperature > 0 to sample, got {samples} and {temperature}")
     if samples and not callable(getattr(policy, "sample", None)):
@@ -144,8 +147,8 @@ def evaluate(
     started, clock = datetime.now(timezone.utc), time.perf_counter()
     records: list[dict[str, Any]] = [{} for _ in problems]
     # The refine environment itself runs every episode (one slot per batch position), so the
-    # evaluator and GSMTraceRefine-v0 cannot disagree on grading, feedback or turn limits.
-    slots = [GSMTraceRefineEnv(problems, max_turns=turns, reveal=reveal) for _ in range(min(batch_size, len(problems)))]
+    # evaluator and GSMTraceRefine-v1 cannot disagree on grading, feedback or turn limits.
+    slots = [GSMTraceRefineEnv(problems, **asdict(episode)) for _ in range(min(batch_size, len(problems)))]
     bar = _progress_bar(len(problems), str(getattr(policy, "name", "policy")), progress)
     try:
         for start in range(0, len(problems), batch_size):
@@ -169,7 +172,7 @@ def evaluate(
         for env in slots:
             env.close()
     by_turn = [sum(r["correct"] and r["turn"] <= k for r in records) / len(problems)
-               for k in range(1, turns + 1)]
+               for k in range(1, episode.max_turns + 1)]
     sampled = _sample(policy, problems, samples, temperature, batch_size, progress) if samples else None
     meta = {
         "agent": getattr(policy, "name", type(policy).__name__),
@@ -178,8 +181,8 @@ def evaluate(
         "seed": seed,
         "n": len(problems),
         "batch_size": batch_size,
-        "turns": turns,
-        "reveal": reveal,
+        "max_turns": episode.max_turns,
+        "reveal": episode.reveal,
         "date": started.isoformat(timespec="seconds"),
         "duration_s": round(time.perf_counter() - clock, 3),
         "versions": versions(),

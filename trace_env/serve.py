@@ -1,7 +1,7 @@
 """Serve a GSMTrace environment over HTTP and WebSocket with the OpenEnv protocol.
 
     python -m trace_env.serve --host 127.0.0.1 --port 8000
-    python -m trace_env.serve --env GSMTraceRefine-v0 --max-turns 3 --preset hard
+    python -m trace_env.serve --env GSMTraceRefine-v1 --max_turns 3 --preset hard
     python -m trace_env.serve --source data/gsm8k_test.jsonl --n 500
 
 Needs the `server` extra (`pip install -e ".[server]"`: openenv, fastapi, uvicorn,
@@ -18,6 +18,7 @@ import sys
 from typing import Any
 
 from . import ENV_IDS
+from .episode import OBSERVATION_MODES, REWARD_MODES
 
 SERVER_EXTRA_HINT = 'the server needs the "server" extra: pip install -e ".[server]"'
 
@@ -25,7 +26,7 @@ SERVER_EXTRA_HINT = 'the server needs the "server" extra: pip install -e ".[serv
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m trace_env.serve",
-        description="Serve GSMTrace-v0 or GSMTraceRefine-v0 with the OpenEnv protocol "
+        description="Serve GSMTrace-v0, GSMTraceRefine-v1 or GSMTraceRefine-v0 with the OpenEnv protocol "
                     "(HTTP /reset /step /state /schema /health, WebSocket /ws).",
     )
     p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1: this machine only)")
@@ -40,17 +41,17 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--hub-split", default="test", help="split of a hub source (default test)")
     g.add_argument("--sample", default="random", choices=("random", "first"), help="subset selection")
     g.add_argument("--preset", default=None, help="generator preset (synthetic): easy, medium, hard, curriculum, ...")
-    g.add_argument("--generator-config", default=None, metavar="JSON",
+    g.add_argument("--generator_config", "--generator-config", default=None, metavar="JSON",
                    help="generator keyword arguments as a JSON object (synthetic only)")
-    r = p.add_argument_group("GSMTraceRefine-v0")
-    r.add_argument("--max-turns", type=int, default=None, help="traces per episode (default 3)")
-    r.add_argument("--reward-mode", default=None, choices=("delta", "final", "each"), help="step reward (default delta)")
-    r.add_argument("--observation", default=None, choices=("full", "feedback"),
-                   help="refinement observation (default full)")
-    r.add_argument("--reveal-feedback", action="store_true",
-                   help="the env's reveal=True: feedback may say whether an answer is right and a wrong answer "
-                        "gets another turn (default: gold-free feedback, the episode ends at the first trace "
-                        "that runs; unrelated to --reveal-labels)")
+    r = p.add_argument_group("the refinement episode (GSMTraceRefine-v1/-v0; trace_env.episode.EpisodeConfig)")
+    r.add_argument("--max_turns", "--max-turns", type=int, default=None, help="traces per episode (default 3)")
+    r.add_argument("--reward_mode", "--reward-mode", default=None, choices=REWARD_MODES,
+                   help="step reward (default delta)")
+    r.add_argument("--observation", default=None, choices=OBSERVATION_MODES, help="refinement observation (default full)")
+    r.add_argument("--reveal", action="store_true", default=None,
+                   help="feedback may say whether an answer is right and a wrong answer gets another turn "
+                        "(default in v1: gold-free feedback, the episode ends at the first trace that runs; "
+                        "unrelated to --reveal-labels)")
     o = p.add_argument_group("prompt")
     o.add_argument("--numbered", action="store_true",
                    help="observation messages list the question's quantities (for init {ref: N})")
@@ -81,20 +82,18 @@ def env_kwargs_from_args(args: argparse.Namespace) -> dict[str, Any]:
         try:
             config = json.loads(args.generator_config)
         except json.JSONDecodeError as err:
-            raise ValueError(f"--generator-config is not JSON: {err}") from None
+            raise ValueError(f"--generator_config is not JSON: {err}") from None
         if not isinstance(config, dict):
-            raise ValueError("--generator-config must be a JSON object")
+            raise ValueError("--generator_config must be a JSON object")
     if args.preset:
         config["preset"] = args.preset
     if config:
         kwargs["generator_config"] = config
     refine = {"max_turns": args.max_turns, "reward_mode": args.reward_mode, "observation": args.observation,
-              "reveal": True if args.reveal_feedback else None}   # unset: the env's default, gold-free
+              "reveal": args.reveal}   # unset: the environment's default
     given = {k: v for k, v in refine.items() if v is not None}
-    if given and args.env_id != "GSMTraceRefine-v0":
-        flags = {"reveal": "reveal-feedback"}
-        raise ValueError(f"--{'/--'.join(flags.get(k, k.replace('_', '-')) for k in given)} "
-                         "only apply to GSMTraceRefine-v0")
+    if given and not args.env_id.startswith("GSMTraceRefine"):
+        raise ValueError(f"--{'/--'.join(given)} only apply to the refinement environments")
     kwargs.update(given)
     return kwargs
 

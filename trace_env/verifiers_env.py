@@ -15,12 +15,13 @@ verifiers loads an environment by id: ``vf-eval gsmtrace`` imports the top-level
   the last trace) and ``turns`` (traces written). A fault
   of the grader itself raises (``solver.GraderError``): the rollout errors, never scored as the
   policy's.
-* `GSMTraceEnv`: the solver plays the user. The model writes a trace; when it does not run
-  and ``max_turns`` allows another, the solver's gold-free feedback (what a check without the
-  gold answer or the expert label says, through ``trace_env.envs.refine.refinement_observation``)
-  comes back as the next user turn. ``reveal=True`` (opt-in) uses ``Outcome.feedback()`` of the
-  graded trace instead, which says whether the answer is right (never what it is), and continues
-  until a correct trace. ``max_turns=1`` (default) is the single-turn environment.
+* `GSMTraceVerifiersEnv`: the solver plays the user. Each reply is one turn of the project's
+  refinement episode (``trace_env.episode.refine_turn``, the rule ``GSMTraceRefine-v1`` steps by):
+  when the trace does not run and ``max_turns`` allows another, the solver's gold-free feedback
+  (``solver.check``: no gold answer, gold trace or expert label) comes back as the next user
+  turn. ``reveal=True`` (opt-in) uses ``Outcome.feedback()`` of the graded trace instead, which
+  says whether the answer is right (never what it is), and continues until a correct trace.
+  ``max_turns=1`` (default) is the single-turn environment.
 * `GSMTraceHarness`: the model's program, in-process: one chat completion per turn through
   verifiers' interception endpoint (which records the turn and forwards it to the run's
   OpenAI-compatible client). Needs no container, no ``uv`` and no network beyond the model
@@ -47,17 +48,18 @@ from verifiers.v1.dialects.chat import message_to_wire
 from verifiers.v1.errors import MODEL_TRANSPORT_ERROR_EXIT_CODE
 
 from generators import Problem
-from solver import Outcome, grade
-from trace_env.completions import grade_completion, read_trace
-from trace_env.envs.refine import OBSERVATION_MODES, refinement_observation
+from solver import Outcome
+from trace_env.completions import grade_completion
+from trace_env.envs.spaces import as_text
+from trace_env.episode import SINGLE_TURN, EpisodeConfig, refine_turn
 from trace_env.prompts import build_messages
 from trace_env.sources import load_source
 
 __all__ = [
     "GSMTraceConfig",
     "GSMTraceData",
-    "GSMTraceEnv",
-    "GSMTraceEnvConfig",
+    "GSMTraceVerifiersEnv",
+    "GSMTraceVerifiersEnvConfig",
     "GSMTraceHarness",
     "GSMTraceHarnessConfig",
     "GSMTraceTask",
@@ -84,26 +86,27 @@ class GSMTraceConfig(vf.TasksetConfig):
     """Hub split for ``hf:`` sources."""
     preset: str | None = None
     """Generator preset (e.g. ``hard``); synthetic only."""
-    generator: dict[str, Any] = Field(default_factory=dict)
+    generator_config: dict[str, Any] = Field(default_factory=dict)
     """Further generator knobs (``generators.GeneratorConfig`` fields); synthetic only."""
     numbered: bool = False
     """List the question's quantities under it, for ``init {ref: N}`` pointers (the prompt
     option a model was trained with)."""
-    max_turns: int = Field(1, ge=1, le=16)
-    """Traces per problem: 1 is single-turn; more lets the model revise after solver feedback."""
-    feedback: Literal["feedback", "full"] = "feedback"
-    """The refinement turn: the solver's feedback alone (the model keeps its conversation), or
-    the problem, the previous trace and the feedback (``refinement_observation`` modes)."""
+    max_turns: int = Field(SINGLE_TURN, ge=1, le=16)
+    """Traces per problem: 1 (default) is single-turn; more lets the model revise after solver
+    feedback (``trace_env.episode.EpisodeConfig``; its refinement default is 3)."""
+    observation: Literal["feedback", "full"] = "feedback"
+    """The refinement turn: the solver's feedback (the model keeps its conversation), or the
+    problem, the previous trace and the feedback (``EpisodeConfig.observation``)."""
     reveal: bool = False
     """False (default): the feedback says only what a solver can tell without the gold answer or
     the expert label, as at test time, where no gold exists (does the trace parse and run?); the
     episode ends at the first trace that runs, right or wrong. True (opt-in): the feedback may say
     whether the answer is right (never what it is), and the episode ends at the first correct
-    trace. As ``GSMTraceRefine-v0``'s ``reveal``."""
+    trace. As ``GSMTraceRefine-v1``'s ``reveal``."""
 
     @model_validator(mode="after")
     def _synthetic_only_knobs(self) -> GSMTraceConfig:
-        if (self.preset or self.generator) and self.source.strip().lower() not in ("synthetic", "generators"):
+        if (self.preset or self.generator_config) and self.source.strip().lower() not in ("synthetic", "generators"):
             raise ValueError(f"preset and generator knobs apply to the synthetic source only, not {self.source!r}")
         return self
 
@@ -117,9 +120,12 @@ class GSMTraceData(vf.TaskData):
     pattern: str | None = None
     trace: str | None = None  # the gold trace: the reply is checked as a program on variants of the question
     source: str = "synthetic"
-    max_turns: int = 1
-    feedback: str = "feedback"
+    max_turns: int = SINGLE_TURN
+    observation: str = "feedback"
     reveal: bool = False
+
+    def episode(self) -> EpisodeConfig:
+        return EpisodeConfig(max_turns=self.max_turns, reveal=self.reveal, observation=self.observation)
 
 
 def last_reply(holder: Any) -> Any:
@@ -182,7 +188,7 @@ def _task_data(problem: Problem, config: GSMTraceConfig) -> GSMTraceData:
         trace=problem.trace,
         source=problem.source,
         max_turns=config.max_turns,
-        feedback=config.feedback,
+        observation=config.observation,
         reveal=config.reveal,
     )
 
@@ -193,7 +199,7 @@ class GSMTraceTaskset(vf.Taskset[GSMTraceTask, GSMTraceConfig]):
 
     def __init__(self, config: GSMTraceConfig) -> None:
         super().__init__(config)
-        generator = {**config.generator, **({"preset": config.preset} if config.preset else {})}
+        generator = {**config.generator_config, **({"preset": config.preset} if config.preset else {})}
         self.problems: list[Problem] = load_source(
             config.source, n=config.n, seed=config.seed, hub_split=config.hub_split, config=generator or None
         )
@@ -206,39 +212,32 @@ class GSMTraceTaskset(vf.Taskset[GSMTraceTask, GSMTraceConfig]):
 # ---------------------------------------------------------------- env: the solver plays the user
 
 
-class GSMTraceEnvConfig(vf.EnvConfig):
+class GSMTraceVerifiersEnvConfig(vf.EnvConfig):
     """One seat, ``agent`` (``--env.agent.*``), as in verifiers' single-agent env. Its runtime
     defaults to the local subprocess one: the default harness runs in-process and needs no box."""
 
     agent: vf.AgentConfig = vf.AgentConfig(runtime=vf.SubprocessConfig())
 
 
-class GSMTraceEnv(vf.Env[GSMTraceEnvConfig]):
-    """An episode: the model answers the prompt; while its trace does not run (default,
-    ``reveal=False``: gold-free feedback; with ``reveal=True``: while it is not correct) and turns
-    are left, the solver's feedback is the next user turn. Each graded turn is logged in
-    ``trace.info["gsmtrace_turns"]`` (reward, category, error); the score is the task's."""
+class GSMTraceVerifiersEnv(vf.Env[GSMTraceVerifiersEnvConfig]):
+    """An episode of `trace_env.episode`: each reply is one `refine_turn`; while the episode goes
+    on, the turn's message (the solver's feedback) is the next user turn. Each graded turn is
+    logged in ``trace.info["gsmtrace_turns"]`` (reward, category, error); the score is the task's."""
 
     async def run(self, task: GSMTraceTask, agents: vf.Agents) -> None:
         data = task.data
-        if data.feedback not in OBSERVATION_MODES:
-            raise ValueError(f"feedback must be one of {OBSERVATION_MODES}, got {data.feedback!r}")
+        config = data.episode()
         async with agents.agent.interaction(task) as interaction:
             log: list[dict[str, Any]] = []
             interaction.trace.info["gsmtrace_turns"] = log
             segment = await interaction.turn()
             while not segment.terminated:
-                reply = last_reply(segment)
-                outcome = task.grade(reply)
+                turn = refine_turn(data, as_text(last_reply(segment)), len(log) + 1, config)
+                outcome = turn.outcome
                 log.append({"reward": outcome.reward, "category": outcome.category, "error": outcome.error})
-                # without reveal, the model hears only what a gold-free check says (the answer passed
-                # splits correct from wrong_answer, which that check never reports: both are "valid")
-                text = read_trace(reply).text or ""
-                shown = outcome if data.reveal else grade(text, 0, expert=None, question=data.question)
-                if (outcome.correct if data.reveal else shown.valid) or len(log) >= data.max_turns:
+                if turn.over:
                     break
-                message = refinement_observation(data.question, text, shown.feedback(), mode=data.feedback)
-                segment = await interaction.turn(message)
+                segment = await interaction.turn(turn.message)
 
 
 # ---------------------------------------------------------------- harness: one chat completion per turn

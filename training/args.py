@@ -14,6 +14,8 @@ from typing import Any
 
 from trl import GRPOConfig, ModelConfig, SFTConfig
 
+from trace_env.episode import DEFAULT_MAX_TURNS, EpisodeConfig
+
 
 def _cuda_bf16() -> bool:
     import torch
@@ -327,16 +329,20 @@ class RLArguments:
     env: str = field(
         default="single",
         metadata={"help": "'single' (one trace per problem, graded by the reward function) or 'refine' (every "
-                          "rollout is a GSMTraceRefine-v0 episode behind TRL's environment_factory: the policy "
+                          "rollout is a GSMTraceRefine-v1 episode behind TRL's environment_factory: the policy "
                           "submits traces through a tool, reads the solver's feedback and revises, up to "
                           "--max_turns; reward from the environment; training/refine.py)."},
     )
-    max_turns: int = field(default=2, metadata={"help": "Traces per episode with --env refine."})
-    refine_reveal: bool = field(
+    max_turns: int = field(
+        default=DEFAULT_MAX_TURNS,
+        metadata={"help": "Traces per episode with --env refine (trace_env.episode.EpisodeConfig)."},
+    )
+    reveal: bool = field(
         default=False,
         metadata={"help": "With --env refine: let the feedback say whether an answer is right (and continue after "
                           "a wrong one). Off: gold-free feedback only, the episode ends at the first valid trace."},
     )
+
     rl_guard_batches: int = field(
         default=2,
         metadata={"help": "Stop the run (one line naming what to check) when no completion of the first N scored "
@@ -369,8 +375,10 @@ class RLArguments:
             raise ValueError(f"--rl_prompts must be 'all' or 'unsolved', got {self.rl_prompts!r}")
         if self.env not in ("single", "refine"):
             raise ValueError(f"--env must be 'single' or 'refine', got {self.env!r}")
-        if self.max_turns < 1:
-            raise ValueError(f"--max_turns must be >= 1, got {self.max_turns}")
+        try:
+            self.episode()
+        except ValueError as err:  # "max_turns must be ..." names the setting: say it as the flag
+            raise ValueError(f"--{err}") from None
         if self.rl_guard_batches < 0 or self.rl_guard_groups < 0:
             raise ValueError("--rl_guard_batches and --rl_guard_groups must be >= 0 (0 turns a rule off)")
         if self.env == "refine" and self.trainer != "grpo":
@@ -385,6 +393,10 @@ class RLArguments:
             raise ValueError(f"--rl_max_serves must be >= 1, got {self.rl_max_serves}")
         if not 0.0 <= self.rl_solved_fraction < 1.0:
             raise ValueError(f"--rl_solved_fraction must be in [0, 1), got {self.rl_solved_fraction}")
+
+    def episode(self) -> EpisodeConfig:
+        """The refinement episode of `--env refine` (observation: the feedback, as a tool result)."""
+        return EpisodeConfig(max_turns=self.max_turns, reveal=self.reveal, observation="feedback")
 
 
 def parse_mix(spec: str) -> dict[str, float]:

@@ -1,8 +1,8 @@
-"""Refinement trained through the environment: GSMTraceRefine-v0 behind TRL's `environment_factory`.
+"""Refinement trained through the environment: GSMTraceRefine-v1 behind TRL's `environment_factory`.
 
 `python train_grpo.py --env refine` runs GRPO where every rollout is an episode of
-`gym.make("GSMTraceRefine-v0")`. TRL (`GRPOTrainer(environment_factory=...)`) builds one
-`RefineEnvironment` per rollout, calls its `reset(**row)` before generation, exposes its public
+`gym.make("GSMTraceRefine-v1")`. TRL (`GRPOTrainer(environment_factory=...)`) builds one
+`trace_env.tool_env.RefineToolEnv` per rollout, calls its `reset(**row)` before generation, exposes its public
 method `submit_trace` as a tool, and takes the reward from its `get_reward()`:
 
 1. The policy answers the usual prompt (system + numbered question). With the default model's
@@ -21,8 +21,8 @@ That keeps the episode at `max_turns` traces and every rollout graded on its las
 
 Feedback is gold-free by default (`reveal=False`): it never says whether an answer is right, and
 the episode ends at the first trace that runs, as at test time, where no gold exists; what the
-loop teaches is fixing invalid traces. `--refine_reveal` lets the feedback say it (and continue
-after a wrong answer).
+loop teaches is fixing invalid traces. `--reveal` lets the feedback say it (and continue after a
+wrong answer). The episode's settings are `trace_env.episode.EpisodeConfig` (`RLArguments.episode()`).
 """
 
 from __future__ import annotations
@@ -30,102 +30,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-DONE_MESSAGE = "The episode is over: the solver grades no more traces."
-ACCEPTED_MESSAGE = "The trace runs. The episode is over."
+from solver import Outcome
+from trace_env.completions import read_trace
+from trace_env.episode import DEFAULT_MAX_TURNS, EpisodeConfig
+from trace_env.tool_env import RefineToolEnv, ToolEnv
+
 FEEDBACK_TOKENS = 96  # room for one tool result (feedback) in the completion budget
 
 
-def tool_result(feedback: str) -> str:
-    """What the policy reads after a trace that does not end the episode."""
-    return f"Solver feedback: {feedback.strip()}\n\nWrite a corrected trace."
-
-
-class RefineEnvironment:
-    """A `GSMTraceRefine-v0` episode for one TRL rollout.
-
-    `problems`: the RL problems (dicts with `id`, `question`, `answer`, `expert`); `reset` picks
-    the one named by the dataset row's `id`. Public methods other than `reset` and `get_reward`
-    become tools, so everything else here is private.
-    """
-
-    def __init__(self, problems: Sequence[Any], *, max_turns: int = 2, reveal: bool = False) -> None:
-        import gymnasium as gym
-
-        import trace_env  # noqa: F401  (registers the environments)
-
-        if int(max_turns) < 1:
-            raise ValueError(f"max_turns must be >= 1, got {max_turns}")
-        self._max_turns = int(max_turns)
-        # Gymnasium's TimeLimit and the environment's own count agree (trace_env docs).
-        self._env = gym.make("GSMTraceRefine-v0", source=list(problems), max_turns=self._max_turns,
-                             max_episode_steps=self._max_turns, observation="feedback", reveal=reveal,
-                             reward_mode="delta")
-        self._return = 0.0
-        self._submitted = 0
-        self._done = True
-        self._history: list[dict[str, Any]] = []
-
-    def reset(self, id: str | None = None, **row: Any) -> None:  # noqa: A002  (the dataset column)
-        """Start the episode of the row's problem; the prompt is the row's own, so nothing is added."""
-        if id is None:
-            raise ValueError("RefineEnvironment.reset needs the row's 'id' column (the problem to serve)")
-        self._env.reset(options={"problem_id": str(id)})
-        self._return = 0.0
-        self._submitted = 0
-        self._done = False
-        self._history = []
-        return None
-
-    def submit_trace(self, trace: str) -> str:
-        """Submit a YAML trace for the problem to the solver and read its feedback.
-
-        Args:
-            trace: The whole trace: a line `expert: NAME`, then `trace:` with one step per line.
-
-        Returns:
-            The solver's feedback on the trace, or a note that the episode is over.
-        """
-        if self._done:
-            return DONE_MESSAGE
-        observation = self._step(trace)
-        return ACCEPTED_MESSAGE if self._done else tool_result(observation)
-
-    def get_reward(self) -> float:
-        """The episode's return: the grade of its last trace (0.0 before any)."""
-        return float(self._return)
-
-    # ------------------------------------------------------------ private
-
-    def _step(self, trace: Any) -> str:
-        text = trace if isinstance(trace, str) else str(trace)
-        observation, reward, terminated, truncated, info = self._env.step(text)
-        self._return += float(reward)
-        self._submitted += 1
-        self._done = bool(terminated or truncated)
-        self._history.append({"turn": info["turn"], "category": info["category"], "reward": info["trace_reward"]})
-        return observation
-
-    def _last_outcome(self) -> Any:
-        """The grade of the episode's last trace as a `solver.Outcome` (unparseable before any)."""
-        from solver import Outcome
-
-        step = self._history[-1] if self._history else {"category": "unparseable", "reward": 0.0}
-        return Outcome(step["reward"], step["category"])
-
-    def _finish(self, messages: Sequence[Any]) -> None:
-        """Grade the episode's last trace if the tool loop stopped before submitting it."""
-        replies = [m for m in messages if isinstance(m, dict) and m.get("role") == "assistant"]
-        if self._done or len(replies) <= self._submitted:
-            return
-        self._step(reply_trace(replies[-1]))
-
-
-def reply_trace(message: dict[str, Any]) -> str:
-    """The trace an assistant message carries, by `trace_env.completions.read_trace`'s rule (its
-    `submit_trace` argument, else its text); a message with neither is no text, graded unparseable."""
-    from trace_env.completions import read_trace
-
-    return read_trace(message).text or ""
+def submit_last_trace(env: ToolEnv, messages: Sequence[Any]) -> None:
+    """Grade the episode's last trace if the tool loop stopped before submitting it."""
+    replies = [m for m in messages if isinstance(m, dict) and m.get("role") == "assistant"]
+    if not env.done and len(replies) > len(env.turns):
+        env.submit_trace(read_trace(replies[-1]).text or "")
 
 
 def submit_final_traces(completions: Any = None, environments: Any = None, signal: Any = None, **_: Any) -> list[None]:
@@ -135,11 +52,17 @@ def submit_final_traces(completions: Any = None, environments: Any = None, signa
     if environments is None:
         raise ValueError("submit_final_traces needs TRL's `environments` (GRPOTrainer with environment_factory)")
     for messages, env in zip(completions, environments, strict=True):
-        env._finish(messages if isinstance(messages, list) else [{"role": "assistant", "content": messages}])
+        submit_last_trace(env, messages if isinstance(messages, list) else [{"role": "assistant", "content": messages}])
     if signal is not None:
-        outcomes = [env._last_outcome() for env in environments]
+        outcomes = [last_outcome(env) for env in environments]
         signal.record(outcomes, [o.reward for o in outcomes], list(completions))
     return [None] * len(environments)
+
+
+def last_outcome(env: ToolEnv) -> Outcome:
+    """The grade of the episode's last trace as a `solver.Outcome` (unparseable before any)."""
+    last = env.turns[-1] if env.turns else {"category": "unparseable", "reward": 0.0}
+    return Outcome(last["reward"], last["category"])
 
 
 def use_tool_template(tokenizer: Any) -> Any:
@@ -155,13 +78,13 @@ def use_tool_template(tokenizer: Any) -> Any:
     return tokenizer
 
 
-def environment_factory(rows: Sequence[dict[str, Any]], *, max_turns: int, reveal: bool) -> Any:
+def environment_factory(rows: Sequence[dict[str, Any]], episode: EpisodeConfig) -> Any:
     """A zero-argument factory over the RL rows, as `GRPOTrainer(environment_factory=...)` wants."""
-    problems = [{"id": r["id"], "question": r["question"], "answer": r["answer"], "expert": r.get("expert") or None}
-                for r in rows]
+    problems = [{"id": r["id"], "question": r["question"], "answer": r["answer"], "expert": r.get("expert") or None,
+                 "trace": r.get("trace") or None} for r in rows]  # the gold trace: every turn is program-checked
 
-    def make() -> RefineEnvironment:
-        return RefineEnvironment(problems, max_turns=max_turns, reveal=reveal)
+    def make() -> RefineToolEnv:
+        return RefineToolEnv(problems, episode)
 
     return make
 
@@ -172,7 +95,7 @@ def completion_budget(trace_tokens: int, max_turns: int) -> int:
 
 
 def refine_trainer(model: Any, tokenizer: Any, dataset: Any, peft: Any, args: Any, *, rows: Sequence[dict[str, Any]],
-                   max_turns: int, reveal: bool, trace_tokens: int, prompt_tokens: int, signal: Any = None) -> Any:
+                   episode: EpisodeConfig, trace_tokens: int, prompt_tokens: int, signal: Any = None) -> Any:
     """A GRPOTrainer whose rollouts are GSMTraceRefine-v0 episodes (see the module docstring)."""
     import os
 
@@ -182,6 +105,7 @@ def refine_trainer(model: Any, tokenizer: Any, dataset: Any, peft: Any, args: An
 
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")  # environment_factory is experimental in TRL 1.16
     use_tool_template(tokenizer)
+    max_turns = episode.max_turns
     budget = completion_budget(trace_tokens, max_turns)
     positions = getattr(getattr(model, "config", None), "max_position_embeddings", None) or 1_000_000
     room = positions - prompt_tokens
@@ -197,70 +121,61 @@ def refine_trainer(model: Any, tokenizer: Any, dataset: Any, peft: Any, args: An
     finish = functools.update_wrapper(functools.partial(submit_final_traces, signal=signal), submit_final_traces)
     return GRPOTrainer(model=model, reward_funcs=[finish], args=args, train_dataset=dataset,
                        processing_class=tokenizer, peft_config=peft,
-                       environment_factory=environment_factory(rows, max_turns=max_turns, reveal=reveal))
+                       environment_factory=environment_factory(rows, episode))
 
 
-def measure_refine(model: Any, tokenizer: Any, problems: Sequence[dict[str, Any]], *, max_turns: int = 2,
-                   reveal: bool = False, numbered: bool = True, max_new_tokens: int = 160,
+def measure_refine(model: Any, tokenizer: Any, problems: Sequence[dict[str, Any]], *,
+                   episode: EpisodeConfig | None = None, numbered: bool = True, max_new_tokens: int = 160,
                    batch_size: int = 32) -> dict[str, Any]:
     """Greedy episodes in the training format (the conversation TRL builds: prompt, trace, tool
-    result, trace, ...), through `RefineEnvironment`; turn-1 against final-turn accuracy.
+    result, trace, ...), through `RefineToolEnv`; turn-1 against final-turn accuracy. `episode`
+    defaults to `EpisodeConfig(observation="feedback")`, training's (`RLArguments.episode()`).
 
     Returns `accuracy_by_turn` (the share whose last trace within k+1 turns is correct),
     `valid_by_turn`, `turn1_accuracy`, `final_accuracy`, `fixed` / `broken` (problems the later
     turns made right / wrong), `reached_turn` (episodes that got k+1 turns) and per-problem
     `episodes` (category per turn).
     """
-    import torch
-
+    from agents.hf import HFAgent
     from trace_env.completions import TRACE_TOOL
     from trace_env.prompts import build_messages
 
+    episode = episode or EpisodeConfig(observation="feedback")
     use_tool_template(tokenizer)
-    tokenizer.padding_side = "left"
+    agent = HFAgent(model, tokenizer, numbered=numbered, max_new_tokens=max_new_tokens, batch_size=batch_size)
     positions = getattr(model.config, "max_position_embeddings", None) or 1_000_000
     records = [{"id": str(p["id"]), "question": p["question"], "answer": str(p["answer"]),
-                "expert": p.get("expert") or None} for p in problems]
-    envs = [RefineEnvironment(records, max_turns=max_turns, reveal=reveal) for _ in range(min(batch_size, len(records)))]
+                "expert": p.get("expert") or None, "trace": p.get("trace") or None} for p in problems]
+    envs = [RefineToolEnv(records, episode) for _ in range(min(batch_size, len(records)))]
     episodes: list[list[dict[str, Any]]] = []
-    was_training = model.training
-    model.eval()
-    try:
-        for start in range(0, len(records), batch_size):
-            batch = records[start : start + batch_size]
-            slots = envs[: len(batch)]
-            chats = []
-            for env, record in zip(slots, batch, strict=True):
-                env.reset(id=record["id"])
-                chats.append(build_messages(record["question"], numbered=numbered))
-            active = list(range(len(batch)))
-            while active:
-                texts = [tokenizer.apply_chat_template(chats[i], tokenize=False, add_generation_prompt=True)
-                         for i in active]
-                enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
-                room = min(max_new_tokens, positions - enc["input_ids"].shape[1])
-                if room <= 0:
-                    break
-                with torch.inference_mode():
-                    out = model.generate(**enc, max_new_tokens=room, do_sample=False,
-                                         pad_token_id=tokenizer.pad_token_id)
-                replies = tokenizer.batch_decode(out[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
-                running = []
-                for i, reply in zip(active, replies, strict=True):
-                    result = slots[i].submit_trace(reply)
-                    chats[i] += [
-                        {"role": "assistant", "content": "", "tool_calls": [
-                            {"type": "function", "function": {"name": TRACE_TOOL, "arguments": {"trace": reply}}}]},
-                        {"role": "tool", "name": TRACE_TOOL, "content": result},
-                    ]
-                    if not slots[i]._done:
-                        running.append(i)
-                active = running
-            episodes += [list(env._history) for env in slots]
-    finally:
-        if was_training:
-            model.train()
-    return summarize_episodes(episodes, max_turns)
+    for start in range(0, len(records), batch_size):
+        batch = records[start : start + batch_size]
+        slots = envs[: len(batch)]
+        chats = []
+        for env, record in zip(slots, batch, strict=True):
+            env.reset(id=record["id"])
+            chats.append(build_messages(record["question"], numbered=numbered))
+        active = list(range(len(batch)))
+        while active:
+            texts = [tokenizer.apply_chat_template(chats[i], tokenize=False, add_generation_prompt=True) for i in active]
+            longest = max(len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"])
+            room = min(max_new_tokens, positions - longest)
+            if room <= 0:
+                break
+            replies = agent.complete(texts, max_new_tokens=room)
+            running = []
+            for i, reply in zip(active, replies, strict=True):
+                result = slots[i].submit_trace(reply)
+                chats[i] += [
+                    {"role": "assistant", "content": "", "tool_calls": [
+                        {"type": "function", "function": {"name": TRACE_TOOL, "arguments": {"trace": reply}}}]},
+                    {"role": "tool", "name": TRACE_TOOL, "content": result},
+                ]
+                if not slots[i].done:
+                    running.append(i)
+            active = running
+        episodes += [list(env.turns) for env in slots]
+    return summarize_episodes(episodes, episode.max_turns)
 
 
 def summarize_episodes(episodes: Sequence[Sequence[dict[str, Any]]], max_turns: int) -> dict[str, Any]:
@@ -302,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m training.refine", description=main.__doc__)
     parser.add_argument("model", help="a model directory (e.g. OUTPUT_DIR/final)")
     parser.add_argument("problems", help="JSONL of problems with id, question, answer, expert")
-    parser.add_argument("--max_turns", type=int, default=2)
+    parser.add_argument("--max_turns", "--max-turns", type=int, default=DEFAULT_MAX_TURNS)
     parser.add_argument("--reveal", action="store_true", help="feedback may say whether an answer is right")
     parser.add_argument("--n", type=int, default=None, help="first N problems only")
     parser.add_argument("--batch_size", type=int, default=32)
@@ -313,8 +228,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         problems = [json.loads(line) for line in handle if line.strip()][: args.n]
     model, tokenizer = load_model_and_tokenizer(args.model)
     numbered = bool(load_prompt_options(args.model).get("numbered", False))
-    result = measure_refine(model, tokenizer, problems, max_turns=args.max_turns, reveal=args.reveal,
-                            numbered=numbered, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size)
+    episode = EpisodeConfig(max_turns=args.max_turns, reveal=args.reveal, observation="feedback")
+    result = measure_refine(model, tokenizer, problems, episode=episode, numbered=numbered, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size)
     brief = {k: v for k, v in result.items() if k != "episodes"}
     print(json.dumps(brief))
     if args.out:

@@ -52,7 +52,7 @@ def machine() -> dict[str, Any]:
 def _series(history: list[dict[str, Any]], key: str) -> tuple[list[int], list[float]]:
     points: dict[int, float] = {}
     for entry in history:
-        if key in entry and "step" in entry:
+        if entry.get(key) is not None and "step" in entry:  # a reward function that scores nothing logs None
             points[int(entry["step"])] = float(entry[key])  # a resumed run re-logs a step: keep the last
     steps = sorted(points)
     return steps, [points[s] for s in steps]

@@ -1,7 +1,7 @@
 """The GSMTrace Gymnasium environments."""
 
-from .refine import GSMTraceRefineEnv, refinement_observation
+from .refine import GSMTraceRefineEnv
 from .single import GSMTraceEnv
 from .spaces import BASE_CHARSET, TraceText
 
-__all__ = ["BASE_CHARSET", "GSMTraceEnv", "GSMTraceRefineEnv", "TraceText", "refinement_observation"]
+__all__ = ["BASE_CHARSET", "GSMTraceEnv", "GSMTraceRefineEnv", "TraceText"]

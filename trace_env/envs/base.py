@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +46,24 @@ class ProblemPoolEnv(gym.Env[str, str]):
         self._done = True
         self._turn = 0
         self._log: list[str] = []
+
+    @property
+    def turn(self) -> int:
+        """Traces graded in the current episode."""
+        return self._turn
+
+    def spawn(self, rng_from: ProblemPoolEnv | None = None) -> ProblemPoolEnv:
+        """A copy for another session, as cheap as a shallow copy: the problems, spaces and settings
+        are shared, the episode state is fresh, and the random stream continues that of `rng_from`
+        (the same session going on, as one Gymnasium env would) or, without it, is drawn from OS
+        entropy on first use unless `reset` is seeded."""
+        env = copy.copy(self)
+        env.problem, env._done, env._turn, env._log = None, True, 0, []
+        env._on_reset()
+        source = rng_from if rng_from is not None else None
+        env._np_random = source._np_random if source is not None else None
+        env._np_random_seed = source._np_random_seed if source is not None else None
+        return env
 
     # ------------------------------------------------------------------ reset
 

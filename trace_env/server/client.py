@@ -17,6 +17,7 @@ from typing import Any
 from openenv.core.client_types import StepResult
 from openenv.core.env_client import EnvClient
 
+from ..tool_env import ToolEnv
 from .models import TraceAction, TraceObservation, TraceState
 
 
@@ -39,8 +40,8 @@ class GSMTraceClient(EnvClient[TraceAction, TraceObservation, TraceState]):
         return TraceState.model_validate(payload)
 
 
-class GSMTraceToolEnv:
-    """A GSMTrace server session shaped for TRL's `environment_factory`.
+class GSMTraceToolEnv(ToolEnv):
+    """A GSMTrace server session shaped for TRL's `environment_factory` (`trace_env.tool_env`).
 
     ```python
     from functools import partial
@@ -50,51 +51,25 @@ class GSMTraceToolEnv:
 
     TRL calls `reset(**row)` before each rollout (the returned problem text is appended to the
     last user message), lets the model call `submit_trace` as a tool, and reads `get_reward()`
-    (the grade of the last trace) once the rollout is over.
+    (the grade of the last trace) once the rollout is over. The model reads only the observation
+    text, which the server keeps gold-free unless it runs with `--reveal`; the grade goes to the
+    trainer.
     """
 
     def __init__(self, base_url: str = "http://127.0.0.1:8000", **client_kwargs: Any) -> None:
-        self._client = GSMTraceClient(base_url=base_url, **client_kwargs).sync()
-        self._client.connect()
-        self._reward = 0.0
-        self._done = False
+        super().__init__()
+        self.client = GSMTraceClient(base_url=base_url, **client_kwargs).sync()
+        self.client.connect()
 
-    def reset(self, problem_id: str | None = None, seed: int | None = None, **row: Any) -> str:
-        """Start an episode (on `problem_id` when the dataset row names one) and return the problem."""
-        kwargs: dict[str, Any] = {}
-        if problem_id is not None:
-            kwargs["problem_id"] = str(problem_id)
-        elif seed is not None:
-            kwargs["seed"] = int(seed)
-        result = self._client.reset(**kwargs)
-        self._reward = 0.0
-        self._done = False
-        return result.observation.text
+    def _start(self, problem_id: str | None, seed: int | None) -> str:
+        kwargs: dict[str, Any] = {"problem_id": problem_id} if problem_id is not None else (
+            {"seed": seed} if seed is not None else {})
+        return self.client.reset(**kwargs).observation.text
 
-    def submit_trace(self, trace: str) -> str:
-        """Submit a YAML trace for the problem; the solver executes and grades it.
-
-        Args:
-            trace: The YAML trace: an expert label and its steps.
-
-        Returns:
-            The solver's feedback while the episode goes on, else that it is over.
-        """
-        if self._done:
-            return "The episode is over: no more traces are graded."
-        result = self._client.step(TraceAction(trace=trace))
+    def _step(self, trace: str) -> tuple[str, float | None, bool, str | None]:
+        result = self.client.step(TraceAction(trace=trace))
         obs = result.observation
-        self._reward = float(obs.trace_reward or 0.0)
-        self._done = bool(result.done)
-        # The model reads only the observation text, which the environment keeps gold-free unless
-        # the server runs with --reveal-feedback; the grade fields go to the trainer (get_reward).
-        if self._done:
-            return "The trace was graded. The episode is over."
-        return obs.text
-
-    def get_reward(self) -> float:
-        """The grade of the last trace submitted in this episode (0.0 when none was)."""
-        return self._reward
+        return obs.text, obs.trace_reward, bool(result.done), obs.category
 
     def _close(self) -> None:   # private: TRL turns every public method into a tool
-        self._client.close()
+        self.client.close()

@@ -21,7 +21,6 @@ reaper closes it within `max(TTL / 4, 5 s)` more).
 
 from __future__ import annotations
 
-import copy
 import math
 import threading
 import time
@@ -38,8 +37,6 @@ from openenv.core.env_server.types import EnvironmentMetadata
 
 from .. import ENV_IDS
 from ..envs.base import ProblemPoolEnv
-from ..envs.refine import check_without_gold
-from ..envs.spaces import as_text
 from ..prompts import build_messages, numbered_quantities
 from .models import TraceAction, TraceObservation, TraceState
 
@@ -194,13 +191,7 @@ class ServerRuntime:
 
     def new_env(self, rng_from: ProblemPoolEnv | None = None) -> ProblemPoolEnv:
         """A copy of the template: problems and spaces shared, episode state and RNG its own."""
-        env = copy.copy(self.template)
-        env._log = []
-        if rng_from is not None:      # the same session continues its random stream, as gym would
-            env._np_random, env._np_random_seed = rng_from._np_random, rng_from._np_random_seed
-        else:                         # drawn from OS entropy on first use, unless reset is seeded
-            env._np_random, env._np_random_seed = None, None
-        return env
+        return self.template.spawn(rng_from)
 
     def count(self, *, sessions: int = 0, episodes: int = 0, steps: int = 0) -> None:
         with self._lock:
@@ -383,8 +374,8 @@ class GSMTraceEnvironment(Environment[TraceAction, TraceObservation, TraceState]
             # expert label or the answer was right (0.3 against 0.5); the reward is paid with the
             # last step instead, so the episode's return is unchanged.
             episode.withheld += float(reward)
-            seen = check_without_gold(as_text(action.trace), episode.env.problem.question)
-            info = {**info, "outcome": seen.to_dict(), "category": seen.category, "correct": None,
+            seen = info["checked"]
+            info = {**info, "outcome": seen, "category": seen["category"], "correct": None,
                     "trace_reward": None, "best_reward": None}
             return self._observation(episode, text, info, reward=None)
         reward, episode.withheld = float(reward) + episode.withheld, 0.0
@@ -400,7 +391,7 @@ class GSMTraceEnvironment(Environment[TraceAction, TraceObservation, TraceState]
         problem = episode.env.problem
         return TraceState(
             episode_id=episode.id,
-            step_count=int(episode.env._turn),
+            step_count=episode.env.turn,
             env_id=self._runtime.config.env_id,
             problem_id=problem.id if problem is not None else None,
             done=episode.done,

@@ -30,15 +30,15 @@ class TraceObservation(Observation):
     """What the agent sees after `reset` or `step`. Never the gold answer or the gold trace."""
 
     text: str = Field(description="The environment's observation: the problem, or after a trace that "
-                                  "does not end the episode (GSMTraceRefine-v0) the problem, that trace and "
-                                  "the solver's feedback (gold-free unless the server runs with "
-                                  "--reveal-feedback).")
+                                  "does not end the episode (GSMTraceRefine-v1/-v0) the problem, that trace "
+                                  "and the solver's feedback (gold-free in v1 unless the server runs with "
+                                  "--reveal).")
     messages: list[dict[str, str]] = Field(
         default_factory=list,
         description="`text` as the chat messages the project prompts models with (system + user).",
     )
     episode_id: str | None = Field(default=None, description="Handle of this episode (HTTP `/step` needs it).")
-    env_id: str = Field(default="", description="GSMTrace-v0 or GSMTraceRefine-v0.")
+    env_id: str = Field(default="", description="GSMTrace-v0, GSMTraceRefine-v1 or GSMTraceRefine-v0.")
     problem_id: str | None = None
     expert: str | None = Field(default=None, description="The problem's expert label (only with --reveal-labels: "
                                                           "naming the expert is part of the graded answer).")
@@ -49,11 +49,12 @@ class TraceObservation(Observation):
     max_turns: int = Field(default=1, description="Traces allowed per episode.")
     terminated: bool = Field(
         default=False,
-        description="The episode ended on its own: GSMTrace-v0's one step, or in GSMTraceRefine-v0 a trace "
-                    "that runs (with --reveal-feedback: a correct trace).",
+        description="The episode ended on its own: GSMTrace-v0's one step, or in GSMTraceRefine-v1 a "
+                    "trace that runs (with --reveal, and in v0: a correct trace).",
     )
     truncated: bool = Field(default=False, description="The episode ran out of turns.")
-    category: str | None = Field(default=None, description="Grade category of the last trace.")
+    category: str | None = Field(default=None, description="Grade category of the last trace (mid-episode with labels hidden: the "
+                                  "gold-free check's, `runs` / `invalid` / `unparseable`).")
     correct: bool | None = None
     trace_reward: float | None = Field(default=None, description="Raw grade of the last trace (1.0/0.7/0.5/0.3/0.0).")
     best_reward: float | None = None
