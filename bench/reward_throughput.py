@@ -45,18 +45,14 @@ from worst_case_outputs import worst_case_outputs  # noqa: E402
 
 import solver  # noqa: E402
 import solver.extract as extract  # noqa: E402
-import solver.variants as variants  # noqa: E402
 
 _GRADE = sys.modules["solver.grade"]  # the module (`solver.grade` is the function)
 import solver.yaml_load as yaml_load  # noqa: E402
 from solver import (  # noqa: E402
     format_trace,
     grade,
-    provenance,  # noqa: E402
+    memo,
 )
-from solver.constants import question_constants, unit_constants  # noqa: E402
-from solver.execute import _quantity_indices, _states_others  # noqa: E402
-from solver.quantities import _extract, question_grounds  # noqa: E402
 
 NAMES = ["Tom", "Mia", "Ravi", "Lena", "Omar", "Sara", "Ken", "Ada"]
 Row = tuple[str, str, str, str, str]  # text, answer, expert, question, gold trace
@@ -177,11 +173,7 @@ def build_corpus(n: int, seed: int = 0) -> list[Row]:
 
 
 def _clear_caches() -> None:
-    for cached in (_extract, question_grounds, question_constants, unit_constants, provenance._salt,
-                   provenance.quantity, provenance.constant, _quantity_indices, _states_others,
-                   variants.movable, variants._candidates, variants.dependence_draws, variants.bindings,
-                   variants.gold_program, variants.gold_variants, variants.gold_moves, _GRADE._remembered):
-        cached.cache_clear()
+    memo.forget()
 
 
 def _time(fn: Callable[[], object]) -> float:
@@ -230,11 +222,11 @@ class _NothingRemembered:
     """Every output graded afresh: no remembered outcome of a repeated completion."""
 
     def __enter__(self) -> None:
-        self._saved = _GRADE._REMEMBERED_CHARS
-        _GRADE._REMEMBERED_CHARS = -1
+        self._saved = _GRADE.REMEMBERED_CHARS
+        _GRADE.REMEMBERED_CHARS = -1
 
     def __exit__(self, *_exc: object) -> None:
-        _GRADE._REMEMBERED_CHARS = self._saved
+        _GRADE.REMEMBERED_CHARS = self._saved
 
 
 def _graded_afresh(rows: list[Row]) -> list[solver.Outcome]:
@@ -253,12 +245,12 @@ def _verdict(o: solver.Outcome) -> tuple:
 
 def _graded_with_python_yaml(rows: list[Row]) -> list[solver.Outcome]:
     """Candidate: the pure-Python yaml.BaseLoader as the general fallback instead of libyaml's."""
-    saved = yaml_load._Loader
-    yaml_load._Loader = yaml.BaseLoader
+    saved = yaml_load.LOADER
+    yaml_load.LOADER = yaml.BaseLoader
     try:
         return grade_all(rows)
     finally:
-        yaml_load._Loader = saved
+        yaml_load.LOADER = saved
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from functools import lru_cache
+
+from .memo import remembered
 
 CONSTANTS: dict[Fraction, str] = {
     Fraction(1): "one more or one fewer (counting oneself, a single item)",
@@ -87,13 +88,13 @@ _UNIT_PATTERNS = tuple((_word(p), v) for p, v, _ in UNIT_CONSTANTS)
 _CUE_PATTERNS = tuple((v, _word(cue)) for v, cue in CONSTANT_CUES.items() if cue is not None)
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def unit_constants(question: str) -> frozenset[Fraction]:
     """The ``UNIT_CONSTANTS`` values whose unit the question names."""
     return frozenset(v for pattern, values in _UNIT_PATTERNS if pattern.search(question) for v in values)
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def question_constants(question: str) -> frozenset[Fraction]:
     """The constants this question may use: ``CONSTANTS`` whose cue it names, 1 and 2, and the
     ``UNIT_CONSTANTS`` whose unit it names."""

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from typing import NamedTuple
 
 from . import provenance as prov
 from .constants import CONSTANT_VALUES, CONSTANTS, COUNTING_CONSTANTS, question_constants
 from .limits import MAX_CONSTANT_USES
+from .memo import remembered
 from .numbers import Number, format_number, normalize
 from .ops import check, compute, percent
 from .quantities import _extract, question_grounds
@@ -174,7 +174,7 @@ class _Context:
             )
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def _quantity_indices(question: str) -> dict[Number, tuple[int, ...]]:
     """Each value the question states -> the 1-based indices of its quantities (values normalised,
     so an int looks up without building a Fraction)."""
@@ -184,7 +184,7 @@ def _quantity_indices(question: str) -> dict[Number, tuple[int, ...]]:
     return {value: tuple(found) for value, found in indices.items()}
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def _states_others(question: str) -> bool:
     return any(value not in COUNTING_CONSTANTS for value in _quantity_indices(question))
 

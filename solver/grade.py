@@ -17,11 +17,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 
 from . import variants
 from .execute import SELECTING_OPS, Execution, Program, execute
 from .extract import find_trace
+from .memo import remembered
 from .numbers import format_number, parse_number
 from .schema import Trace
 
@@ -161,7 +161,7 @@ def grade_and_check(text: str, answer: object, expert: str | None = None, questi
                     gold: str | None = None) -> tuple[Outcome, Outcome]:
     """`grade` and `check` of one output from one parse and one run: (graded, checked)."""
     try:
-        if isinstance(text, str) and len(text) <= _REMEMBERED_CHARS:
+        if isinstance(text, str) and len(text) <= REMEMBERED_CHARS:
             try:
                 return _remembered(text, answer, expert or None, question, gold or None)
             except TypeError as err:  # an unhashable argument (a list as the answer): grade afresh
@@ -174,11 +174,11 @@ def grade_and_check(text: str, answer: object, expert: str | None = None, questi
         return fault, fault
 
 
-_REMEMBERED_CHARS = 4096
+REMEMBERED_CHARS = 4096  # outputs up to this long are remembered; -1 grades every output afresh
 _NO_GOLD = object()  # the answer of a gold-free check: `_assess` then grades nothing
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def _remembered(text: str, answer: object, expert: str | None, question: str | None,
                 gold: str | None) -> tuple[Outcome, Outcome]:
     """`_assess` of short outputs, remembered: it is a pure function of its arguments, and a

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import hashlib
 from fractions import Fraction
-from functools import lru_cache
+
+from .memo import remembered
 
 PRIME = (1 << 61) - 1  # a Mersenne prime: the field GF(PRIME)
 DRAWS = 2  # independent stand-ins per quantity
@@ -36,14 +37,14 @@ def _field(value: Fraction | int) -> int:
     return value.numerator % PRIME * pow(value.denominator % PRIME, -1, PRIME) % PRIME
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def constant(value: Fraction | int) -> Sig:
     """The signature of a fixed number: itself, in every draw."""
     x = _field(value)
     return (x,) * DRAWS
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def _salt(question: str | None) -> bytes:
     return hashlib.blake2b((question or "").encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
@@ -52,7 +53,7 @@ def _hash(*parts: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(b"\x00".join(parts), digest_size=8).digest(), "big") % PRIME
 
 
-@lru_cache(maxsize=65_536)
+@remembered(65_536)
 def quantity(question: str | None, key: Fraction | int | str) -> Sig:
     """The stand-in for a given quantity, keyed by a name ("#3": the question's third quantity) or
     by a value (equal values are one quantity)."""

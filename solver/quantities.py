@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 
 from .constants import question_constants
 from .limits import MAX_QUESTION_CHARS
+from .memo import remembered
 from .number_words import Span, word_spans
 from .numbers import Number, normalize
 
@@ -82,7 +82,7 @@ def _digit_span(m: re.Match[str]) -> Span | None:
     return m.start(), m.end(), value, kind, frozenset(grounds)
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def _extract(question: str) -> tuple[Quantity, ...]:
     text = question[:MAX_QUESTION_CHARS]
     spans = [s for m in _DIGITS_RE.finditer(text) if (s := _digit_span(m)) is not None]
@@ -105,7 +105,7 @@ def extract_quantities(question: str) -> list[Quantity]:
     return list(_extract(question))
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def question_grounds(question: str) -> frozenset[Fraction]:
     """The values the question's own quantities ground (no constants)."""
     values: set[Fraction] = set()

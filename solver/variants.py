@@ -37,10 +37,11 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from .constants import CONSTANT_VALUES, COUNTING_CONSTANTS, UNIT_CONSTANTS, question_constants
 from .execute import Program, execute
+from .memo import remembered
 from .numbers import Number, normalize
 from .quantities import _extract
 
@@ -128,7 +129,7 @@ def _written(q) -> tuple[Fraction, Fraction, Fraction | None] | None:
     return None  # "2 1/2", "2 and a half": grounds in other senses than the number
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def movable(question: str) -> tuple[Movable, ...]:
     """The question's values that variants redraw, in reading order of their first quantity."""
     quantities = _extract(question)
@@ -243,7 +244,7 @@ class _Draws:
         return draw_from(groups, news)
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def _candidates(question: str) -> _Draws:
     return _Draws(question)
 
@@ -267,7 +268,7 @@ def draw_from(groups: Sequence[Movable], bases: Sequence[Sequence[Number]]) -> D
     return draw
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def bindings(question: str) -> tuple[dict[str, str], ...]:
     """The ways to bind a trace to tied quantities: each maps "#i" to the quantity whose new value
     it reads. A literal 3 in "3 oranges ... 3 eaten" reads the first 3 the trace has not read yet
@@ -290,7 +291,7 @@ def rebind(draw: Draw, binding: dict[str, str]) -> Draw:
     return {**draw, **{key: draw[source] for key, source in binding.items()}}
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def dependence_draws(question: str) -> tuple[Draw, ...]:
     """Draws for checking that an answer moves with the question: every quantity moves on its own,
     as the provenance stand-ins do (`solver.provenance`), and so does each other value a quantity
@@ -353,7 +354,7 @@ class Variant:
     answer: Number  # the gold program's answer on the draw
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def gold_program(gold: str, question: str) -> Program | None:
     """The gold trace as a program over the question's quantities; None when it does not run on
     the question (a problem whose gold does not run is graded on its answer alone)."""
@@ -361,7 +362,7 @@ def gold_program(gold: str, question: str) -> Program | None:
     return run.program if run.ok else None
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def gold_variants(gold: str, question: str) -> tuple[Variant, ...]:
     """Up to `VARIANTS` draws inside the gold program's domain, with its answers there. Empty when
     the question has nothing to redraw or the gold does not run."""
@@ -379,7 +380,7 @@ def gold_variants(gold: str, question: str) -> tuple[Variant, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def gold_moves(gold: str, question: str) -> bool:
     """Whether the gold program's answer moves on the dependence draws (a gold that never moves
     leaves nothing for the dependence check to ask of a trace)."""

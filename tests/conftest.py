@@ -1,7 +1,6 @@
 """Test-session settings, and fixtures that several test modules share."""
 
 import os
-import sys
 
 import pytest
 
@@ -60,7 +59,7 @@ def trace_model(tmp_path_factory: pytest.TempPathFactory) -> str:
 def _fresh_grades():
     """`solver.grade` remembers the outcomes of short outputs; a test that patches the grader's
     insides must not be handed an outcome graded before the patch."""
-    import solver.grade  # noqa: F401
+    from solver import memo
 
-    sys.modules["solver.grade"]._remembered.cache_clear()
+    memo.forget()
     yield
