@@ -97,7 +97,7 @@ def preset_values(name: str, script: str) -> dict[str, Any]:
     return {**table.get("common", {}), **table.get(script, {})}
 
 
-def explicit_fields(parser: argparse.ArgumentParser, argv: list[str]) -> set[str]:
+def explicit_fields(parser: Any, argv: list[str]) -> set[str]:
     """The fields `argv` sets: given on the command line (any alias or abbreviation argparse accepts)
     or in the `--config` YAML file."""
     import yaml
@@ -112,7 +112,7 @@ def explicit_fields(parser: argparse.ArgumentParser, argv: list[str]) -> set[str
             named |= {k for k in loaded if k != "env"} if isinstance(loaded, dict) else set()
         del argv[i:i + 2]
     unset = object()
-    dests = {a.dest for a in parser._actions if a.dest != argparse.SUPPRESS}
+    dests = {f.name for cls in parser.dataclass_types for f in fields(cls)}  # an HfArgumentParser's fields
     # argparse only fills in a default for a name the namespace lacks, so every name still holding
     # the marker after parsing was not given
     namespace = argparse.Namespace(**dict.fromkeys(dests, unset))

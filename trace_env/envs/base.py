@@ -60,9 +60,9 @@ class ProblemPoolEnv(gym.Env[str, str]):
         env = copy.copy(self)
         env.problem, env._done, env._turn, env._log = None, True, 0, []
         env._on_reset()
-        source = rng_from if rng_from is not None else None
-        env._np_random = source._np_random if source is not None else None
-        env._np_random_seed = source._np_random_seed if source is not None else None
+        # Gymnasium keeps the generator in `_np_random` (its `np_random` property would create one)
+        env._np_random = rng_from._np_random if rng_from is not None else None
+        env._np_random_seed = rng_from._np_random_seed if rng_from is not None else None
         return env
 
     # ------------------------------------------------------------------ reset
