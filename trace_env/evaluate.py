@@ -148,7 +148,8 @@ def evaluate(
     records: list[dict[str, Any]] = [{} for _ in problems]
     # The refine environment itself runs every episode (one slot per batch position), so the
     # evaluator and GSMTraceRefine-v1 cannot disagree on grading, feedback or turn limits.
-    slots = [GSMTraceRefineEnv(problems, **asdict(episode)) for _ in range(min(batch_size, len(problems)))]
+    template = GSMTraceRefineEnv(problems, **asdict(episode))
+    slots = [template.spawn() for _ in range(min(batch_size, len(problems)))]
     bar = _progress_bar(len(problems), str(getattr(policy, "name", "policy")), progress)
     try:
         for start in range(0, len(problems), batch_size):
