@@ -15,7 +15,7 @@ Bounded: at most 256 clients and 10,000 episodes per client, and `--max-seconds`
 after which no new episode starts; the server is stopped at the end whatever happens.
 
     python bench/serve_load.py                                   # 32 clients x 1,000 episodes
-    python bench/serve_load.py --env GSMTraceRefine-v0 --policy mixed
+    python bench/serve_load.py --env GSMTraceRefine-v1 --policy mixed
     python bench/serve_load.py --clients 4 --episodes 50 --transport http
 """
 
@@ -339,7 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--clients", type=int, default=32)
     p.add_argument("--episodes", type=int, default=1000, help="episodes per client")
-    p.add_argument("--env", default="GSMTrace-v0", choices=("GSMTrace-v0", "GSMTraceRefine-v0"))
+    p.add_argument("--env", default="GSMTrace-v0", choices=("GSMTrace-v0", "GSMTraceRefine-v1", "GSMTraceRefine-v0"),
+                   help="environment id served (GSMTraceRefine-v1: the current refinement env; -v0: its older, "
+                        "revealing version)")
     p.add_argument("--policy", default="oracle", choices=POLICIES)
     p.add_argument("--transport", default="ws", choices=("ws", "http"))
     p.add_argument("--n", type=int, default=1000, help="synthetic problems the server serves (seed 0)")

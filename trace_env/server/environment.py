@@ -405,7 +405,7 @@ class GSMTraceEnvironment(Environment[TraceAction, TraceObservation, TraceState]
                 "GSMTrace: write a YAML trace (an expert and steps) for a grade-school math word problem; "
                 "a deterministic solver executes it and grades it 1.0 correct / 0.7 wrong answer / "
                 "0.5 invalid / 0.3 wrong expert / 0.0 no trace."
-                + (" GSMTraceRefine-v0 returns the solver's feedback and allows revisions." if "Refine" in env_id else "")
+                + (f" {env_id} returns the solver's feedback and allows revisions." if "Refine" in env_id else "")
             ),
             version="0.1.0",
             documentation_url="docs/openenv.md",
