@@ -16,7 +16,7 @@ class OracleAgent:
     (`OracleAgent(env.unwrapped.problems)`, `OracleAgent(problems)`), as dicts,
     `generators.Problem`. An observation matches a problem when it equals the
     question, or starts with it followed by a blank line (the refinement observation of
-    `GSMTraceRefine-v0`). Problems without a gold trace (raw GSM8K) are refused up front unless
+    `GSMTraceRefine-v1`). Problems without a gold trace (raw GSM8K) are refused up front unless
     `require_traces=False`; an observation the oracle cannot place raises `KeyError`.
     """
 

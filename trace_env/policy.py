@@ -13,7 +13,7 @@ from typing import Any, Protocol, runtime_checkable
 class Policy(Protocol):
     """Anything that writes traces for a batch of problem texts.
 
-    `act` receives observations (problem texts, or refinement texts from `GSMTraceRefine-v0`)
+    `act` receives observations (problem texts, or refinement texts from `GSMTraceRefine-v1`)
     and returns one text per observation, in order. Policies may also offer `stats() -> dict`
     (e.g. how many generations hit the token limit), which the evaluator records in the report,
     and `sample(observations, k, temperature) -> list[list[str]]` (k sampled texts per

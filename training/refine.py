@@ -96,7 +96,7 @@ def completion_budget(trace_tokens: int, max_turns: int) -> int:
 
 def refine_trainer(model: Any, tokenizer: Any, dataset: Any, peft: Any, args: Any, *, rows: Sequence[dict[str, Any]],
                    episode: EpisodeConfig, trace_tokens: int, prompt_tokens: int, signal: Any = None) -> Any:
-    """A GRPOTrainer whose rollouts are GSMTraceRefine-v0 episodes (see the module docstring)."""
+    """A GRPOTrainer whose rollouts are GSMTraceRefine-v1 episodes (see the module docstring)."""
     import os
 
     from trl import GRPOTrainer
