@@ -4,7 +4,7 @@ Knows nothing about problems, generators or environments.
 """
 
 from .constants import CONSTANTS, UNIT_CONSTANTS
-from .execute import Execution, execute
+from .execute import Execution, Source, StepRun, execute, explain
 from .experts import COMPOSITION, EXPERTS, ExpertSpec
 from .extract import parse_trace
 from .formatting import format_trace
@@ -26,11 +26,14 @@ __all__ = [
     "ExpertSpec",
     "Outcome",
     "Quantity",
+    "Source",
     "Step",
+    "StepRun",
     "SubTrace",
     "Trace",
     "check",
     "execute",
+    "explain",
     "extract_quantities",
     "format_number",
     "format_trace",

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from . import provenance as prov
-from .constants import CONSTANT_VALUES, CONSTANTS, COUNTING_CONSTANTS, question_constants
+from .constants import CONSTANT_VALUES, CONSTANTS, COUNTING_CONSTANTS, UNIT_CONSTANTS, question_constants
 from .limits import MAX_CONSTANT_USES
 from .memo import remembered
 from .numbers import Number, format_number, normalize
@@ -58,7 +58,7 @@ class _Context:
     """What a sub-trace can see: grounding, question quantities, earlier results, provenance."""
 
     __slots__ = ("question", "grounds", "_constants", "quantities", "results", "index", "composed", "given",
-                 "constant_uses", "taken", "tape", "still")
+                 "constant_uses", "taken", "tape", "still", "notes", "fetched")
 
     def __init__(self, question: str | None, composed: bool, record: bool = False,
                  still: frozenset[int] = frozenset()) -> None:
@@ -74,6 +74,8 @@ class _Context:
         self.taken: set[int] = set()  # quantities the trace has read, by ref or by value
         self.tape: list[tuple] | None = [] if record else None  # the program, step by step (Program)
         self.still = still  # slots found constant on the draws (Program.still)
+        self.notes: list[StepRun] | None = None  # with `explain`: each step as it ran
+        self.fetched: list[tuple[Operand, _Value]] = []  # with `explain`: the current step's operands
 
     def record(self, kind: int, x: object, y: object, number: Number) -> int:
         """Append one value's instruction to the program; its slot (-1 when not recording)."""
@@ -286,6 +288,8 @@ def _fetch(env: dict[str, _Value], ctx: _Context, operand: Operand, what: str, c
     else:
         value = ctx.literal(operand, what)
     ctx.use(value, counting)
+    if ctx.notes is not None:
+        ctx.fetched.append((operand, value))
     return value
 
 
@@ -466,14 +470,21 @@ def _run_subtrace(sub: SubTrace, ctx: _Context, last: bool) -> _Value:
                 _define(env, step.var)  # type: ignore[arg-type]
                 env[step.var] = _compute(step, env, ctx)  # type: ignore[index]
             elif op == "query":
-                return _query(env, ctx, step.var or "", last)
+                answer = _query(env, ctx, step.var or "", last)
+                if ctx.notes is not None:
+                    _note(ctx, env, i, step)
+                return answer
             elif op.startswith("percent_"):
                 _define(env, step.var)  # type: ignore[arg-type]
                 env[step.var] = _percent(step, env, ctx)  # type: ignore[index]
             else:
                 _entity(step, env, ctx)
         except TraceError as err:
+            if ctx.notes is not None:
+                _note(ctx, env, i, step, str(err))
             raise _Located(i, str(err), op) from None
+        if ctx.notes is not None:
+            _note(ctx, env, i, step)
     raise _Located(None, "trace has no query step")
 
 
@@ -514,3 +525,130 @@ def execute(trace: Trace | dict | list | str, question: str | None = None, recor
     results = tuple(Fraction(r.number) for r in ctx.results)
     program = Program(tuple(ctx.tape), ctx.results[-1].slot) if ctx.tape is not None else None
     return Execution(results[-1], results=results, program=program)
+
+
+class Source(NamedTuple):
+    """Where one number a step read came from (`explain`)."""
+
+    written: str  # the operand as the trace wrote it: a name, a literal, "ref 3", "prev.result"
+    value: Fraction | None  # its value (None where the step failed before reading it)
+    kind: str  # "quantity" | "question" | "constant" | "variable" | "result" | "literal"
+    ref: int | None = None  # "quantity": the 1-based quantity of the question
+    meaning: str | None = None  # "constant": what the constant stands for
+
+
+@dataclass(frozen=True)
+class StepRun:
+    """One step of a trace as it ran (`explain`)."""
+
+    subtrace: int | None  # 0-based sub-trace (composed traces only)
+    step: int  # 0-based step within its sub-trace
+    op: str
+    text: str  # the step in one line: "total = add(apples, pears)"
+    sources: tuple[Source, ...] = ()  # the numbers it read, in order
+    values: tuple[tuple[str, Fraction], ...] = ()  # what it set: (variable or entity, value)
+    error: str | None = None  # why it failed (the step the run stopped at)
+    ran: bool = True  # False: the run stopped before this step (or the trace did not build)
+
+
+def _operand_text(operand: Operand | None) -> str:
+    if operand is None:
+        return "?"
+    return operand if type(operand) is str else format_number(Fraction(operand))  # type: ignore[arg-type]
+
+
+def _step_text(step: Step) -> str:
+    """A step in one line, for people: "c = add(a, b)", "transfer 3 from ann to bob"."""
+    op, var = step.op, step.var or "?"
+    if op == "init":
+        if step.ref is not None:
+            return f"{var} = ref {step.ref}"
+        return f"{var} = {step.source if step.source is not None else _operand_text(step.value)}"
+    if op == "compute":
+        return f"{var} = {step.compute_op}({', '.join(_operand_text(a) for a in step.args)})"
+    if op.startswith("percent_"):
+        return f"{var} = {op}({_operand_text(step.base)}, {_operand_text(step.rate)})"
+    if op == "transfer":
+        return f"transfer {_operand_text(step.amount)} from {step.giver} to {step.taker}"
+    if op == "consume":
+        return f"consume {_operand_text(step.amount)} from {var}"
+    if op == "add_entity":
+        return f"add {_operand_text(step.amount)} to {var}"
+    return f"query {var}"
+
+
+def _constant_meaning(value: Fraction) -> str | None:
+    if value in CONSTANTS:
+        return CONSTANTS[value]
+    return next((meaning for _, values, meaning in UNIT_CONSTANTS if value in values), None)
+
+
+def _origin(ctx: _Context, written: str, operand: Operand | None, value: _Value) -> Source:
+    number = Fraction(value.number)
+    if type(operand) is str:
+        return Source(written, number, "variable")
+    if ctx.tape is None or value.slot < 0:
+        return Source(written, number, "literal")
+    kind, key = ctx.tape[value.slot][:2]
+    if kind == _GIVEN:
+        if isinstance(key, str) and key.startswith("#"):
+            return Source(written, number, "quantity", int(key[1:]))
+        return Source(written, number, "question")  # a ground of a quantity: the 0.25 of "25%"
+    if kind == _FIXED and value.constant_only:
+        return Source(written, number, "constant", meaning=_constant_meaning(abs(number)))
+    return Source(written, number, "question")  # a 1 or 2 the question states ("one", "twice")
+
+
+def _note(ctx: _Context, env: dict[str, _Value], i: int, step: Step, error: str | None = None) -> None:
+    """Record one step as it ran (`explain`): the numbers it read, where they came from, what it set."""
+    fetched, ctx.fetched = ctx.fetched, []
+    op = step.op
+    if op == "init":
+        written = (f"ref {step.ref}" if step.ref is not None else step.source if step.source is not None
+                   else _operand_text(step.value))
+        value = env.get(step.var or "") if error is None else None
+        if value is None:
+            literal = None if step.value is None else Fraction(step.value)
+            sources: tuple[Source, ...] = (Source(written, literal, "literal"),)
+        elif step.source is not None:
+            sources = (Source(written, Fraction(value.number), "result"),)
+        else:
+            sources = (_origin(ctx, written, step.value if step.ref is None else None, value),)
+    else:
+        sources = tuple(_origin(ctx, _operand_text(o), o, v) for o, v in fetched)
+    names = {"transfer": (step.giver, step.taker)}.get(op, (step.var,))
+    values = () if error is not None else tuple(
+        (name, Fraction(env[name].number)) for name in names if name is not None and name in env)
+    ctx.notes.append(StepRun(ctx.index if ctx.composed else None, i, op, _step_text(step), sources,  # type: ignore[union-attr]
+                             values, error))
+
+
+def explain(trace: Trace | dict | list | str, question: str | None = None) -> list[StepRun]:
+    """Every step of a trace as `execute` runs it against `question`: the values it set, the numbers
+    it read and where each came from (a numbered quantity of the question, another number the
+    question states, a constant with its meaning, a variable, an earlier sub-trace's result), and
+    the error of the step the run stopped at. Steps after it come with `ran=False`, as do all the
+    steps of a trace that does not build (its error is `Trace.error`). Text is read as `grade`
+    reads it; an empty list when no trace is found. For people reading traces (the HTML report),
+    not for grading: `execute` alone decides."""
+    if isinstance(trace, str):
+        from .extract import find_trace
+
+        trace = find_trace(trace)[0]  # type: ignore[assignment]
+        if trace is None:
+            return []
+    elif not isinstance(trace, Trace):
+        trace = build_trace(trace)
+    steps = [(k if trace.composed else None, i, step) for k, sub in enumerate(trace.subtraces)
+             for i, step in enumerate(sub.steps)]
+    notes: list[StepRun] = []
+    if trace.error is None:
+        ctx = _Context(question, trace.composed, question is not None)
+        ctx.notes = notes
+        for k, sub in enumerate(trace.subtraces):
+            ctx.index = k
+            try:
+                ctx.results.append(_run_subtrace(sub, ctx, k == len(trace.subtraces) - 1))
+            except _Located:
+                break
+    return notes + [StepRun(k, i, step.op, _step_text(step), ran=False) for k, i, step in steps[len(notes):]]
