@@ -1,7 +1,7 @@
 """The refinement episode, written once: its configuration and the rule for one turn.
 
 Every multi-turn entry point (`GSMTraceRefine-v1`, the OpenEnv server, the verifiers env, TRL's
-`environment_factory` in `training.refine`, `trace_env.evaluate`) takes an `EpisodeConfig` and
+`environment_factory` through `trace_env.tool_env` (`training.refine`), `trace_env.evaluate`) takes an `EpisodeConfig` and
 calls `refine_turn` for each trace, so the feedback, the end of an episode and what the policy
 may learn are decided here and nowhere else.
 """
