@@ -48,10 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--reward_mode", "--reward-mode", default=None, choices=REWARD_MODES,
                    help="step reward (default delta)")
     r.add_argument("--observation", default=None, choices=OBSERVATION_MODES, help="refinement observation (default full)")
-    r.add_argument("--reveal", action="store_true", default=None,
-                   help="feedback may say whether an answer is right and a wrong answer gets another turn "
-                        "(default in v1: gold-free feedback, the episode ends at the first trace that runs; "
-                        "unrelated to --reveal-labels)")
+    r.add_argument("--reveal", action=argparse.BooleanOptionalAction, default=None,
+                   help="feedback may say whether an answer is right and a wrong answer gets another turn; "
+                        "--no-reveal: gold-free feedback, the episode ends at the first trace that runs (default: "
+                        "the environment's, gold-free in v1, revealing in v0; unrelated to --reveal-labels)")
     o = p.add_argument_group("prompt")
     o.add_argument("--numbered", action="store_true",
                    help="observation messages list the question's quantities (for init {ref: N})")
