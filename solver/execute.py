@@ -533,7 +533,7 @@ class Source(NamedTuple):
     written: str  # the operand as the trace wrote it: a name, a literal, "ref 3", "prev.result"
     value: Fraction | None  # its value (None where the step failed before reading it)
     kind: str  # "quantity" | "question" | "constant" | "variable" | "result" | "literal"
-    ref: int | None = None  # "quantity": the 1-based quantity of the question
+    ref: int | None = None  # "quantity" (and "question" where one grounds it): 1-based quantity of the question
     meaning: str | None = None  # "constant": what the constant stands for
 
 
@@ -590,13 +590,15 @@ def _origin(ctx: _Context, written: str, operand: Operand | None, value: _Value)
     if ctx.tape is None or value.slot < 0:
         return Source(written, number, "literal")
     kind, key = ctx.tape[value.slot][:2]
-    if kind == _GIVEN:
-        if isinstance(key, str) and key.startswith("#"):
-            return Source(written, number, "quantity", int(key[1:]))
-        return Source(written, number, "question")  # a ground of a quantity: the 0.25 of "25%"
+    if kind == _GIVEN and isinstance(key, str) and key.startswith("#"):
+        return Source(written, number, "quantity", int(key[1:]))
     if kind == _FIXED and value.constant_only:
         return Source(written, number, "constant", meaning=_constant_meaning(abs(number)))
-    return Source(written, number, "question")  # a 1 or 2 the question states ("one", "twice")
+    # Another number the question states: a ground of a quantity (the 0.25 of "25%", the 12 of
+    # "a dozen"), or a 1 or 2 it states ("one", "twice") where it states other numbers too (counted
+    # as a constant). `ref`: the first quantity that grounds it.
+    ref = next((n for n, q in enumerate(ctx.quantities or (), 1) if abs(number) in q.grounds), None)
+    return Source(written, number, "question", ref)
 
 
 def _note(ctx: _Context, env: dict[str, _Value], i: int, step: Step, error: str | None = None) -> None:

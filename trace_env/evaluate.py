@@ -2,7 +2,7 @@
 
     from trace_env.evaluate import evaluate, write_report
     report = evaluate(policy, problems, batch_size=16)   # -> dict (see docs/evaluation.md)
-    write_report(report, "runs/eval")   # report.json, report.md, report.png, samples.jsonl
+    write_report(report, "runs/eval")   # report.json, report.md, report.png, report.html, samples.jsonl
 
 The command line that builds agents by name sits above this package, in `agents.evaluate`.
 """
@@ -28,6 +28,7 @@ from .episode import SINGLE_TURN, EpisodeConfig
 from .policy import as_policy
 from .report import build_report
 from .report_files import markdown, write_chart
+from .report_html import write_html
 from .sampling import problem_record, summarize_samples
 from .sources import from_records, load_source
 
@@ -65,6 +66,7 @@ def _record(problem: Problem, text: str, outcome: Mapping[str, Any], turn: int) 
         "pattern": problem.pattern,
         "chain_length": problem.chain_length,
         "source": problem.source,
+        "question": problem.question,
         "answer": problem.answer,
         "category": outcome["category"],
         # the outcome's own verdicts (`solver.grade.Outcome`): reports count these, never categories
@@ -76,6 +78,7 @@ def _record(problem: Problem, text: str, outcome: Mapping[str, Any], turn: int) 
         "trace_expert": outcome["expert"],
         "error": outcome["error"],
         "gold": problem.trace is not None,  # a gold trace: a trace that runs is checked as a program
+        "gold_trace": problem.trace,  # its text (None without one), for reading beside the output
         "variants": outcome["variants"],  # variants it was checked on (0: not checked)
         "answer_correct": outcome["answer_correct"],  # the right number, from any program
         "step": outcome["step"],
@@ -228,7 +231,8 @@ def _progress_bar(total: int, name: str, enabled: bool) -> Any:
 
 
 def write_report(report: Mapping[str, Any], out_dir: str | Path) -> dict[str, Path]:
-    """Write report.json (without samples), report.md, report.png and samples.jsonl into `out_dir`."""
+    """Write report.json (without samples), report.md, report.png, report.html (every problem, to
+    read the traces: `trace_env.report_html`) and samples.jsonl into `out_dir`."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     samples = report.get("samples") or []
@@ -237,6 +241,7 @@ def write_report(report: Mapping[str, Any], out_dir: str | Path) -> dict[str, Pa
     paths["json"].write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
     paths["md"].write_text(markdown(summary, samples), encoding="utf-8")
     write_chart(summary, paths["png"])
+    paths["html"] = write_html(summary, samples, out / "report.html", chart=paths["png"])
     if samples:
         paths["samples"] = out / "samples.jsonl"
         with paths["samples"].open("w", encoding="utf-8") as handle:

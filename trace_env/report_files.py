@@ -130,6 +130,27 @@ def _json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, default=str)
 
 
+def _label_bars(ax: Any, bars: Any, labels: Sequence[str], scale: float,
+                tops: Sequence[float] | None = None) -> None:
+    """Write each bar's label above it (above its error bar when `tops` gives it), and draw a bar of
+    height 0 as a dashed outline with a red baseline marker, so that 0% reads as a value, not a gap."""
+    for k, (bar, label) in enumerate(zip(bars, labels, strict=True)):
+        height = bar.get_height()
+        x = bar.get_x() + bar.get_width() / 2
+        if height == 0:
+            ax.add_patch(_zero_bar(bar, scale))
+            ax.plot([x], [0], marker="v", color="#c1121f", markersize=7, clip_on=False, zorder=3)
+        top = max(height, tops[k] if tops is not None else height)
+        ax.text(x, top + 0.02 * scale, label, ha="center", va="bottom", fontsize=8, linespacing=1.0)
+
+
+def _zero_bar(bar: Any, scale: float) -> Any:
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((bar.get_x(), 0), bar.get_width(), 0.012 * scale, facecolor="#c1121f", alpha=0.35,
+                     edgecolor="#c1121f", linestyle="--", linewidth=0.8, zorder=2)
+
+
 def write_chart(report: Mapping[str, Any], path: str | Path) -> Path:
     """A PNG with outcome counts, accuracy by expert and accuracy by chain length (95% CIs), and
     greedy accuracy against pass@k / maj@k / mean@k when the report has sampling."""
@@ -148,7 +169,10 @@ def write_chart(report: Mapping[str, Any], path: str | Path) -> Path:
     )
     counts = [report["outcomes"].get(c, 0) for c in CATEGORIES]
     colours = ["#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#8d99ae"]
-    axes[0].bar(CATEGORIES, counts, color=colours)
+    n_all = max(report["n"], 1)
+    bars = axes[0].bar(CATEGORIES, counts, color=colours, edgecolor="#264653", linewidth=0.8)
+    _label_bars(axes[0], bars, [f"{k}\n{_pct(k / n_all)}" for k in counts], max(counts, default=0) or 1)
+    axes[0].set_ylim(0, max(max(counts, default=0), 1) * 1.25)
     axes[0].set_title("Outcomes")
     axes[0].set_ylabel("traces")
     axes[0].tick_params(axis="x", rotation=30)
@@ -159,8 +183,11 @@ def write_chart(report: Mapping[str, Any], path: str | Path) -> Path:
         acc = [groups[g]["accuracy"] for g in names]
         lo = [max(0.0, a - groups[g]["ci95"][0]) for a, g in zip(acc, names, strict=True)]
         hi = [max(0.0, groups[g]["ci95"][1] - a) for a, g in zip(acc, names, strict=True)]
-        ax.bar(names, acc, yerr=[lo, hi], capsize=3, color="#457b9d")
-        ax.set_ylim(0, 1)
+        bars = ax.bar(names, acc, yerr=[lo, hi], capsize=3, color="#457b9d", edgecolor="#1d3557", linewidth=0.8)
+        _label_bars(ax, bars, [f"{_pct(a)}\nn={groups[g]['n']}" for a, g in zip(acc, names, strict=True)], 1.0,
+                    tops=[a + h for a, h in zip(acc, hi, strict=True)])
+        ax.set_ylim(0, 1.18)
+        ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
         ax.set_title(title)
         ax.set_ylabel("accuracy (95% Wilson CI)")
         ax.tick_params(axis="x", rotation=30)
@@ -168,8 +195,11 @@ def write_chart(report: Mapping[str, Any], path: str | Path) -> Path:
         k = sampling["k"]
         names = ["greedy", *[f"pass@{j}" for j in sampling["pass_at"]], f"maj@{k}", f"mean@{k}"]
         values = [report["accuracy"], *sampling["pass_at"].values(), sampling["maj_at_k"], sampling["mean_at_k"]]
-        axes[3].bar(names, values, color=["#264653", *["#457b9d"] * len(sampling["pass_at"]), "#2a9d8f", "#8d99ae"])
-        axes[3].set_ylim(0, 1)
+        bars = axes[3].bar(names, values, color=["#264653", *["#457b9d"] * len(sampling["pass_at"]), "#2a9d8f",
+                                                 "#8d99ae"], edgecolor="#1d3557", linewidth=0.8)
+        _label_bars(axes[3], bars, [f"{_pct(v)}\nn={report['n']}" for v in values], 1.0)
+        axes[3].set_ylim(0, 1.18)
+        axes[3].set_yticks([0, 0.25, 0.5, 0.75, 1.0])
         axes[3].set_title(f"Headroom: {k} samples at temperature {sampling['temperature']}")
         axes[3].set_ylabel("accuracy")
         axes[3].tick_params(axis="x", rotation=30)
