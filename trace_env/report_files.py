@@ -134,6 +134,7 @@ def _label_bars(ax: Any, bars: Any, labels: Sequence[str], scale: float,
                 tops: Sequence[float] | None = None) -> None:
     """Write each bar's label above it (above its error bar when `tops` gives it), and draw a bar of
     height 0 as a dashed outline with a red baseline marker, so that 0% reads as a value, not a gap."""
+    size = max(5.0, min(8.0, 64 / max(len(labels), 1)))  # many bars: smaller labels, still apart
     for k, (bar, label) in enumerate(zip(bars, labels, strict=True)):
         height = bar.get_height()
         x = bar.get_x() + bar.get_width() / 2
@@ -141,7 +142,7 @@ def _label_bars(ax: Any, bars: Any, labels: Sequence[str], scale: float,
             ax.add_patch(_zero_bar(bar, scale))
             ax.plot([x], [0], marker="v", color="#c1121f", markersize=7, clip_on=False, zorder=3)
         top = max(height, tops[k] if tops is not None else height)
-        ax.text(x, top + 0.02 * scale, label, ha="center", va="bottom", fontsize=8, linespacing=1.0)
+        ax.text(x, top + 0.02 * scale, label, ha="center", va="bottom", fontsize=size, linespacing=1.0)
 
 
 def _zero_bar(bar: Any, scale: float) -> Any:
