@@ -210,7 +210,7 @@ class DefaultModelSpec:
     corpus_seed: int = 90_001     # a seed no training or evaluation split uses
     corpus_presets: tuple[str, ...] = ("default", "hard")
     seed: int = 0                 # weight initialisation
-    numbered: bool = True         # prompts list numbered quantities (pointer form `ref: N`)
+    numbered: bool = prompts.DEFAULT_NUMBERED  # prompts list numbered quantities (pointer form `ref: N`)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def key(self) -> str:

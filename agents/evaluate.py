@@ -18,6 +18,7 @@ from typing import Any
 
 from trace_env.episode import SINGLE_TURN, EpisodeConfig
 from trace_env.evaluate import evaluate, write_report
+from trace_env.prompts import default_model_note, prompt_numbered
 from trace_env.sources import describe, load_source
 
 from .registry import make_agent
@@ -26,7 +27,8 @@ from .registry import make_agent
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m agents.evaluate", description=__doc__.split("\n\n")[0])
     p.add_argument("--agent", required=True, help="a registered agent: oracle | random | hf | openai | ...")
-    p.add_argument("--model", help="hf: hub id, local path or 'default'; openai: the served model name")
+    p.add_argument("--model", help="hf: hub id, local path (a trained OUT/final) or 'default' (built untrained); "
+                                    "openai: the served model name")
     p.add_argument("--base-url", help="openai: API root, e.g. http://127.0.0.1:8000/v1")
     p.add_argument("--api-key-env", default="OPENAI_API_KEY", help="openai: env var holding the key")
     p.add_argument("--source", default="synthetic", help="synthetic | path/to/file.jsonl | hf:openai/gsm8k")
@@ -44,7 +46,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         "answer another turn (default: gold-free, the test-time protocol: feedback only for "
                         "a trace that does not run, and an episode ends at its first trace that runs)")
     p.add_argument("--numbered", action=argparse.BooleanOptionalAction, default=None,
-                   help="list numbered quantities in the prompt (hf default: as saved with the model)")
+                   help="list numbered quantities in the prompt (default: as saved with the model in its "
+                        "gsmtrace.json, else numbered: trace_env.prompts.prompt_numbered)")
     p.add_argument("--max-new-tokens", type=int, default=768)
     p.add_argument("--temperature", type=float, default=None,
                    help="decoding temperature (default greedy); with --samples, the sampling temperature "
@@ -67,13 +70,15 @@ def _agent_options(args: argparse.Namespace) -> dict[str, Any]:
         return {"numbered": args.numbered, "max_new_tokens": args.max_new_tokens, "batch_size": args.batch_size,
                 "temperature": decoding, "device": args.device, "restrict_refs": args.restrict_refs}
     if agent == "openai":
-        return {"numbered": bool(args.numbered), "max_tokens": args.max_new_tokens, "temperature": decoding,
+        return {"numbered": prompt_numbered(args.numbered, model=args.model), "max_tokens": args.max_new_tokens, "temperature": decoding,
                 "concurrency": args.concurrency, "api_key_env": args.api_key_env}
     return {}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.agent.strip().lower() == "hf" and (note := default_model_note(args.model)):
+        print(note, file=sys.stderr)
     try:
         config = json.loads(args.generator_config) if args.generator_config else None
         episode = EpisodeConfig(max_turns=args.max_turns, reveal=args.reveal)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from trace_env.prompts import render_prompt
+from trace_env.prompts import prompt_numbered, render_prompt
 
 from .default_model import resolve_model
 from .loading import load_model, load_tokenizer
-from .prompt_options import load_prompt_options
 
 
 class HFAgent:
@@ -17,11 +16,12 @@ class HFAgent:
 
     * The prompt is `trace_env.prompts.render_prompt` with the tokenizer's own chat template;
       `numbered=True` appends the question's numbered quantities (pointer mode, `ref: N`).
-      When `numbered` is None it follows the `gsmtrace.json` saved next to the model, if any.
+      When `numbered` is None it follows the `gsmtrace.json` saved next to the model, else
+      `trace_env.prompts.DEFAULT_NUMBERED` (`prompt_numbered`).
     * Generation is batched with left padding, greedy by default (`temperature=0`).
     * Weights load from safetensors only and remote code is off unless `trust_remote_code=True`.
     * `model="default"` builds (once, then reuses) the project's embedded default model
-      (`agents.default_model`); loading goes through `agents.loading`.
+      (`agents.default_model`), UNTRAINED: a trained one is `train_grpo.py`'s `OUTPUT_DIR/final`; loading goes through `agents.loading`.
     * `restrict_refs=True` (pointer mode only) masks every `ref: N` outside the question's
       numbered quantities while decoding (`agents.ref_decoding`).
     * `stats()` counts generations that hit `max_new_tokens` without an end token: truncated
@@ -59,7 +59,7 @@ class HFAgent:
         if isinstance(model, str):
             path = resolve_model(model)  # "default" builds the embedded model on first use
             if numbered is None:
-                numbered = bool(load_prompt_options(path).get("numbered", False))
+                numbered = prompt_numbered(model=path)  # its gsmtrace.json, else DEFAULT_NUMBERED
             self.model_id = model
             device = device or ("cuda" if torch.cuda.is_available() else "cpu")
             if dtype == "auto":
@@ -76,7 +76,7 @@ class HFAgent:
         # A tokenizer may be given as an id/path or as a loaded object, with either kind of model.
         self.tokenizer = (load_tokenizer(str(tokenizer), trust_remote_code=trust_remote_code)
                           if isinstance(tokenizer, str | Path) else tokenizer)
-        self.numbered = bool(numbered)
+        self.numbered = prompt_numbered(numbered)
         self.name = name or f"hf:{self.model_id}"
         if chat_template is not None:
             self.tokenizer.chat_template = chat_template

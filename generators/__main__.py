@@ -23,6 +23,7 @@ from .core import GenerationError, generate
 from .export import export_verl, to_jsonl
 from .lengths import TruncationError, check_trace_lengths
 from .names import ConfigError
+from .prompts import DEFAULT_NUMBERED
 from .registry import PATTERNS
 from .stats import compute_stats, format_stats
 
@@ -74,9 +75,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="verl: test problems (default: n/10, at least 1)")
     p.add_argument("--test-preset", choices=sorted(PRESETS), default=None,
                    help="verl: preset of the test problems (default: --preset)")
-    p.add_argument("--numbered", action="store_true",
-                   help="verl: list the question's numbered quantities in the prompt (for models trained "
-                        "with it, as the main job's default --trace_form ref does)")
+    p.add_argument("--numbered", action=argparse.BooleanOptionalAction, default=None,
+                   help="verl: list the question's numbered quantities in the prompt (default: on, "
+                        "generators.prompts.DEFAULT_NUMBERED, as models trained with the main job's default "
+                        "--trace_form ref expect; --no-numbered for a model whose gsmtrace.json says false)")
     p = sub.add_parser("check-lengths", help="fail if any gold trace exceeds --max-length tokens")
     _common(p)
     p.add_argument("--tokenizer", required=True)
@@ -107,7 +109,7 @@ def _run(args: argparse.Namespace) -> int:
         return report(args.patterns, args.n, args.samples, args.min_forms)
     if args.cmd == "export" and args.format == "verl":
         return _export_verl(args)
-    if args.cmd == "export" and (args.n_test is not None or args.test_preset or args.numbered):
+    if args.cmd == "export" and (args.n_test is not None or args.test_preset or args.numbered is not None):
         raise ValueError("--n-test, --test-preset and --numbered apply to --format verl only")
     problems = _problems(args)
     if args.cmd == "sample":
@@ -132,7 +134,9 @@ def _run(args: argparse.Namespace) -> int:
 def _export_verl(args: argparse.Namespace) -> int:
     n_test = max(1, args.n // 10) if args.n_test is None else args.n_test
     counts = export_verl(args.out, args.n, n_test, args.seed, start=args.start, preset=args.preset,
-                         test_preset=args.test_preset, numbered=args.numbered, **_overrides(args.set))
+                         test_preset=args.test_preset,
+                         numbered=DEFAULT_NUMBERED if args.numbered is None else args.numbered,
+                         **_overrides(args.set))
     for name, count in counts.items():
         print(f"wrote {count} problems to {Path(args.out) / name}")
     return 0

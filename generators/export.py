@@ -25,7 +25,7 @@ from .configure import make_config
 from .core import generate, generate_one
 from .jsonl import iter_jsonl
 from .problem import Problem
-from .prompts import build_messages
+from .prompts import DEFAULT_NUMBERED, build_messages
 
 VERL_FILES = ("train.parquet", "test.parquet")
 COLUMNS = ("id", "question", "answer", "expert", "pattern", "trace", "trace_data", "difficulty", "source")
@@ -78,7 +78,7 @@ def load_jsonl(path: str | Path) -> list[Problem]:
     return out
 
 
-def verl_rows(problems: Iterable[Problem | dict[str, Any]], split: str, *, numbered: bool = False) -> list[dict]:
+def verl_rows(problems: Iterable[Problem | dict[str, Any]], split: str, *, numbered: bool = DEFAULT_NUMBERED) -> list[dict]:
     """Problems as rows of verl's RL dataset layout (see the module docstring)."""
     rows = []
     for index, p in enumerate(problems):
@@ -97,7 +97,7 @@ def verl_rows(problems: Iterable[Problem | dict[str, Any]], split: str, *, numbe
 
 
 def to_verl_parquet(problems: Iterable[Problem | dict[str, Any]], path: str | Path, split: str, *,
-                    numbered: bool = False) -> int:
+                    numbered: bool = DEFAULT_NUMBERED) -> int:
     """Write one parquet file in verl's RL layout. Returns the number of rows."""
     import pyarrow as pa  # a dependency of `datasets`
     import pyarrow.parquet as pq
@@ -112,7 +112,7 @@ def to_verl_parquet(problems: Iterable[Problem | dict[str, Any]], path: str | Pa
 
 
 def export_verl(out_dir: str | Path, n_train: int, n_test: int, seed: int = 0, *, start: int = 0,
-                preset: str | None = None, test_preset: str | None = None, numbered: bool = False,
+                preset: str | None = None, test_preset: str | None = None, numbered: bool = DEFAULT_NUMBERED,
                 train_namespace: str = "train", test_namespace: str = "heldout", **overrides: Any) -> dict[str, int]:
     """Write `out_dir/train.parquet` and `out_dir/test.parquet` for verl. Returns rows per file.
 

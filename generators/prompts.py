@@ -10,11 +10,22 @@ from __future__ import annotations
 
 from solver import extract_quantities
 
-__all__ = ["SYSTEM_PROMPT", "build_messages", "completion_messages", "numbered_quantities", "user_content"]
+__all__ = [
+    "DEFAULT_NUMBERED", "SYSTEM_PROMPT", "build_messages", "completion_messages", "numbered_quantities", "user_content",
+]
 
 SYSTEM_PROMPT = (
     "Write a YAML trace for the problem: an expert and steps. Use only numbers from the problem."
 )
+
+DEFAULT_NUMBERED = True
+"""The prompt form wherever neither a flag nor the model's saved ``gsmtrace.json`` says otherwise
+(the server, the verifiers taskset, the verl export, the evaluator, a model without the file; the
+rule is `trace_env.prompts.prompt_numbered`). Numbered, because the project's own models are
+trained on it (the default model, and train_sft.py / train_grpo.py with their default
+``--trace_form ref``): their ``init {ref: N}`` pointers need the list, while a model that writes
+values still reads the question unchanged above it. `build_messages` keeps ``numbered=False`` as
+its plain-form primitive; entry points pass the resolved value."""
 
 
 def numbered_quantities(question: str) -> str:

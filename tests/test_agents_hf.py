@@ -69,7 +69,7 @@ def test_hf_agent_batched_left_padded_generation_matches_single(model_dir):
 
 
 def test_hf_agent_prompt_uses_tokenizer_template_and_numbered_option(model_dir):
-    plain = HFAgent(model_dir, device="cpu").prompts([QUESTIONS[1]])[0]
+    plain = HFAgent(model_dir, numbered=False, device="cpu").prompts([QUESTIONS[1]])[0]
     assert plain.startswith(f"<|system|>{SYSTEM_PROMPT}<|end|><|user|>{QUESTIONS[1]}")
     assert plain.endswith("<|assistant|>")
     numbered = HFAgent(model_dir, numbered=True, device="cpu").prompts([QUESTIONS[1]])[0]

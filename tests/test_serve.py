@@ -157,7 +157,7 @@ def test_generic_client_oracle_trace_scores_one(url, problems, oracle):
         assert first.done is False and first.reward is None
         problem = problems[again.observation["problem_id"]]
         assert again.observation["text"] == problem.question
-        assert again.observation["messages"] == build_messages(problem.question)
+        assert again.observation["messages"] == build_messages(problem.question, numbered=True)  # DEFAULT_NUMBERED
         assert again.observation["expert"] is None and again.observation["pattern"] is None   # not revealed
         _no_gold(again.observation, problem)
         result = env.step({"trace": oracle.trace_for(again.observation["text"])})

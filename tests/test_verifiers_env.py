@@ -37,7 +37,7 @@ from verifiers.v1.configs.cli.eval import EvalConfig
 
 import generators
 from generators import ConfigError
-from trace_env.prompts import build_messages
+from trace_env.prompts import DEFAULT_NUMBERED, build_messages
 from trace_env.sources import SourceError
 from trace_env.verifiers_env import (
     GSMTraceConfig,
@@ -45,7 +45,9 @@ from trace_env.verifiers_env import (
     GSMTraceTask,
     GSMTraceTaskset,
     GSMTraceVerifiersEnv,
+    run_summary,
 )
+from trace_env.verifiers_env import main as summary_main
 
 # Hand-made traces for the cookies problem (24 cookies, 9 given away: 15 left), one per rung.
 COOKIE_TRACES = {
@@ -63,8 +65,9 @@ def _jsonl(path: Path, rows: list[dict]) -> Path:
 
 
 def _question(body: dict) -> str:
-    """The problem text of a request: the first user turn."""
-    return next(m["content"] for m in body["messages"] if m["role"] == "user")
+    """The problem text of a request: the first user turn, without the numbered quantities the
+    default prompt form lists under it (DEFAULT_NUMBERED)."""
+    return next(m["content"] for m in body["messages"] if m["role"] == "user").split("\n\nQuantities:\n")[0]
 
 
 # ---------------------------------------------------------------- loading by id
@@ -85,9 +88,34 @@ def test_verifiers_loads_the_environment_by_id():
     assert [t.data.id for t in env.taskset.include(ids=[problems[1].id])] == [problems[1].id]  # --select.include.ids
     for task, problem in zip(tasks, problems, strict=True):
         # the shared prompt: its system turn and its user turn, nothing else
-        shared = build_messages(problem.question)
+        shared = build_messages(problem.question, numbered=DEFAULT_NUMBERED)   # no model given: the default
         assert task.data.system_prompt == shared[0]["content"]
         assert [m.model_dump(include={"role", "content"}) for m in task.data.prompt] == shared[1:]
+
+
+def test_load_environment_follows_the_module_convention(tmp_path, caplog):
+    """verifiers resolves the id to the module `gsmtrace`; its `load_environment(**options)` builds the
+    same env as verifiers' own loader. verifiers 0.4's `vf.load_environment` takes a config, not an id."""
+    module = vf.import_taskset("gsmtrace")                   # verifiers' own id -> module resolution
+    env = module.load_environment(n=3, seed=5, max_turns=2)
+    assert isinstance(env, GSMTraceVerifiersEnv) and isinstance(env.taskset, GSMTraceTaskset)
+    same = vf.load_environment(vf.resolve_env_config({"taskset": {"id": "gsmtrace", "n": 3, "seed": 5}}))
+    assert [t.key for t in env.taskset] == [t.key for t in same.taskset]
+    assert {t.data.max_turns for t in env.taskset} == {2}
+    with pytest.raises(AttributeError, match="taskset"):   # verifiers' loader itself, given a bare id
+        vf.load_environment("gsmtrace")
+    # the prompt form: no model named -> numbered (DEFAULT_NUMBERED); a model's gsmtrace.json decides
+    (task,) = list(module.load_environment(n=1).taskset)
+    assert DEFAULT_NUMBERED and "\n\nQuantities:\n[1] " in task.data.prompt[0].content
+    plain_model = tmp_path / "final"
+    plain_model.mkdir()
+    (plain_model / "gsmtrace.json").write_text('{"numbered": false}')
+    for options in ({"numbered": False}, {"model": str(plain_model)}):
+        (task,) = list(module.load_environment(n=1, **options).taskset)
+        assert task.data.prompt[0].content == task.data.question
+    with caplog.at_level("WARNING"):
+        module.load_environment(n=1, model="default")       # the embedded default model is untrained
+    assert "UNTRAINED" in caplog.text and "train_grpo.py" in caplog.text and "OUT/final" in caplog.text
 
 
 def test_the_taskset_reads_gsm8k_records_and_problem_files(tmp_path):
@@ -162,7 +190,7 @@ def _vf_eval() -> list[str]:
 
 
 @pytest.mark.slow
-def test_vf_eval_single_turn_scores_oracle_and_wrong_traces(tmp_path):
+def test_vf_eval_single_turn_scores_oracle_and_wrong_traces(tmp_path, capsys):
     """The documented command: `vf-eval gsmtrace` on 4 synthetic problems."""
     problems = generators.generate(4, seed=3)
     gold = {p.question: p.trace for p in problems}
@@ -204,7 +232,14 @@ def test_vf_eval_single_turn_scores_oracle_and_wrong_traces(tmp_path):
         assert request["path"] == "/v1/chat/completions" and request["auth"] == "Bearer k-test"
         assert request["body"]["model"] == "tiny-model"
         assert request["body"]["temperature"] == 0 and request["body"]["max_tokens"] == 256
-        assert request["body"]["messages"] == build_messages(_question(request["body"]))
+        assert request["body"]["messages"] == build_messages(_question(request["body"]), numbered=True)
+    # the mean vf-eval's dashboard shows and --no-rich does not print: 2 gold, 1 prose, 1 errored
+    summary = run_summary(tmp_path / "single")
+    assert (summary["traces"], summary["errored"], summary["reward"]) == (4, 1, pytest.approx(2 / 3))
+    assert summary["line"].startswith("4 traces, 1 errored: reward 0.67 (0.50) · parsed 0.67 (0.50)")
+    capsys.readouterr()
+    assert summary_main([str(tmp_path / "single")]) == 0               # python -m gsmtrace RUN_DIR
+    assert capsys.readouterr().out == summary["line"] + "\n"
 
 
 @pytest.mark.parametrize("observation", ["feedback", "full"])
@@ -245,7 +280,7 @@ def test_multi_turn_the_solver_feedback_lets_the_model_revise(observation, tmp_p
     assert [len(v) for v in requests.values()] == [2, 3, 1]
     # the second cookies request: the conversation so far, then the solver's feedback
     second = requests[COOKIES["question"]][1]
-    assert second[:3] == [*build_messages(COOKIES["question"]),
+    assert second[:3] == [*build_messages(COOKIES["question"], numbered=True),
                           {"role": "assistant", "content": COOKIE_TRACES["wrong_answer"][0]}]
     note = second[3]
     assert note["role"] == "user" and "33" in note["content"]   # the value the wrong trace computed

@@ -19,7 +19,7 @@ import pytest
 import generators
 from generators.__main__ import main as generators_cli
 from solver import GraderError
-from trace_env.prompts import SYSTEM_PROMPT
+from trace_env.prompts import SYSTEM_PROMPT, user_content
 from trace_env.verl import compute_score
 
 N_TRAIN, N_TEST, SEED = 24, 8, 3
@@ -72,14 +72,15 @@ def test_layout_read_back_with_pyarrow_and_datasets(exported: Path, expected, tm
         for index, (row, prob) in enumerate(zip(rows, problems, strict=True)):
             assert row["data_source"] == "gsmtrace/synthetic"
             assert row["ability"] == "math"
+            # numbered by default: the prompt form the project's models are trained on (DEFAULT_NUMBERED)
             assert row["prompt"] == [{"role": "system", "content": SYSTEM_PROMPT},
-                                     {"role": "user", "content": prob.question}]
+                                     {"role": "user", "content": user_content(prob.question, numbered=True)}]
             assert row["reward_model"] == {"style": "rule", "ground_truth": prob.answer}
             info = row["extra_info"]
             assert set(info) == EXTRA_KEYS
             assert (info["split"], info["index"], info["id"]) == (split, index, prob.id)
             assert (info["question"], info["expert"], info["pattern"]) == (prob.question, prob.expert, prob.pattern)
-            assert info["numbered"] is False
+            assert info["numbered"] is True
 
 
 def test_train_and_test_are_disjoint(exported: Path) -> None:
@@ -185,6 +186,12 @@ def test_numbered_prompt_and_cli_errors(tmp_path: Path, capsys: pytest.CaptureFi
     user = row["prompt"][1]["content"]
     assert user.startswith(question + "\n\nQuantities:\n[1] ") and row["extra_info"]["numbered"] is True
     assert len(_rows(out / "test.parquet")) == 2
+    # --no-numbered: the plain question, for a model whose gsmtrace.json says "numbered": false
+    plain = tmp_path / "plain"
+    assert generators_cli(["export", "--format", "verl", "-n", "3", "--n-test", "1", "--no-numbered",
+                           "--out", str(plain)]) == 0
+    row = _rows(plain / "train.parquet")[0]
+    assert row["prompt"][1]["content"] == row["extra_info"]["question"] and row["extra_info"]["numbered"] is False
     capsys.readouterr()
     # JSONL export unchanged; verl-only flags refused there; the splits are not the user's to merge
     assert generators_cli(["export", "-n", "2", "--out", str(tmp_path / "p.jsonl")]) == 0
@@ -255,7 +262,7 @@ def test_verl_dataset_and_reward_manager_end_to_end(exported: Path, expected, tm
     assert len(dataset) == N_TEST
     items = [dataset[i] for i in range(len(dataset))]
     assert [it["raw_prompt"] for it in items] == [
-        [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": p.question}]
+        [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user_content(p.question, numbered=True)}]
         for p in expected["test"]]
     batch = collate_fn(items)
 

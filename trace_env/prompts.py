@@ -5,13 +5,22 @@ and RL always see the same text. The messages themselves are built in `generator
 (one implementation, re-exported here, so the dataset exports below the environments write the
 same prompt); this module adds `render_prompt`. The rendered string always comes from the
 tokenizer's own chat template (the seed experiment hard-coded one model's template and paid for it).
+
+**The prompt form** (numbered quantities or not) has one rule, `prompt_numbered`: an explicit
+choice, else the model's saved ``gsmtrace.json`` (`load_prompt_options`), else
+`DEFAULT_NUMBERED` (numbered; why: its docstring in `generators.prompts`). Every entry point
+that builds prompts for a model (the evaluator, `HFAgent`, the OpenEnv server, the verifiers
+taskset, the verl export) resolves it here.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from generators.prompts import (  # the one implementation of the prompt text (layer 1)
+    DEFAULT_NUMBERED,
     SYSTEM_PROMPT,
     build_messages,
     completion_messages,
@@ -20,9 +29,50 @@ from generators.prompts import (  # the one implementation of the prompt text (l
 )
 
 __all__ = [
-    "SYSTEM_PROMPT", "build_messages", "completion_messages", "numbered_quantities", "render_prompt",
-    "user_content",
+    "DEFAULT_MODEL_NOTE", "DEFAULT_NUMBERED", "PROMPT_OPTIONS_FILE", "SYSTEM_PROMPT", "build_messages",
+    "completion_messages", "default_model_note", "load_prompt_options", "numbered_quantities", "prompt_numbered",
+    "render_prompt", "user_content",
 ]
+
+PROMPT_OPTIONS_FILE = "gsmtrace.json"
+"""Saved next to a trained model (`agents.prompt_options.write_prompt_options`): how it expects its prompt."""
+
+DEFAULT_MODEL_NOTE = (
+    "note: model 'default' is the project's embedded model built UNTRAINED (random weights): it writes no traces "
+    "(0%%) and decodes to the token limit; for a trained one run `python train_grpo.py ... --output_dir OUT` "
+    "and use %s OUT/final"
+)
+"""The one line every entry point that accepts the model name ``default`` prints (`default_model_note`)."""
+
+
+def default_model_note(model: Any, flag: str = "--model") -> str | None:
+    """The untrained-model line when `model` names the embedded default model, else None."""
+    return DEFAULT_MODEL_NOTE % flag if isinstance(model, str) and model.strip() == "default" else None
+
+
+def load_prompt_options(path: str | Path) -> dict[str, Any]:
+    """Prompt options saved next to a model ({} for a hub id or a model without the file)."""
+    file = Path(str(path), PROMPT_OPTIONS_FILE)
+    if not file.is_file():
+        return {}
+    try:
+        data = json.loads(file.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {"numbered": bool(data.get("numbered", False))} if isinstance(data, dict) else {}
+
+
+def prompt_numbered(numbered: bool | None = None, *, model: str | Path | None = None) -> bool:
+    """The prompt form: `numbered` when given, else the ``gsmtrace.json`` saved next to `model`
+    (a local directory), else `DEFAULT_NUMBERED`. The embedded default model (``"default"``) is
+    built with `DEFAULT_NUMBERED` (`agents.default_model.DefaultModelSpec`)."""
+    if numbered is not None:
+        return bool(numbered)
+    if model is not None and str(model) != "default":
+        saved = load_prompt_options(model).get("numbered")
+        if saved is not None:
+            return bool(saved)
+    return DEFAULT_NUMBERED
 
 
 def render_prompt(tokenizer: Any, question: str, *, numbered: bool = False) -> str:

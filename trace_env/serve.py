@@ -19,6 +19,7 @@ from typing import Any
 
 from . import ENV_IDS
 from .episode import OBSERVATION_MODES, REWARD_MODES
+from .prompts import default_model_note, prompt_numbered
 
 SERVER_EXTRA_HINT = 'the server needs the "server" extra: pip install -e ".[server]"'
 
@@ -53,8 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "--no-reveal: gold-free feedback, the episode ends at the first trace that runs (default: "
                         "the environment's, gold-free in v1, revealing in v0; unrelated to --reveal-labels)")
     o = p.add_argument_group("prompt")
-    o.add_argument("--numbered", action="store_true",
-                   help="observation messages list the question's quantities (for init {ref: N})")
+    o.add_argument("--numbered", action=argparse.BooleanOptionalAction, default=None,
+                   help="observation messages list the question's quantities (for init {ref: N}); default: "
+                        "as --model's gsmtrace.json says, else numbered (trace_env.prompts.prompt_numbered)")
+    o.add_argument("--model", default=None, metavar="DIR",
+                   help="the trained model the clients will run (e.g. OUT/final): only its saved prompt form is "
+                        "read; the server serves anyone and loads no model")
     o.add_argument("--reveal-labels", action="store_true",
                    help="observations carry the problem's expert label and pattern (off: the expert is graded)")
     s = p.add_argument_group("sessions and limits")
@@ -105,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if note := default_model_note(args.model):
+        print(note, file=sys.stderr)
     if os.environ.get("ENABLE_WEB_INTERFACE", "").lower() not in ("1", "true", "yes"):
         # OpenEnv imports gradio for its optional web UI; without the UI that is seconds of start-up
         # for nothing. A None entry makes `import gradio` fail fast, which OpenEnv tolerates.
@@ -119,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         config = ServerConfig(
-            env_id=args.env_id, env_kwargs=env_kwargs, numbered=args.numbered, reveal_labels=args.reveal_labels,
+            env_id=args.env_id, env_kwargs=env_kwargs, reveal_labels=args.reveal_labels,
+            numbered=prompt_numbered(args.numbered, model=args.model),
             session_ttl_s=args.session_ttl, max_sessions=args.max_sessions,
             max_episodes=args.max_episodes, max_body_bytes=args.max_body_bytes,
         )

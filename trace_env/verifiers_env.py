@@ -33,7 +33,10 @@ imports this module, so ``import trace_env`` stays light.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 try:
@@ -52,10 +55,12 @@ from solver import Outcome
 from trace_env.completions import grade_completion
 from trace_env.envs.spaces import as_text
 from trace_env.episode import SINGLE_TURN, EpisodeConfig, refine_turn
-from trace_env.prompts import build_messages
+from trace_env.prompts import build_messages, default_model_note, prompt_numbered
 from trace_env.sources import load_source
 
 __all__ = [
+    "load_environment",
+    "run_summary",
     "GSMTraceConfig",
     "GSMTraceData",
     "GSMTraceVerifiersEnv",
@@ -67,6 +72,7 @@ __all__ = [
 ]
 
 TASKSET_ID = "gsmtrace"
+_log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- taskset
@@ -88,9 +94,14 @@ class GSMTraceConfig(vf.TasksetConfig):
     """Generator preset (e.g. ``hard``); synthetic only."""
     generator_config: dict[str, Any] = Field(default_factory=dict)
     """Further generator knobs (``generators.GeneratorConfig`` fields); synthetic only."""
-    numbered: bool = False
+    numbered: bool | None = None
     """List the question's quantities under it, for ``init {ref: N}`` pointers (the prompt
-    option a model was trained with)."""
+    option a model was trained with). Unset: as ``model``'s ``gsmtrace.json`` says, else numbered
+    (``trace_env.prompts.prompt_numbered``, the rule every entry point shares)."""
+    model: str | None = None
+    """The trained model directory the endpoint serves (e.g. ``OUT/final``), read only for its saved
+    prompt form; the model that answers is vf-eval's ``-m``. ``default`` logs that the embedded
+    default model is untrained."""
     max_turns: int = Field(SINGLE_TURN, ge=1, le=16)
     """Traces per problem: 1 (default) is single-turn; more lets the model revise after solver
     feedback (``trace_env.episode.EpisodeConfig``; its refinement default is 3)."""
@@ -174,8 +185,8 @@ class GSMTraceTask(vf.Task[GSMTraceData, vf.State, vf.TaskConfig]):
         }
 
 
-def _task_data(problem: Problem, config: GSMTraceConfig) -> GSMTraceData:
-    system, *turns = build_messages(problem.question, numbered=config.numbered)
+def _task_data(problem: Problem, config: GSMTraceConfig, numbered: bool) -> GSMTraceData:
+    system, *turns = build_messages(problem.question, numbered=numbered)
     return GSMTraceData(
         id=problem.id,
         name=problem.id,
@@ -203,10 +214,13 @@ class GSMTraceTaskset(vf.Taskset[GSMTraceTask, GSMTraceConfig]):
         self.problems: list[Problem] = load_source(
             config.source, n=config.n, seed=config.seed, hub_split=config.hub_split, config=generator or None
         )
+        self.numbered: bool = prompt_numbered(config.numbered, model=config.model)
+        if note := default_model_note(config.model, "--env.taskset.model"):
+            _log.warning("%s (and serve it to -m)", note)
 
     def load(self) -> Iterator[GSMTraceTask]:
         for problem in self.problems:
-            yield GSMTraceTask(_task_data(problem, self.config), self.config.task)
+            yield GSMTraceTask(_task_data(problem, self.config, self.numbered), self.config.task)
 
 
 # ---------------------------------------------------------------- env: the solver plays the user
@@ -280,3 +294,62 @@ class GSMTraceHarness(vf.Harness[GSMTraceHarnessConfig]):
         finally:
             await client.close()
         return vf.ProgramResult(0, "", "")
+
+
+# ---------------------------------------------------------------- loading and the run's mean
+
+
+def load_environment(**taskset: Any) -> GSMTraceVerifiersEnv:
+    """The environment ``vf-eval gsmtrace`` runs, built by verifiers' own loader.
+
+    Keyword arguments are taskset options (`GSMTraceConfig`: ``n``, ``source``, ``max_turns``,
+    ``numbered``, ...). verifiers 0.4's ``verifiers.v1.load_environment`` takes a resolved config,
+    not an id; this is that call::
+
+        vf.load_environment(vf.resolve_env_config({"taskset": {"id": "gsmtrace", **taskset}}))
+    """
+    return vf.load_environment(vf.resolve_env_config({"taskset": {**taskset, "id": TASKSET_ID}}))
+
+
+def run_summary(run_dir: str | Path) -> dict[str, Any]:
+    """The means of a finished ``vf-eval`` run (``run_dir/traces.jsonl``), as verifiers' dashboard
+    computes them (``verifiers.v1.utils.format.format_mean``: over the traces that did not error,
+    then over all of them with an errored one counting 0, in parentheses). ``vf-eval --no-rich``
+    prints every trace as JSON and no mean; this reads the mean back.
+
+    Returns ``{"traces", "errored", "reward", "line"}``: ``reward`` the mean of each trace's
+    ``reward`` (``trace_reward``, the only reward) over the clean traces (None if none), ``line``
+    the printable summary with every reward and metric."""
+    from verifiers.v1.configs.agent import WireAgentConfig
+    from verifiers.v1.task import WireTaskData
+    from verifiers.v1.utils.format import format_mean
+    from verifiers.v1.utils.trace_store import read_episodes
+
+    episodes = read_episodes(Path(run_dir), vf.Trace[WireTaskData, vf.State, WireAgentConfig])
+    traces = [t for episode in episodes for t in episode.traces]
+    clean = [t for t in traces if not t.has_error]
+    names = list(dict.fromkeys(name for t in traces for name in t.metrics))
+    parts = [f"reward {format_mean(traces, lambda t: t.reward)}"]
+    parts += [f"{name} {format_mean(traces, lambda t, n=name: t.metrics.get(n) or 0.0)}" for name in names]
+    line = f"{len(traces)} traces, {len(traces) - len(clean)} errored: " + " · ".join(parts)
+    return {"traces": len(traces), "errored": len(traces) - len(clean),
+            "reward": sum(t.reward for t in clean) / len(clean) if clean else None, "line": line}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m gsmtrace RUN_DIR``: print the mean reward and metrics of a finished vf-eval run."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m gsmtrace", description=main.__doc__)
+    parser.add_argument("run_dir", help="vf-eval's run directory (-o DIR --run.name NAME: DIR/NAME)")
+    args = parser.parse_args(argv)
+    try:
+        print(run_summary(args.run_dir)["line"])
+    except FileNotFoundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

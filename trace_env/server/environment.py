@@ -37,7 +37,7 @@ from openenv.core.env_server.types import EnvironmentMetadata
 
 from .. import ENV_IDS
 from ..envs.base import ProblemPoolEnv
-from ..prompts import build_messages, numbered_quantities
+from ..prompts import DEFAULT_NUMBERED, build_messages, numbered_quantities
 from .models import TraceAction, TraceObservation, TraceState
 
 EPISODE_ID_MAX_CHARS = 255
@@ -77,7 +77,7 @@ class ServerConfig:
 
     env_id: str = "GSMTrace-v0"
     env_kwargs: Mapping[str, Any] = field(default_factory=dict)   # passed to the Gymnasium env
-    numbered: bool = False             # `messages` list the question's quantities for `init {ref: N}`
+    numbered: bool = DEFAULT_NUMBERED  # `messages` list the question's quantities for `init {ref: N}`
     reveal_labels: bool = False        # observations carry the problem's expert label and pattern
     session_ttl_s: float = 600.0       # idle time after which an episode / session expires
     max_sessions: int = 128            # concurrent WebSocket sessions
