@@ -30,11 +30,18 @@ _KWARGS = {"GSMTraceRefine-v0": {"reveal": True}}  # v0's original default; v1 g
 # tests/test_train_refine.py; not imported here, so `import trace_env` stays light).
 _MAX_EPISODE_STEPS = {"GSMTrace-v0": None, "GSMTraceRefine-v1": 3, "GSMTraceRefine-v0": 3}
 _SUBMODULES = {"envs", "episode", "evaluate", "grammar", "prompts", "rewards", "sources"}
+# gym.make_vec(id, num_envs) with no vectorization_mode: a sync vector env with same-step autoreset
+# (trace_env.envs.vector; Gymnasium's next-step default would waste every other one-step episode).
+_VECTOR_ENTRY_POINTS = {
+    "GSMTrace-v0": "trace_env.envs.vector:gsmtrace_v0",
+    "GSMTraceRefine-v1": "trace_env.envs.vector:gsmtrace_refine_v1",
+    "GSMTraceRefine-v0": "trace_env.envs.vector:gsmtrace_refine_v0",
+}
 
 for _env_id, _entry in _ENTRY_POINTS.items():
     if _env_id not in registry:  # re-imports (importlib.reload, spawned workers) stay quiet
-        register(id=_env_id, entry_point=_entry, nondeterministic=False,
-                 max_episode_steps=_MAX_EPISODE_STEPS[_env_id], kwargs=_KWARGS.get(_env_id, {}))
+        register(id=_env_id, entry_point=_entry, vector_entry_point=_VECTOR_ENTRY_POINTS[_env_id],
+                 nondeterministic=False, max_episode_steps=_MAX_EPISODE_STEPS[_env_id], kwargs=_KWARGS.get(_env_id, {}))
 
 
 def __getattr__(name: str) -> Any:
