@@ -33,6 +33,7 @@ from typing import Any
 from solver import Outcome
 from trace_env.completions import read_trace
 from trace_env.episode import DEFAULT_MAX_TURNS, EpisodeConfig
+from trace_env.prompts import DEFAULT_NUMBERED, prompt_numbered
 from trace_env.tool_env import RefineToolEnv, ToolEnv
 
 FEEDBACK_TOKENS = 96  # room for one tool result (feedback) in the completion budget
@@ -125,7 +126,7 @@ def refine_trainer(model: Any, tokenizer: Any, dataset: Any, peft: Any, args: An
 
 
 def measure_refine(model: Any, tokenizer: Any, problems: Sequence[dict[str, Any]], *,
-                   episode: EpisodeConfig | None = None, numbered: bool = True, max_new_tokens: int = 160,
+                   episode: EpisodeConfig | None = None, numbered: bool = DEFAULT_NUMBERED, max_new_tokens: int = 160,
                    batch_size: int = 32) -> dict[str, Any]:
     """Greedy episodes in the training format (the conversation TRL builds: prompt, trace, tool
     result, trace, ...), through `RefineToolEnv`; turn-1 against final-turn accuracy. `episode`
@@ -212,7 +213,6 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     import json
 
     from agents.loading import load_model_and_tokenizer
-    from agents.prompt_options import load_prompt_options
 
     parser = argparse.ArgumentParser(prog="python -m training.refine", description=main.__doc__)
     parser.add_argument("model", help="a model directory (e.g. OUTPUT_DIR/final)")
@@ -227,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     with open(args.problems, encoding="utf-8") as handle:
         problems = [json.loads(line) for line in handle if line.strip()][: args.n]
     model, tokenizer = load_model_and_tokenizer(args.model)
-    numbered = bool(load_prompt_options(args.model).get("numbered", False))
+    numbered = prompt_numbered(model=args.model)
     episode = EpisodeConfig(max_turns=args.max_turns, reveal=args.reveal, observation="feedback")
     result = measure_refine(model, tokenizer, problems, episode=episode, numbered=numbered, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size)
     brief = {k: v for k, v in result.items() if k != "episodes"}
