@@ -11,6 +11,11 @@ it), errors (goal: none), oracle steps that did not score 1.0 (goal: none), and 
 resident memory (RSS) before the load, after the first tenth of it, at its peak and at the end
 (goal: flat), with the server's own counters.
 
+Each figure is also given as a ratio to a bare in-process loop measured in the same run, before
+the server starts: the same policy stepping the same Gymnasium environment (`gym.make(--env,
+n=--n)`) in this process, one episode after another (`in_process`, `--baseline-seconds`). On a
+shared machine the absolute figures move with the load; the ratio is what compares runs.
+
 Bounded: at most 256 clients and 10,000 episodes per client, and `--max-seconds` (default 900)
 after which no new episode starts; the server is stopped at the end whatever happens.
 
@@ -253,6 +258,46 @@ async def client_loop(driver: Any, traces: Traces, episodes: int, deadline: floa
         await driver.close()
 
 
+def in_process_loop(env_id: str, n: int, policy: str, problems: list[Any], *, seconds: float = 10.0,
+                    seed: int = 0, max_steps: int = 16) -> dict[str, Any]:
+    """The baseline: the same policy stepping the same Gymnasium env in this process, no server."""
+    import gymnasium as gym
+
+    import trace_env  # noqa: F401  (registers the ids)
+
+    env = gym.make(env_id, n=n)
+    traces = Traces(policy, problems, seed)
+    steps = episodes = 0
+    step_s: list[float] = []
+    start = time.perf_counter()
+    deadline = start + seconds
+    while time.perf_counter() < deadline:
+        text, _ = env.reset()
+        for _ in range(max_steps):
+            trace, _ = traces.pick(text)
+            t0 = time.perf_counter()
+            text, _, terminated, truncated, _ = env.step(trace)
+            step_s.append((time.perf_counter() - t0) * 1000)
+            steps += 1
+            if terminated or truncated:
+                break
+        episodes += 1
+    elapsed = time.perf_counter() - start
+    env.close()
+    return {"seconds": round(elapsed, 1), "episodes": episodes, "steps": steps,
+            "episodes_per_s": round(episodes / elapsed, 1), "steps_per_s": round(steps / elapsed, 1),
+            "step_ms_p50": percentile(step_s, 0.50), "step_ms_p99": percentile(step_s, 0.99)}
+
+
+def add_ratios(result: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """Server figures over the in-process loop's (throughput: higher is better, 1.0 = no overhead)."""
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return round(a / b, 3) if a and b else None
+
+    return {"steps_per_s": ratio(result["steps_per_s"], base["steps_per_s"]),
+            "episodes_per_s": ratio(result["episodes_per_s"], base["episodes_per_s"])}
+
+
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -351,6 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="use a running loopback server (same --env and --n) instead of starting one; "
                         "no RSS figures unless --server-pid")
     p.add_argument("--server-pid", type=int, default=None)
+    p.add_argument("--baseline-seconds", type=float, default=10.0,
+                   help="length of the in-process baseline loop (0: skip it, no ratios)")
     p.add_argument("--out", default=None, help="also write the JSON result here")
     return p
 
@@ -358,9 +405,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = build_parser().parse_args(argv)
     sys.modules.setdefault("gradio", None)  # type: ignore[arg-type]  # OpenEnv's optional web UI: not needed
+    load_before = [round(x, 2) for x in os.getloadavg()]
     from trace_env.sources import load_source
 
     problems = load_source("synthetic", n=args.n, seed=0)
+    baseline = None
+    if args.baseline_seconds > 0:   # before the server starts: nothing else of this run competes with it
+        baseline = in_process_loop(args.env, args.n, args.policy, problems, seconds=args.baseline_seconds,
+                                   seed=args.seed)
     proc = None
     url, pid = args.url, args.server_pid
     try:
@@ -382,8 +434,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     finally:
         if proc is not None:
             stop_server(proc)
+    if baseline is not None:
+        result["in_process"] = baseline
+        result["ratio_to_in_process"] = add_ratios(result, baseline)
     result.update(
         env=args.env, openenv=_version("openenv"), machine=f"{platform.machine()}, {os.cpu_count()} CPUs (shared)",
+        load_average_before=load_before,
         load_average_after=[round(x, 2) for x in os.getloadavg()], python=platform.python_version(),
         date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     )

@@ -8,7 +8,12 @@
 * 400 instead of 422 for a body that is not JSON at all;
 * 4xx answers for the environment's own `RequestError`s (unknown episode 404, no/finished
   episode 409, expired session 410, bad reset arguments 400) instead of a 500;
+* one error shape for every 4xx, `{"detail": ..., "error": "<code>"}` (OpenEnv's own 422 for a
+  bad action, and Starlette's 404 / 405, included);
 * validation errors that echo at most a short excerpt of the offending input;
+* a WebSocket client that goes away without a close frame is a normal, quiet event (one debug
+  line), not an ASGI traceback; and each request runs with its transport known
+  (`environment.TRANSPORT`), so a WebSocket session's episode goes with the session;
 * `GET /stats`: sessions, stored episodes, counters and limits (for operators and the load test).
 """
 
@@ -16,21 +21,30 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from openenv.core.env_server import create_fastapi_app
 from openenv.core.env_server.types import ConcurrencyConfig
+from starlette.exceptions import HTTPException
+from starlette.websockets import WebSocketDisconnect
 
 from solver import GraderError
 
-from .environment import GSMTraceEnvironment, RequestError, ServerConfig, ServerRuntime
+from .environment import TRANSPORT, GSMTraceEnvironment, RequestError, ServerConfig, ServerRuntime
 from .models import TraceAction, TraceObservation
 
 ECHO_MAX_CHARS = 200
 DRAIN_MAX_BYTES = 64 << 20   # a refused body up to this size is read to its end before the 413
+# The `error` code of an HTTPException raised outside this package (OpenEnv's 422, Starlette's 404/405).
+HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
+                    413: "payload_too_large", 422: "validation_error", 429: "too_many_requests",
+                    503: "unavailable"}
+
+log = logging.getLogger("trace_env.server")
 
 
 def _short(value: Any) -> Any:
@@ -81,6 +95,7 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        TRANSPORT.set("http")
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
@@ -120,6 +135,38 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
 
+class QuietDisconnect:
+    """ASGI middleware for WebSocket connections: a client that leaves without a close frame is a
+    normal event. OpenEnv's `/ws` route ends every session with `websocket.close()`, which raises
+    once the peer is gone (uvicorn's `ClientDisconnected`, an `OSError`, turned by Starlette into
+    `WebSocketDisconnect`) and escaped as an `Exception in ASGI application` traceback per session.
+    Here that close is dropped, and a disconnect escaping the app ends the connection quietly; the
+    session itself is already torn down by OpenEnv's `finally` (its episode goes with it). It also
+    marks the connection's transport (`environment.TRANSPORT`)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "websocket":
+            await self.app(scope, receive, send)
+            return
+        TRANSPORT.set("websocket")
+
+        async def send_quiet(message: dict[str, Any]) -> None:
+            try:
+                await send(message)
+            except OSError:
+                if message.get("type") != "websocket.close":
+                    raise
+                log.debug("websocket client %s left without a close frame", scope.get("client"))
+
+        try:
+            await self.app(scope, receive, send_quiet)
+        except WebSocketDisconnect as err:
+            log.debug("websocket client %s disconnected (code %s)", scope.get("client"), err.code)
+
+
 def create_app(config: ServerConfig, runtime: ServerRuntime | None = None) -> FastAPI:
     """The server app for one configuration (one env id and its arguments)."""
     runtime = runtime or ServerRuntime(config)
@@ -156,9 +203,10 @@ def create_app(config: ServerConfig, runtime: ServerRuntime | None = None) -> Fa
             })
         return JSONResponse(status_code=422, content={"detail": _short(errors), "error": "validation_error"})
 
-    @app.exception_handler(HTTPException)
+    @app.exception_handler(HTTPException)   # Starlette's, so FastAPI's subclass and the router's 404/405 too
     async def _http_exception(request: Request, err: HTTPException) -> JSONResponse:
-        return JSONResponse(status_code=err.status_code, content={"detail": _short(err.detail)},
+        code = HTTP_ERROR_CODES.get(err.status_code, f"http_{err.status_code}")
+        return JSONResponse(status_code=err.status_code, content={"detail": _short(err.detail), "error": code},
                             headers=getattr(err, "headers", None))
 
     @app.get("/stats", tags=["Health"], summary="Sessions, stored episodes, counters and limits")
@@ -166,4 +214,14 @@ def create_app(config: ServerConfig, runtime: ServerRuntime | None = None) -> Fa
         return runtime.stats()
 
     app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
+    app.add_middleware(QuietDisconnect)
     return app
+
+
+def __getattr__(name: str) -> Any:
+    """`trace_env.server.app:app` (the `app` of `openenv.yaml`, `uvicorn trace_env.server.app:app`): a
+    default `GSMTrace-v0` server, built on first use. `python -m trace_env.serve` takes flags."""
+    if name == "app":
+        globals()["app"] = create_app(ServerConfig())
+        return globals()["app"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

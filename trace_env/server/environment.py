@@ -21,6 +21,8 @@ reaper closes it within `max(TTL / 4, 5 s)` more).
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import math
 import threading
 import time
@@ -42,6 +44,13 @@ from .models import TraceAction, TraceObservation, TraceState
 
 EPISODE_ID_MAX_CHARS = 255
 RESET_ARGS = ("seed", "episode_id", "problem_id", "index")
+# A trace up to this long is graded on the event loop itself (tens to hundreds of microseconds: a
+# thread hop costs more); a longer one in a worker thread, so a slow grade (50,000 characters: up
+# to ~10 ms, BENCHMARKS.md "Worst case") never holds up the other sessions' messages.
+INLINE_TRACE_MAX_CHARS = 4096
+# The transport of the request being served, set by the app's middleware: "websocket" (an OpenEnv
+# session: its episode goes with it), "http" (one request: its episode outlives it) or None (in-process).
+TRANSPORT: contextvars.ContextVar[str | None] = contextvars.ContextVar("gsmtrace_transport", default=None)
 
 
 # ---------------------------------------------------------------------------------- errors
@@ -238,7 +247,7 @@ class GSMTraceEnvironment(Environment[TraceAction, TraceObservation, TraceState]
         super().__init__()
         self._runtime = runtime
         self._episode: Episode | None = None
-        self._stepped_own = False       # this instance stepped its own episode: a WebSocket session
+        self._owns_episode = False      # a WebSocket session (reset over /ws, or stepped its own episode)
         self._closed = False
         self._last_active = runtime.clock()
         runtime.count(sessions=1)
@@ -327,6 +336,8 @@ class GSMTraceEnvironment(Environment[TraceAction, TraceObservation, TraceState]
         episode = Episode(id=episode_id, env=env, last_used=runtime.clock())
         runtime.store.put(episode)
         self._episode = episode
+        if TRANSPORT.get() == "websocket":
+            self._owns_episode = True
         runtime.count(episodes=1)
         return self._observation(episode, text, info)
 
@@ -348,7 +359,7 @@ class GSMTraceEnvironment(Environment[TraceAction, TraceObservation, TraceState]
             episode = runtime.store.get(episode_id)
         elif self._episode is not None:
             episode = self._episode
-            self._stepped_own = True
+            self._owns_episode = True
         else:
             raise EpisodeConflict(
                 "no episode to step: call reset first (over HTTP, send the episode_id that /reset returned)"
@@ -381,6 +392,34 @@ class GSMTraceEnvironment(Environment[TraceAction, TraceObservation, TraceState]
         reward, episode.withheld = float(reward) + episode.withheld, 0.0
         return self._observation(
             episode, text, info, reward=reward, terminated=bool(terminated), truncated=bool(truncated)
+        )
+
+    # OpenEnv awaits these when an environment overrides them, instead of running `reset` / `step` in
+    # a worker thread per message (WebSocket: the session's own thread; HTTP: a shared pool). The
+    # hop, not the work, was the larger part of a message's cost (docs/openenv.md, "Throughput").
+
+    async def reset_async(
+        self,
+        seed: int | None = None,
+        episode_id: str | None = None,
+        problem_id: str | None = None,
+        index: int | None = None,
+        **kwargs: Any,
+    ) -> TraceObservation:
+        return self.reset(seed=seed, episode_id=episode_id, problem_id=problem_id, index=index, **kwargs)
+
+    async def step_async(
+        self,
+        action: TraceAction,
+        timeout_s: float | None = None,
+        episode_id: str | None = None,
+        request_id: str | None = None,
+        **kwargs: Any,
+    ) -> TraceObservation:
+        if len(action.trace) <= INLINE_TRACE_MAX_CHARS:
+            return self.step(action, timeout_s=timeout_s, episode_id=episode_id, request_id=request_id, **kwargs)
+        return await asyncio.to_thread(
+            self.step, action, timeout_s=timeout_s, episode_id=episode_id, request_id=request_id, **kwargs
         )
 
     @property
@@ -416,7 +455,7 @@ class GSMTraceEnvironment(Environment[TraceAction, TraceObservation, TraceState]
             return
         self._closed = True
         self._runtime.count(sessions=-1)
-        # A WebSocket session's unfinished episode goes with it. (An HTTP /reset instance is closed
-        # right after the request, but its episode must stay reachable by episode_id.)
-        if self._stepped_own and self._episode is not None:
+        # A WebSocket session's unfinished episode goes with it, stepped or not. (An HTTP /reset
+        # instance is closed right after the request, but its episode must stay reachable by episode_id.)
+        if self._owns_episode and self._episode is not None:
             self._runtime.store.discard(self._episode)
