@@ -81,6 +81,15 @@ def rss_bytes(pid: int) -> int | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc), or None where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def get_json(url: str, timeout: float = 5.0) -> Any:
     with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback only)
         return json.loads(response.read())
@@ -290,12 +299,15 @@ def in_process_loop(env_id: str, n: int, policy: str, problems: list[Any], *, se
 
 
 def add_ratios(result: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
-    """Server figures over the in-process loop's (throughput: higher is better, 1.0 = no overhead)."""
+    """Server figures over the in-process loop's: throughput (higher is better, 1.0 = no overhead), and
+    the server's CPU per step over the loop's wall time per step (a cost: 1.0 = the env's own work)."""
     def ratio(a: float | None, b: float | None) -> float | None:
         return round(a / b, 3) if a and b else None
 
+    loop_ms_per_step = 1000 / base["steps_per_s"] if base["steps_per_s"] else None
     return {"steps_per_s": ratio(result["steps_per_s"], base["steps_per_s"]),
-            "episodes_per_s": ratio(result["episodes_per_s"], base["episodes_per_s"])}
+            "episodes_per_s": ratio(result["episodes_per_s"], base["episodes_per_s"]),
+            "server_cpu_per_step": ratio(result.get("server_cpu_ms_per_step"), loop_ms_per_step)}
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -334,6 +346,7 @@ async def run_load(url: str, *, clients: int, episodes: int, policy: str, proble
     else:
         import httpx  # noqa: F401
     traces = [Traces(policy, problems, seed + i) for i in range(clients)]
+    cpu_start = cpu_seconds(server_pid) if server_pid else None
     start = time.monotonic()
     deadline = start + max_seconds
     sampler = asyncio.create_task(sample_rss())
@@ -345,6 +358,7 @@ async def run_load(url: str, *, clients: int, episodes: int, policy: str, proble
     finally:
         sampler.cancel()
     elapsed = time.monotonic() - start
+    cpu_end = cpu_seconds(server_pid) if server_pid else None
     rss["end"] = rss_bytes(server_pid) if server_pid else None
     done = sum(t.episodes for t in tallies)
     steps = sum(t.steps for t in tallies)
@@ -366,6 +380,9 @@ async def run_load(url: str, *, clients: int, episodes: int, policy: str, proble
         "oracle_steps_not_1.0": sum(t.oracle_not_correct for t in tallies),
         "mean_step_reward": round(sum(t.reward_sum for t in tallies) / steps, 4) if steps else None,
         "server_rss_mib": mib,
+        # the server's own CPU per step (its reset included): less sensitive to the machine's load
+        "server_cpu_ms_per_step": (round(1000 * (cpu_end - cpu_start) / steps, 3)
+                                   if steps and cpu_start is not None and cpu_end is not None else None),
     }
 
 

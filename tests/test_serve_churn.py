@@ -80,24 +80,24 @@ def test_abrupt_disconnects_are_quiet_and_leave_nothing_behind(server, http):
     episode_ids = []
     ways = {"close frame": 0, "no close frame": 0, "no close frame, mid-step": 0, "never reset": 0}
     for i in range(SESSIONS):
-        ws = websockets_sync.connect(server["ws"], open_timeout=30)
-        if i % 6 == 5:                     # connects, never resets, vanishes
-            _abrupt(ws)
-            ways["never reset"] += 1
-            continue
-        episode_ids.append(_reset(ws))     # reset and never step (the case that used to stay stored)
-        if i % 6 == 0:
-            ws.send(json.dumps({"type": "step", "data": {"trace": "expert: arithmetic\nsteps: []"}}))
-            ws.recv(timeout=30)
-            ws.close()                     # a proper close frame
-            ways["close frame"] += 1
-        elif i % 6 == 1:                   # leaves while its step is being answered
-            ws.send(json.dumps({"type": "step", "data": {"trace": "no trace here"}}))
-            _abrupt(ws)
-            ways["no close frame, mid-step"] += 1
-        else:
-            _abrupt(ws)
-            ways["no close frame"] += 1
+        with websockets_sync.connect(server["ws"], open_timeout=30) as ws:   # closing a dropped one is a no-op
+            if i % 6 == 5:                     # connects, never resets, vanishes
+                _abrupt(ws)
+                ways["never reset"] += 1
+                continue
+            episode_ids.append(_reset(ws))     # reset and never step (the case that used to stay stored)
+            if i % 6 == 0:
+                ws.send(json.dumps({"type": "step", "data": {"trace": "expert: arithmetic\nsteps: []"}}))
+                ws.recv(timeout=30)
+                ws.close()                     # a proper close frame
+                ways["close frame"] += 1
+            elif i % 6 == 1:                   # leaves while its step is being answered
+                ws.send(json.dumps({"type": "step", "data": {"trace": "no trace here"}}))
+                _abrupt(ws)
+                ways["no close frame, mid-step"] += 1
+            else:
+                _abrupt(ws)
+                ways["no close frame"] += 1
     stats = _wait_for(http, lambda s: s["open_sessions"] == before["open_sessions"]
                       and s["stored_episodes"] == before["stored_episodes"])
     assert stats["open_sessions"] == before["open_sessions"], stats
