@@ -397,30 +397,15 @@ class GSMTraceEnvironment(Environment[TraceAction, TraceObservation, TraceState]
     # OpenEnv awaits these when an environment overrides them, instead of running `reset` / `step` in
     # a worker thread per message (WebSocket: the session's own thread; HTTP: a shared pool). The
     # hop, not the work, was the larger part of a message's cost (docs/openenv.md, "Throughput").
+    # OpenEnv passes them every argument their signature admits (all: **kwargs); `reset` and `step`
+    # check them. A long trace goes to a thread, so its grading cannot hold up the other sessions.
+    async def reset_async(self, **kwargs: Any) -> TraceObservation:
+        return self.reset(**kwargs)
 
-    async def reset_async(
-        self,
-        seed: int | None = None,
-        episode_id: str | None = None,
-        problem_id: str | None = None,
-        index: int | None = None,
-        **kwargs: Any,
-    ) -> TraceObservation:
-        return self.reset(seed=seed, episode_id=episode_id, problem_id=problem_id, index=index, **kwargs)
-
-    async def step_async(
-        self,
-        action: TraceAction,
-        timeout_s: float | None = None,
-        episode_id: str | None = None,
-        request_id: str | None = None,
-        **kwargs: Any,
-    ) -> TraceObservation:
+    async def step_async(self, action: TraceAction, **kwargs: Any) -> TraceObservation:
         if len(action.trace) <= INLINE_TRACE_MAX_CHARS:
-            return self.step(action, timeout_s=timeout_s, episode_id=episode_id, request_id=request_id, **kwargs)
-        return await asyncio.to_thread(
-            self.step, action, timeout_s=timeout_s, episode_id=episode_id, request_id=request_id, **kwargs
-        )
+            return self.step(action, **kwargs)
+        return await asyncio.to_thread(self.step, action, **kwargs)
 
     @property
     def state(self) -> TraceState:
