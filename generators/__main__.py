@@ -5,6 +5,7 @@ Examples:
     python -m generators stats -n 3000 --tokenizer path/to/tokenizer.json
     python -m generators export -n 10000 --seed 1 --out data/train.jsonl
     python -m generators export --format verl -n 10000 --n-test 500 --out data/verl
+    python -m generators export --format trl -n 10000 --n-test 500 --out data/trl
     python -m generators check-lengths -n 3000 --tokenizer path/to/tokenizer --max-length 256
     python -m generators patterns
     python -m generators wording --patterns arithmetic
@@ -20,7 +21,7 @@ from typing import Any
 
 from .config import PRESETS
 from .core import GenerationError, generate
-from .export import export_verl, to_jsonl
+from .export import export_trl, export_verl, to_jsonl
 from .lengths import TruncationError, check_trace_lengths
 from .names import ConfigError
 from .prompts import DEFAULT_NUMBERED
@@ -64,19 +65,22 @@ def main(argv: list[str] | None = None) -> int:
     _common(p)
     p.add_argument("--tokenizer", help="tokenizer.json file or local tokenizer folder (for token counts)")
     p.add_argument("--json", action="store_true")
-    p = sub.add_parser("export", help="write problems to JSONL, or train/test parquet files for verl")
+    p = sub.add_parser("export", help="write problems to JSONL, or train/test files for verl or TRL")
     _common(p)
-    p.add_argument("--out", required=True, help="the JSONL file; with --format verl, the folder")
-    p.add_argument("--format", choices=("jsonl", "verl"), default="jsonl",
+    p.add_argument("--out", required=True, help="the JSONL file; with --format verl or trl, the folder")
+    p.add_argument("--format", choices=("jsonl", "verl", "trl"), default="jsonl",
                    help="jsonl: every problem field; verl: OUT/train.parquet (-n problems of the generator's "
                         "train namespace) and OUT/test.parquet (--n-test problems of its heldout namespace) in "
-                        "verl's RL dataset layout, with the project's chat prompt")
+                        "verl's RL dataset layout, with the project's chat prompt; trl: the same problems as "
+                        "OUT/train.jsonl and OUT/test.jsonl with a conversational 'prompt' column (the project's "
+                        "chat prompt) and the columns trace_env.rewards.trace_reward reads (question, answer, "
+                        "expert, trace), for `trl grpo --dataset_name OUT`")
     p.add_argument("--n-test", type=int, default=None,
-                   help="verl: test problems (default: n/10, at least 1)")
+                   help="verl, trl: test problems (default: n/10, at least 1)")
     p.add_argument("--test-preset", choices=sorted(PRESETS), default=None,
-                   help="verl: preset of the test problems (default: --preset)")
+                   help="verl, trl: preset of the test problems (default: --preset)")
     p.add_argument("--numbered", action=argparse.BooleanOptionalAction, default=None,
-                   help="verl: list the question's numbered quantities in the prompt (default: on, "
+                   help="verl, trl: list the question's numbered quantities in the prompt (default: on, "
                         "generators.prompts.DEFAULT_NUMBERED, as models trained with the main job's default "
                         "--trace_form ref expect; --no-numbered for a model whose gsmtrace.json says false)")
     p = sub.add_parser("check-lengths", help="fail if any gold trace exceeds --max-length tokens")
@@ -107,10 +111,10 @@ def _run(args: argparse.Namespace) -> int:
         from .wording_report import report
 
         return report(args.patterns, args.n, args.samples, args.min_forms)
-    if args.cmd == "export" and args.format == "verl":
-        return _export_verl(args)
+    if args.cmd == "export" and args.format in ("verl", "trl"):
+        return _export_split(args)
     if args.cmd == "export" and (args.n_test is not None or args.test_preset or args.numbered is not None):
-        raise ValueError("--n-test, --test-preset and --numbered apply to --format verl only")
+        raise ValueError("--n-test, --test-preset and --numbered apply to --format trl and --format verl only")
     problems = _problems(args)
     if args.cmd == "sample":
         for prob in problems:
@@ -131,12 +135,13 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_verl(args: argparse.Namespace) -> int:
+def _export_split(args: argparse.Namespace) -> int:
     n_test = max(1, args.n // 10) if args.n_test is None else args.n_test
-    counts = export_verl(args.out, args.n, n_test, args.seed, start=args.start, preset=args.preset,
-                         test_preset=args.test_preset,
-                         numbered=DEFAULT_NUMBERED if args.numbered is None else args.numbered,
-                         **_overrides(args.set))
+    export = export_trl if args.format == "trl" else export_verl
+    counts = export(args.out, args.n, n_test, args.seed, start=args.start, preset=args.preset,
+                    test_preset=args.test_preset,
+                    numbered=DEFAULT_NUMBERED if args.numbered is None else args.numbered,
+                    **_overrides(args.set))
     for name, count in counts.items():
         print(f"wrote {count} problems to {Path(args.out) / name}")
     return 0

@@ -1,4 +1,4 @@
-"""Export problems to a `datasets.Dataset` or JSONL (and read JSONL back), or to verl's RL layout.
+"""Export problems to a `datasets.Dataset` or JSONL (and read JSONL back), or to verl's or TRL's RL layout.
 
 verl layout (`export_verl`, `python -m generators export --format verl`): `train.parquet` and
 `test.parquet`, one row per problem with the columns verl's `RLHFDataset` and reward managers read:
@@ -12,6 +12,20 @@ verl layout (`export_verl`, `python -m generators export --format verl`): `train
 `extra_info.question` and `extra_info.expert` are what `trace_env.verl.compute_score` grades with
 (grounding and the expert check). Train and test come from different generator namespaces (the item RNG
 keys), and a test problem whose question text also occurs in train is skipped.
+
+TRL layout (`export_trl`, `python -m generators export --format trl`): `train.jsonl` and `test.jsonl`
+(the same train / test split as verl), which `trl grpo --dataset_name OUT` loads as the `train` and
+`test` splits (`datasets.load_dataset` on a folder), one row per problem:
+
+    prompt      the project's chat messages (`generators.prompts.build_messages`): system + user
+    question    the question text (grounding; the program check runs on its variants)
+    answer      the gold answer text
+    expert      the expert label
+    trace       the gold trace (turns on the program check)
+    id, pattern the generator record's labels
+
+`prompt` is what GRPOTrainer generates from; every other column reaches the reward function as a
+keyword argument, which is what `trace_env.rewards.trace_reward` grades with.
 """
 
 from __future__ import annotations
@@ -28,6 +42,8 @@ from .problem import Problem
 from .prompts import DEFAULT_NUMBERED, build_messages
 
 VERL_FILES = ("train.parquet", "test.parquet")
+TRL_FILES = ("train.jsonl", "test.jsonl")
+TRL_COLUMNS = ("prompt", "question", "answer", "expert", "trace", "id", "pattern")
 COLUMNS = ("id", "question", "answer", "expert", "pattern", "trace", "trace_data", "difficulty", "source")
 
 
@@ -111,10 +127,10 @@ def to_verl_parquet(problems: Iterable[Problem | dict[str, Any]], path: str | Pa
     return len(rows)
 
 
-def export_verl(out_dir: str | Path, n_train: int, n_test: int, seed: int = 0, *, start: int = 0,
-                preset: str | None = None, test_preset: str | None = None, numbered: bool = DEFAULT_NUMBERED,
-                train_namespace: str = "train", test_namespace: str = "heldout", **overrides: Any) -> dict[str, int]:
-    """Write `out_dir/train.parquet` and `out_dir/test.parquet` for verl. Returns rows per file.
+def train_test_problems(n_train: int, n_test: int, seed: int = 0, *, start: int = 0, preset: str | None = None,
+                        test_preset: str | None = None, train_namespace: str = "train",
+                        test_namespace: str = "heldout", **overrides: Any) -> tuple[list[Problem], list[Problem]]:
+    """The train and test problems of `export_verl` / `export_trl`.
 
     Train is items start..start+n_train-1 of generator namespace `train_namespace`; test is the first
     `n_test` items of namespace `test_namespace` (from index 0) whose question text is not a train
@@ -125,7 +141,7 @@ def export_verl(out_dir: str | Path, n_train: int, n_test: int, seed: int = 0, *
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
     if "namespace" in overrides:
-        raise ValueError("the verl export sets the generator namespace itself: use train_namespace / test_namespace")
+        raise ValueError("the export sets the generator namespace itself: use train_namespace / test_namespace")
     if train_namespace == test_namespace:
         raise ValueError(f"train and test must come from different generator namespaces, both are {train_namespace!r}")
     train = generate(n_train, seed, start=start, preset=preset, namespace=train_namespace, **overrides)
@@ -143,8 +159,61 @@ def export_verl(out_dir: str | Path, n_train: int, n_test: int, seed: int = 0, *
         index += 1
         if problem.question not in seen:
             test.append(problem)
+    return train, test
+
+
+def export_verl(out_dir: str | Path, n_train: int, n_test: int, seed: int = 0, *, start: int = 0,
+                preset: str | None = None, test_preset: str | None = None, numbered: bool = DEFAULT_NUMBERED,
+                train_namespace: str = "train", test_namespace: str = "heldout", **overrides: Any) -> dict[str, int]:
+    """Write `out_dir/train.parquet` and `out_dir/test.parquet` for verl. Returns rows per file.
+
+    The problems are `train_test_problems(...)` (train from `train_namespace`, test from
+    `test_namespace` without train's questions).
+    """
+    train, test = train_test_problems(n_train, n_test, seed, start=start, preset=preset, test_preset=test_preset,
+                                      train_namespace=train_namespace, test_namespace=test_namespace, **overrides)
     out = Path(out_dir)
     return {
         VERL_FILES[0]: to_verl_parquet(train, out / VERL_FILES[0], "train", numbered=numbered),
         VERL_FILES[1]: to_verl_parquet(test, out / VERL_FILES[1], "test", numbered=numbered),
+    }
+
+
+def trl_rows(problems: Iterable[Problem | dict[str, Any]], *, numbered: bool = DEFAULT_NUMBERED) -> list[dict]:
+    """Problems as rows of the TRL layout (see the module docstring): a conversational `prompt`
+    plus the columns `trace_env.rewards.trace_reward` reads."""
+    rows = []
+    for p in problems:
+        rec = _record(p)
+        row = {"prompt": build_messages(rec["question"], numbered=numbered)}
+        row.update({name: rec[name] for name in TRL_COLUMNS[1:]})
+        rows.append(row)
+    return rows
+
+
+def to_trl_jsonl(problems: Iterable[Problem | dict[str, Any]], path: str | Path, *,
+                 numbered: bool = DEFAULT_NUMBERED) -> int:
+    """Write one JSONL file in the TRL layout. Returns the number of rows."""
+    rows = trl_rows(problems, numbered=numbered)
+    if not rows:
+        raise ValueError(f"no problems to write to {path}: TRL cannot train on an empty split")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return len(rows)
+
+
+def export_trl(out_dir: str | Path, n_train: int, n_test: int, seed: int = 0, *, start: int = 0,
+               preset: str | None = None, test_preset: str | None = None, numbered: bool = DEFAULT_NUMBERED,
+               train_namespace: str = "train", test_namespace: str = "heldout", **overrides: Any) -> dict[str, int]:
+    """Write `out_dir/train.jsonl` and `out_dir/test.jsonl` for `trl grpo --dataset_name out_dir`
+    (the same problems as `export_verl` with the same arguments). Returns rows per file."""
+    train, test = train_test_problems(n_train, n_test, seed, start=start, preset=preset, test_preset=test_preset,
+                                      train_namespace=train_namespace, test_namespace=test_namespace, **overrides)
+    out = Path(out_dir)
+    return {
+        TRL_FILES[0]: to_trl_jsonl(train, out / TRL_FILES[0], numbered=numbered),
+        TRL_FILES[1]: to_trl_jsonl(test, out / TRL_FILES[1], numbered=numbered),
     }
