@@ -10,32 +10,18 @@ in-process with `solver.grade`, not from the server's code.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import re
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from serving import import_openenv_without_gradio, load_serve_bench  # tests/serving.py
 
 pytest.importorskip("openenv", reason="the server extra is not installed")
 import httpx  # noqa: E402  (the server extra brings it)
 
-
-def _import_openenv_without_gradio() -> None:
-    """OpenEnv imports gradio (seconds) only for its optional web UI, as the server does: skip it here
-    too, then let gradio import normally again for anyone who wants it."""
-    if "openenv.core" in sys.modules or "gradio" in sys.modules:
-        return
-    sys.modules["gradio"] = None  # type: ignore[assignment]
-    try:
-        import openenv.core  # noqa: F401
-    finally:
-        del sys.modules["gradio"]
-
-
-_import_openenv_without_gradio()
+import_openenv_without_gradio()
 websockets_sync = pytest.importorskip("websockets.sync.client")
 
 from agents import OracleAgent, RandomAgent  # noqa: E402
@@ -48,14 +34,7 @@ N_PROBLEMS = 200
 TTL = 3.0
 
 
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("serve_load", ROOT / "bench" / "serve_load.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_serve_bench()
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,13 @@ the server's log (no traceback), `/stats` (no session and no episode left behind
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import socket
 import time
 from pathlib import Path
 
 import pytest
+from serving import load_serve_bench  # tests/serving.py
 
 pytest.importorskip("openenv", reason="the server extra is not installed")
 httpx = pytest.importorskip("httpx")
@@ -26,14 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SESSIONS = 60
 
 
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("serve_load", ROOT / "bench" / "serve_load.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_serve_bench()
 
 
 @pytest.fixture(scope="module")

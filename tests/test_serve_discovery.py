@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from serving import import_openenv_without_gradio  # tests/serving.py
 
 try:
     import tomllib
@@ -26,18 +26,7 @@ except ModuleNotFoundError:   # Python 3.10 (OpenEnv depends on tomli there)
 pytest.importorskip("openenv", reason="the server extra is not installed")
 
 
-def _import_openenv_without_gradio() -> None:
-    """As the server does: OpenEnv imports gradio (seconds) only for its optional web UI."""
-    if "openenv.core" in sys.modules or "gradio" in sys.modules:
-        return
-    sys.modules["gradio"] = None  # type: ignore[assignment]
-    try:
-        import openenv.core  # noqa: F401
-    finally:
-        del sys.modules["gradio"]
-
-
-_import_openenv_without_gradio()
+import_openenv_without_gradio()
 from openenv.auto import _discovery  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
