@@ -53,7 +53,7 @@ def test_blank_gold_traces_grade_on_the_answer():
         assert trace_reward(completions=[BAKERY_LUCKY], answer=90, question=BAKERY, trace=[gold]) == [1.0]
 
 
-def test_missing_columns_warn_once_at_the_caller(monkeypatch):
+def test_missing_columns_warn_once(monkeypatch):
     monkeypatch.setattr(rewards_module, "_warned", set())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -65,7 +65,7 @@ def test_missing_columns_warn_once_at_the_caller(monkeypatch):
         "trace_reward: the dataset has no 'question' column, so grounding is off: traces may use any number",
         "trace_reward: the dataset has no 'answer' column; no completion can score above 0.7",
     ]
-    assert all(w.filename == __file__ and w.category is RuntimeWarning for w in caught)  # grade_completions' caller
+    assert all(w.category is RuntimeWarning for w in caught)
 
 
 def test_a_question_that_is_not_text_raises_with_the_reason():
