@@ -117,6 +117,8 @@ def test_adapter_tool_call_returns_feedback_and_the_reward_comes_from_the_env() 
     assert env.submit_trace(GOLD) == CLOSING_MESSAGE
     assert env.get_reward() == 1.0
     assert env.submit_trace(GOLD) == DONE_MESSAGE and env.get_reward() == 1.0  # nothing more is graded
+    assert [(t["category"], t["valid"], t["correct"]) for t in env.turns] == [
+        ("invalid", False, False), ("correct", True, True)]
     env.reset(id="cookies")
     assert env.submit_trace(WRONG) == CLOSING_MESSAGE and env.get_reward() == 0.7  # same words as a right one
 
@@ -325,19 +327,28 @@ def test_env_flag_is_checked() -> None:
 
 
 def test_episode_summary_counts_turns_fixes_and_breaks() -> None:
+    from solver import grade
     from training.refine import summarize_episodes
 
+    def turn(text: str) -> dict:  # a turn as ToolEnv records it: the outcome's own verdicts
+        out = grade(text, COOKIES["answer"], COOKIES["expert"], COOKIES["question"], GOLD)
+        return {"category": out.category, "valid": out.valid, "correct": out.correct}
+
+    right, broken, wrong = turn(GOLD), turn(UNGROUNDED), turn(WRONG)
     episodes = [
-        [{"category": "correct"}],                          # right at once
-        [{"category": "invalid"}, {"category": "correct"}],  # fixed by the second trace
-        [{"category": "invalid"}, {"category": "invalid"}],  # never
-        [{"category": "wrong_answer"}],                     # valid, wrong: the episode ends
+        [right],           # right at once
+        [broken, right],   # fixed by the second trace
+        [broken, broken],  # never
+        [wrong],           # valid, wrong: the episode ends
     ]
     out = summarize_episodes(episodes, 2)
     assert out["accuracy_by_turn"] == [0.25, 0.5] and out["valid_by_turn"] == [0.5, 0.75]
     # a wrong-expert trace is not valid (checked before it runs), as everywhere else (solver.Outcome.valid)
-    assert summarize_episodes([[{"category": "wrong_expert"}]], 1)["valid_by_turn"] == [0.0]
+    relabelled = turn(GOLD.replace(f"expert: {COOKIES['expert']}", "expert: comparison"))
+    assert relabelled["category"] == "wrong_expert"
+    assert summarize_episodes([[relabelled]], 1)["valid_by_turn"] == [0.0]
     assert (out["fixed"], out["broken"], out["reached_turn"]) == (1, 0, [4, 2])
+    assert out["episodes"][1] == ["invalid", "correct"]
     with pytest.raises(ValueError):
         summarize_episodes([], 2)
 

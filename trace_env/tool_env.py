@@ -25,7 +25,8 @@ class ToolEnv:
     """The TRL-facing half of an episode; subclasses start and step their backend.
 
     `turns` holds one record per graded trace (`turn`, `category`, `reward`: the grade, or None
-    where the backend withholds it mid-episode), `done` whether the episode is over.
+    where the backend withholds it mid-episode, and the outcome's own `valid` and `correct`),
+    `done` whether the episode is over.
     """
 
     def __init__(self) -> None:
@@ -52,8 +53,9 @@ class ToolEnv:
         """
         if self.done:
             return DONE_MESSAGE
-        text, reward, done, category = self._step(trace if isinstance(trace, str) else str(trace))
-        self.turns.append({"turn": len(self.turns) + 1, "category": category, "reward": reward})
+        text, reward, done, outcome = self._step(trace if isinstance(trace, str) else str(trace))
+        self.turns.append({"turn": len(self.turns) + 1, "category": outcome.get("category"), "reward": reward,
+                           "valid": bool(outcome.get("valid")), "correct": bool(outcome.get("correct"))})
         self.reward = float(reward or 0.0)
         self.done = bool(done)
         return CLOSING_MESSAGE if self.done else text
@@ -67,8 +69,8 @@ class ToolEnv:
     def _start(self, problem_id: str | None, seed: int | None) -> str | None:
         raise NotImplementedError
 
-    def _step(self, trace: str) -> tuple[str, float | None, bool, str | None]:
-        """(next message, grade or None, episode over, category) of one trace."""
+    def _step(self, trace: str) -> tuple[str, float | None, bool, dict[str, Any]]:
+        """(next message, grade or None, episode over, `Outcome.to_dict()`) of one trace."""
         raise NotImplementedError
 
 
@@ -97,6 +99,6 @@ class RefineToolEnv(ToolEnv):
         self.env.reset(seed=seed, options={"problem_id": problem_id})
         return None
 
-    def _step(self, trace: str) -> tuple[str, float | None, bool, str | None]:
+    def _step(self, trace: str) -> tuple[str, float | None, bool, dict[str, Any]]:
         observation, _, terminated, truncated, info = self.env.step(trace)
-        return observation, info["trace_reward"], terminated or truncated, info["category"]
+        return observation, info["trace_reward"], terminated or truncated, info["outcome"]

@@ -180,19 +180,20 @@ def measure_refine(model: Any, tokenizer: Any, problems: Sequence[dict[str, Any]
 
 
 def summarize_episodes(episodes: Sequence[Sequence[dict[str, Any]]], max_turns: int) -> dict[str, Any]:
-    """Turn-by-turn figures of graded episodes (each a list of {"category", ...} per trace)."""
+    """Turn-by-turn figures of graded episodes (each a list of {"category", "valid", "correct", ...}
+    per trace, as `ToolEnv.turns` records them)."""
     n = len(episodes)
     if not n:
         raise ValueError("no episodes to summarise")
 
     def upto(history: Sequence[dict[str, Any]], k: int) -> dict[str, Any]:
-        return history[min(k, len(history)) - 1] if history else {"category": "unparseable"}
+        return history[min(k, len(history)) - 1] if history else {"valid": False, "correct": False}
 
-    from solver.grade import VALID_CATEGORIES as valid  # one definition of "valid" (wrong_expert is not)
-    by_turn = [sum(upto(h, k)["category"] == "correct" for h in episodes) / n for k in range(1, max_turns + 1)]
-    valid_by_turn = [sum(upto(h, k)["category"] in valid for h in episodes) / n for k in range(1, max_turns + 1)]
-    first = [upto(h, 1)["category"] == "correct" for h in episodes]
-    last = [upto(h, max_turns)["category"] == "correct" for h in episodes]
+    # each turn carries its outcome's own verdicts (solver.Outcome.valid / .correct)
+    by_turn = [sum(upto(h, k)["correct"] for h in episodes) / n for k in range(1, max_turns + 1)]
+    valid_by_turn = [sum(upto(h, k)["valid"] for h in episodes) / n for k in range(1, max_turns + 1)]
+    first = [upto(h, 1)["correct"] for h in episodes]
+    last = [upto(h, max_turns)["correct"] for h in episodes]
     return {
         "n": n,
         "max_turns": max_turns,

@@ -66,10 +66,10 @@ class GSMTraceToolEnv(ToolEnv):
             {"seed": seed} if seed is not None else {})
         return self.client.reset(**kwargs).observation.text
 
-    def _step(self, trace: str) -> tuple[str, float | None, bool, str | None]:
+    def _step(self, trace: str) -> tuple[str, float | None, bool, dict[str, Any]]:
         result = self.client.step(TraceAction(trace=trace))
         obs = result.observation
-        return obs.text, obs.trace_reward, bool(result.done), obs.category
+        return obs.text, obs.trace_reward, bool(result.done), dict(obs.outcome or {"category": obs.category})
 
     def _close(self) -> None:   # private: TRL turns every public method into a tool
         self.client.close()
