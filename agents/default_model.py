@@ -27,8 +27,7 @@ import generators
 from generators.refs import rewrite_trace
 from trace_env import prompts
 from trace_env.completions import TRACE_TOOL
-
-from .prompt_options import write_prompt_options
+from trace_env.prompts import write_prompt_options
 
 DEFAULT_MODEL = "default"
 BUILDER_VERSION = 8  # 4: generators redraw numbers the solver's provenance rules refuse; 5: corpus in training wording only

@@ -15,7 +15,7 @@ from agents.default_model import (
     resolve_model,
 )
 from agents.loading import load_model_and_tokenizer
-from agents.prompt_options import load_prompt_options, write_prompt_options
+from trace_env.prompts import load_prompt_options, write_prompt_options
 
 TINY = DefaultModelSpec(
     vocab_size=400, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,

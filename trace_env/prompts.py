@@ -31,11 +31,11 @@ from generators.prompts import (  # the one implementation of the prompt text (l
 __all__ = [
     "DEFAULT_MODEL_NOTE", "DEFAULT_NUMBERED", "PROMPT_OPTIONS_FILE", "SYSTEM_PROMPT", "build_messages",
     "completion_messages", "default_model_note", "load_prompt_options", "numbered_quantities", "prompt_numbered",
-    "render_prompt", "user_content",
+    "render_prompt", "user_content", "write_prompt_options",
 ]
 
 PROMPT_OPTIONS_FILE = "gsmtrace.json"
-"""Saved next to a trained model (`agents.prompt_options.write_prompt_options`): how it expects its prompt."""
+"""Saved next to a trained model (`write_prompt_options`): how it expects its prompt."""
 
 DEFAULT_MODEL_NOTE = (
     "note: model 'default' is the project's embedded model built UNTRAINED (random weights): it writes no traces "
@@ -48,6 +48,11 @@ DEFAULT_MODEL_NOTE = (
 def default_model_note(model: Any, flag: str = "--model") -> str | None:
     """The untrained-model line when `model` names the embedded default model, else None."""
     return DEFAULT_MODEL_NOTE % flag if isinstance(model, str) and model.strip() == "default" else None
+
+
+def write_prompt_options(path: str | Path, *, numbered: bool) -> None:
+    """Record how the model saved at `path` expects its prompt, so evaluation builds the same one."""
+    Path(path, PROMPT_OPTIONS_FILE).write_text(json.dumps({"numbered": bool(numbered)}, indent=2) + "\n")
 
 
 def load_prompt_options(path: str | Path) -> dict[str, Any]:

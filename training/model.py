@@ -12,7 +12,7 @@ from typing import Any
 
 from agents.default_model import remove_trace_parser, resolve_model
 from agents.loading import load_model_and_tokenizer
-from agents.prompt_options import load_prompt_options
+from trace_env.prompts import load_prompt_options
 
 
 def resolve_numbered(model_path: str, numbered: bool | None, trace_form: str) -> bool:
@@ -99,7 +99,7 @@ def peft_config(model_args: Any) -> Any:
 
 def save_final(trainer: Any, tokenizer: Any, out_dir: str | Path, *, numbered: bool) -> Path:
     """Save a plain HF model (LoRA merged into the weights) plus tokenizer and prompt options."""
-    from agents.prompt_options import write_prompt_options
+    from trace_env.prompts import write_prompt_options
 
     out = Path(out_dir)
     model = trainer.model
