@@ -22,8 +22,15 @@ HELDOUT_STRUCTURES = frozenset({
     "et_running_balance", "rate_hours_days",
 })
 # "patterns": compositions whose every sub-trace is a structure training has (the same shape
-# functions as the trained patterns), wired in an expert pairing no trained composition has.
+# functions as the trained patterns), wired together as no trained composition wires them.
 HELDOUT_COMPOSITIONS = frozenset({"comp_share_after_events", "comp_compare_then_pack", "comp_rate_then_pack"})
+# Their wiring: an entity_track, comparison or rate_equation sub-trace whose result an arithmetic
+# sub-trace then divides (shared equally or packed). No trained composition wires these two
+# sub-structures together; each is trained, and each expert pairing is trained with other
+# tails (sold at a price, some taken away). The composition grid (patterns/grid.py) has every
+# other cell of its heads and tails. Keys: (first expert, second expert, second's operation).
+HELDOUT_WIRINGS = frozenset({("entity_track", "arithmetic", "div"), ("comparison", "arithmetic", "div"),
+                             ("rate_equation", "arithmetic", "div")})
 HELDOUT_PATTERNS = HELDOUT_STRUCTURES | HELDOUT_COMPOSITIONS
 
 

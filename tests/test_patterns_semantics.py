@@ -60,7 +60,7 @@ def read_slots(template: str, question: str) -> dict[str, Fraction | str]:
         if name is not None:
             name = name[:1].lower() + name[1:]
             # A slot named twice holds the same text both times (up to a capital letter).
-            pattern.append(f"(?P={name})" if name in names else f"(?P<{name}>.+?)")
+            pattern.append(f"(?P={name})" if name in names else f"(?P<{name}>.*?)")  # a slot may be empty ({s} of "they divide")
             names.append(name)
     m = re.fullmatch("".join(pattern), _a_an(question), re.IGNORECASE | re.DOTALL)
     assert m, f"question does not follow its template\n{template}\n{question}"
@@ -220,6 +220,31 @@ SEMANTICS: dict[str, Callable[[dict], Fraction]] = {
     "comp3_compare_donate_share": lambda s: _of(2 * s["x"] + s["more"], s["rate"]) / s["k"],
     "comp3_discount_change": lambda s: s["paid"] - _off(s["n"] * s["price"], s["rate"]),
 }
+
+# The composition grid (patterns/grid.py): what each head counts, then what each tail does to that count.
+_GRID_HEADS = {
+    "events": lambda s: s["y"] + s["gift"] - s["lost"],  # B's, after A gives and B loses
+    "compare": lambda s: 2 * s["x"] + s["more"],          # B's x and A's x + more, together
+    "rate": lambda s: s["r"] * s["h"],
+    "sum": lambda s: s["x"] + s["y"],
+    "left": lambda s: s["x"] - s["y"],
+    "groups": lambda s: s["x"] * s["y"],
+    "pct": lambda s: _of(s["n"], s["rate"]),
+}
+_GRID_TAILS = {
+    "share": lambda v, s: v / s["k"],
+    "boxes": lambda v, s: math.ceil(v / s["k"]),
+    "sell": lambda v, s: v * s["price"],
+    "minus": lambda v, s: v - s["gone"],
+    "percent": lambda v, s: _of(v, s["part_rate"]),
+    "compare": lambda v, s: 2 * v + s["more_c"],           # C has v + more: both together
+    "events": lambda v, s: s["had"] + v - s["gone"],      # C had some, gets v, loses some
+}
+_GRID_HELD_OUT = {(h, t) for h in ("events", "compare", "rate") for t in ("share", "boxes")}
+SEMANTICS.update({
+    f"grid_{h}_{t}": (lambda s, h=h, t=t: _GRID_TAILS[t](_GRID_HEADS[h](s), s))
+    for h in _GRID_HEADS for t in _GRID_TAILS if (h, t) not in _GRID_HELD_OUT
+})
 
 # Distractor sentences add numbers that answer nothing; every other knob is exercised.
 CONFIGS = (

@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     composition,
     composition3,
     entity,
+    grid,
     interleaved,
     pairings_a,
     pairings_b,

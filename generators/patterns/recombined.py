@@ -1,7 +1,8 @@
 """Recombined compositions: two sub-traces, each with exactly the shape of a sub-structure a trained
-pattern already produces, wired in an expert pairing that no trained composition has.
+pattern already produces, wired in a way no trained composition wires them.
 
-Three form the held-out "patterns" family (select.HELDOUT_COMPOSITIONS): only the pairing is new.
+Three form the held-out "patterns" family (select.HELDOUT_COMPOSITIONS): only the wiring is new, a
+division of an entity_track, comparison or rate_equation result (select.HELDOUT_WIRINGS).
 comp_total_then_tax is trained like any pattern: its pairing, arithmetic -> percentage, is not new
 (the trained comp3_games_total has it as its sub1 -> sub2), so it cannot measure a new composition.
 
