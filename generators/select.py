@@ -24,13 +24,17 @@ HELDOUT_STRUCTURES = frozenset({
 # "patterns": compositions whose every sub-trace is a structure training has (the same shape
 # functions as the trained patterns), wired together as no trained composition wires them.
 HELDOUT_COMPOSITIONS = frozenset({"comp_share_after_events", "comp_compare_then_pack", "comp_rate_then_pack"})
-# Their wiring: an entity_track, comparison or rate_equation sub-trace whose result an arithmetic
-# sub-trace then divides (shared equally or packed). No trained composition wires these two
-# sub-structures together; each is trained, and each expert pairing is trained with other
-# tails (sold at a price, some taken away). The composition grid (patterns/grid.py) has every
-# other cell of its heads and tails. Keys: (first expert, second expert, second's operation).
-HELDOUT_WIRINGS = frozenset({("entity_track", "arithmetic", "div"), ("comparison", "arithmetic", "div"),
-                             ("rate_equation", "arithmetic", "div")})
+# Their wirings: (first expert, the first sub-trace's operations, the second's operation). Each
+# held-out composition divides the result of one trained sub-structure (a transfer then a loss,
+# more-than then together, rate times hours). No trained composition wires that sub-structure
+# into a division; trained ones do divide other entity_track, comparison and rate_equation
+# results, and do wire those three into other tails. The composition grid (patterns/grid.py)
+# has every other cell of its heads and tails.
+HELDOUT_WIRINGS = frozenset({
+    ("entity_track", ("transfer", "consume"), "div"),
+    ("comparison", ("add", "add"), "div"),
+    ("rate_equation", ("mul",), "div"),
+})
 HELDOUT_PATTERNS = HELDOUT_STRUCTURES | HELDOUT_COMPOSITIONS
 
 

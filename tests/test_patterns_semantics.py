@@ -224,8 +224,11 @@ SEMANTICS: dict[str, Callable[[dict], Fraction]] = {
 # The composition grid (patterns/grid.py): what each head counts, then what each tail does to that count.
 _GRID_HEADS = {
     "events": lambda s: s["y"] + s["gift"] - s["lost"],  # B's, after A gives and B loses
+    "stock": lambda s: s["x"] + s["y"] - s["z"],
     "compare": lambda s: 2 * s["x"] + s["more"],          # B's x and A's x + more, together
+    "fewer": lambda s: 2 * s["x"] - s["fewer"],
     "rate": lambda s: s["r"] * s["h"],
+    "team": lambda s: (s["r1"] + s["r2"]) * s["h"],
     "sum": lambda s: s["x"] + s["y"],
     "left": lambda s: s["x"] - s["y"],
     "groups": lambda s: s["x"] * s["y"],

@@ -11,8 +11,11 @@ Every head and tail has exactly the shape of a sub-structure a trained pattern a
 
     heads (their result is a count of {items})
       events   entity_track   A gives B some, then B loses some: what B has (et_give_then_lose)
+      stock    entity_track   a holder gets some, then loses some (comp_rate_then_events's second)
       compare  comparison     B has x, A has `more` more: together (cmp_more_total)
+      fewer    comparison     B has x, A has `fewer` fewer: together (cmp_fewer_total)
       rate     rate_equation  r per hour for h hours (rate_total)
+      team     rate_equation  two machines' rates added, times hours (rate_combined)
       sum      arithmetic     x, then y more (a two-number sum)
       left     arithmetic     x, less y (a two-number difference)
       groups   arithmetic     x containers of y (a product)
@@ -27,9 +30,10 @@ Every head and tail has exactly the shape of a sub-structure a trained pattern a
       events   entity_track   a holder with some gets prev, then loses some (comp_rate_then_events's)
 
 `select.HELDOUT_WIRINGS` are the held-out compositions' (select.HELDOUT_COMPOSITIONS): a
-division tail (share, boxes) after an entity_track, comparison or rate_equation head. No cell has
-one, so the family stays a test of sub-structures no training stage wired together; the other
-arithmetic tails (sell, minus) do follow those heads, so the expert pairing itself is not new.
+division tail (share, boxes) after the events, compare or rate head. No cell has one, so the
+family stays a test of sub-structures no training stage wired together. Everything around
+those cells is trained: the same heads with the other five tails, and the division tails
+after the other heads of the same experts (stock, fewer, team) and after the rest.
 
 The wording of each head is the pool `grid_head_<name>` in phrasings/grid.json; each tail has
 three pools `grid_tail_<name>_<k>`, and a cell's three templates are its head's pool followed by
@@ -77,7 +81,7 @@ class Part:
     name: str
     expert: str
     build: Callable
-    op: str = ""  # a tail's operation on `prev` (select.HELDOUT_WIRINGS names some)
+    ops: tuple[str, ...]  # its operations in order (a head's and a tail's first: select.HELDOUT_WIRINGS)
 
 
 def _head_events(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
@@ -102,6 +106,42 @@ def _head_compare(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
     np = g.pick((f"their {t.plural}", f"all of their {t.plural}", f"the {t.plural} they have together"))
     return c.result(1), {"a": a.name, "b": b.name, **things(t), "x": g.n(x), "more": g.n(more), "np": np,
                          **_actor("they", True, "their", "them")}
+
+
+def _head_stock(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
+    p = g.person()
+    t = g.thing(COLLECTIBLES)
+    x, y = g.big(5, 80), g.big(5, 60)
+    z = g.int(1, min(40, x + y - 2))
+    s1 = c.sub("entity_track")
+    s1.init(t.var, x)
+    s1.add_entity(t.var, s1.init("got", y))
+    s1.consume(t.var, s1.init("lost", z))
+    s1.query(t.var)
+    np = g.pick((f"the {t.plural} {p.he} has now", f"all of {p.his} {t.plural}", f"the {t.plural} {p.he} still has"))
+    return c.result(1), {**who(p), **things(t), "x": g.n(x), "y": g.n(y), "z": g.n(z), "np": np,
+                         **_actor(p.name, False, p.his)}
+
+
+def _head_fewer(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
+    a, b = g.people(2)
+    t = g.thing(COLLECTIBLES)
+    x = g.big(10, 80)
+    fewer = g.int(1, x - 1)
+    chain(c.sub("comparison"), (f"{b.var}.{t.var}", x), ("sub", ("fewer", fewer)), ("add", f"{b.var}.{t.var}"))
+    np = g.pick((f"their {t.plural}", f"all of their {t.plural}", f"the {t.plural} they have together"))
+    return c.result(1), {"a": a.name, "b": b.name, **things(t), "x": g.n(x), "fewer": g.n(fewer), "np": np,
+                         **_actor("they", True, "their", "them")}
+
+
+def _head_team(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
+    machine, product = g.pick(_PRODUCTS)
+    r1, r2, h = g.big(5, 60), g.big(5, 60), g.int(2, 12)
+    chain(c.sub("rate_equation"), ("rate1", r1), ("add", ("rate2", r2)), ("mul", ("hours", h)))
+    np = g.pick((f"the {product} they make", f"all of those {product}", f"the {product} from both"))
+    owner = g.pick(("the owner", "the manager", "the shop"))
+    return c.result(1), {"machine": machine, "items": product, "r1": g.n(r1), "r2": g.n(r2), "h": g.n(h),
+                         "np": np, **_actor(owner, False, "its" if owner == "the shop" else "the")}
 
 
 def _head_rate(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
@@ -214,18 +254,27 @@ def _tail_events(g: Ctx, tr: TraceBuilder, prev: Fraction) -> dict[str, str]:
 
 
 HEADS = (
-    Part("events", "entity_track", _head_events), Part("compare", "comparison", _head_compare),
-    Part("rate", "rate_equation", _head_rate), Part("sum", "arithmetic", _head_sum),
-    Part("left", "arithmetic", _head_left), Part("groups", "arithmetic", _head_groups),
-    Part("pct", "percentage", _head_pct),
+    Part("events", "entity_track", _head_events, ("transfer", "consume")),
+    Part("stock", "entity_track", _head_stock, ("add_entity", "consume")),
+    Part("compare", "comparison", _head_compare, ("add", "add")),
+    Part("fewer", "comparison", _head_fewer, ("sub", "add")),
+    Part("rate", "rate_equation", _head_rate, ("mul",)),
+    Part("team", "rate_equation", _head_team, ("add", "mul")),
+    Part("sum", "arithmetic", _head_sum, ("add",)),
+    Part("left", "arithmetic", _head_left, ("sub",)),
+    Part("groups", "arithmetic", _head_groups, ("mul",)),
+    Part("pct", "percentage", _head_pct, ("percent_of",)),
 )
 TAILS = (
-    Part("share", "arithmetic", _tail_share, "div"), Part("boxes", "arithmetic", _tail_boxes, "div"),
-    Part("sell", "arithmetic", _tail_sell, "mul"), Part("minus", "arithmetic", _tail_minus, "sub"),
-    Part("percent", "percentage", _tail_percent, "percent_of"), Part("compare", "comparison", _tail_compare, "add"),
-    Part("events", "entity_track", _tail_events, "add_entity"),
+    Part("share", "arithmetic", _tail_share, ("div",)),
+    Part("boxes", "arithmetic", _tail_boxes, ("div", "ceil")),
+    Part("sell", "arithmetic", _tail_sell, ("mul",)),
+    Part("minus", "arithmetic", _tail_minus, ("sub",)),
+    Part("percent", "percentage", _tail_percent, ("percent_of",)),
+    Part("compare", "comparison", _tail_compare, ("add", "add")),
+    Part("events", "entity_track", _tail_events, ("add_entity", "consume")),
 )
-CELLS = tuple((h, t) for h in HEADS for t in TAILS if (h.expert, t.expert, t.op) not in HELDOUT_WIRINGS)
+CELLS = tuple((h, t) for h in HEADS for t in TAILS if (h.expert, h.ops, t.ops[0]) not in HELDOUT_WIRINGS)
 
 
 def cell_name(head: Part, tail: Part) -> str:
