@@ -82,7 +82,7 @@ def test_the_grid_is_training_wording_and_its_held_out_parts_stay_out_of_it():
     train = generators.generate(1500, seed=8, patterns=tuple(GRID), wording="train")
     parts = generators.generate(200, seed=8, patterns=tuple(GRID), wording="parts")
     assert {p.pattern for p in train} == set(GRID)
-    assert all(p.difficulty["held_parts"] == 0 and p.difficulty["phrasing"] < 3 for p in train)
+    assert all(p.difficulty["held_parts"] == 0 and p.difficulty["phrasing"] < 2 for p in train)
     assert all(p.difficulty["held_parts"] > 0 for p in parts)
-    assert any(p.difficulty["phrasing"] == 3 for p in parts)  # a cell's last template is held out
+    assert any(p.difficulty["phrasing"] == 2 for p in parts)  # a cell's third template is held out
     assert not {p.question for p in train} & {p.question for p in parts}
