@@ -39,6 +39,14 @@ def percent_result(tr: TraceBuilder, op: str, base: Operand, rate_name: str, rat
     return tr.query(tr.percent(op, base, tr.init(rate_name, rate), var="result"))
 
 
+def gain_then_loss(tr: TraceBuilder, holder: str, start: Num, gain: Operand, loss: tuple[str, Num]) -> Fraction:
+    """A holder starts with `start`, gets `gain` (add_entity), then loses `loss` (consume); queried."""
+    tr.init(holder, start)
+    tr.add_entity(holder, _operand(tr, gain))
+    tr.consume(holder, _operand(tr, loss))
+    return tr.query(holder)
+
+
 def after(c: Composition, expert: str) -> TraceBuilder:
     """The next sub-trace of `c`, starting from the previous one's result as `prev`."""
     t = c.sub(expert)

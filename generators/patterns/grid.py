@@ -55,7 +55,7 @@ from ..lexicon import COLLECTIBLES, MACHINES
 from ..select import HELDOUT_WIRINGS
 from ._common import need, things, who
 from ._phrasings import pattern  # each cell's template: phrasings/grid.json
-from ._shapes import after, chain, percent_result
+from ._shapes import after, chain, gain_then_loss, percent_result
 from .comparison import more_than_total
 from .composition import C2
 from .entity import give_then_lose
@@ -115,11 +115,7 @@ def _head_stock(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
     t = g.thing(COLLECTIBLES)
     x, y = g.big(5, 80), g.big(5, 60)
     z = g.int(1, min(40, x + y - 2))
-    s1 = c.sub("entity_track")
-    s1.init(t.var, x)
-    s1.add_entity(t.var, s1.init("got", y))
-    s1.consume(t.var, s1.init("lost", z))
-    s1.query(t.var)
+    gain_then_loss(c.sub("entity_track"), t.var, x, ("got", y), ("lost", z))
     np = g.pick((f"the {t.plural} {p.he} has now", f"all of {p.his} {t.plural}", f"the {t.plural} {p.he} still has"))
     return c.result(1), {**who(p), **things(t), "x": g.n(x), "y": g.n(y), "z": g.n(z), "np": np,
                          **_actor(p.name, False, p.his)}
@@ -248,10 +244,7 @@ def _tail_events(g: Ctx, tr: TraceBuilder, prev: Fraction) -> dict[str, str]:
     other = g.person()
     had = g.big(5, 80)
     gone = g.int(2, min(40, int(had + prev) - 1))
-    tr.init("holder", had)
-    tr.add_entity("holder", "prev")
-    tr.consume("holder", tr.init("gone", gone))
-    tr.query("holder")
+    gain_then_loss(tr, "holder", had, "prev", ("gone", gone))
     return {"c": other.name, "had": g.n(had), "gone": g.n(gone)}
 
 

@@ -23,7 +23,7 @@ from ..context import Ctx, Draft
 from ..lexicon import CLUBS, COLLECTIBLES, MACHINES
 from ._common import need, things, who
 from ._phrasings import pattern  # each pattern's question templates: phrasings/pairings_b.json
-from ._shapes import after, chain, percent_result
+from ._shapes import after, chain, gain_then_loss, percent_result
 from .comparison import more_than_total
 from .composition import C2
 from .percentage import _base_for, _pct
@@ -36,11 +36,7 @@ _SHARE_RATES = (10, 20, 25, 30, 40, 50, 60, 75, 80)
 
 def _gain_then_loss(c: Composition, holder: str, x: int, loss_name: str, loss: int) -> Fraction:
     """prev; a holder that had x gets prev, then loses `loss`: how many the holder has now."""
-    s2 = after(c, "entity_track")
-    s2.init(holder, x)
-    s2.add_entity(holder, "prev")
-    s2.consume(holder, s2.init(loss_name, loss))
-    return s2.query(holder)
+    return gain_then_loss(after(c, "entity_track"), holder, x, "prev", (loss_name, loss))
 
 
 @pattern("comp_rate_then_events", "composition", C2,
