@@ -37,10 +37,11 @@ after the other heads of the same experts (stock, fewer, team) and after the res
 
 The wording of each head is the pool `grid_head_<name>` in phrasings/grid.json; each tail has
 three pools `grid_tail_<name>_<k>`. A cell's three templates are its head's pool followed by
-each of them (the third, as any pattern's last, is held out of training). A fourth template in
-one sentence ("If <head clause>, and <tail clause>, how many ...?") was tried and dropped: the
-held-out compositions fell in both runs that had it (BENCHMARKS.md, "the composition grid"). The tail names the head's result with the
-head's noun phrase ({np}, drawn here with the rest of the render).
+each of them (the third, as any pattern's last, is held out of training). The tail names the
+head's result with the head's noun phrase ({np}, drawn here with the rest of the render). A
+fourth template in one sentence ("If <head clause>, and <tail clause>, how many ...?") was tried
+and dropped: the held-out compositions fell in both runs that had it (BENCHMARKS.md, "the
+composition grid").
 """
 
 from __future__ import annotations
