@@ -29,6 +29,11 @@ def more_than_total(tr: TraceBuilder, nb: str, x: int, more: int) -> Fraction:
     return chain(tr, (nb, x), ("add", ("more", more)), ("add", nb))
 
 
+def fewer_than_total(tr: TraceBuilder, nb: str, x: int, fewer: int) -> Fraction:
+    """B has x, A has `fewer` fewer than B: how many together (B's amount, then A's, then the sum)."""
+    return chain(tr, (nb, x), ("sub", ("fewer", fewer)), ("add", nb))
+
+
 def _times(g: Ctx, f: int) -> str:
     return "twice" if f == 2 and g.render_rng.random() < 0.5 else f"{g.n(f)} times"
 
@@ -67,7 +72,7 @@ def cmp_fewer_total(g: Ctx) -> Draft:
     x = g.big(10, 80)
     fewer = g.int(1, x - 1)
     tr = g.trace("comparison")
-    chain(tr, (nb, x), ("sub", ("fewer", fewer)), ("add", nb))
+    fewer_than_total(tr, nb, x, fewer)
     return Draft(tr, {**slots, "x": g.n(x), "fewer": g.n(fewer)})
 
 

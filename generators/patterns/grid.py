@@ -57,7 +57,7 @@ from ..select import HELDOUT_WIRINGS
 from ._common import need, things, who
 from ._phrasings import pattern  # each cell's template: phrasings/grid.json
 from ._shapes import after, chain, gain_then_loss, percent_result
-from .comparison import more_than_total
+from .comparison import fewer_than_total, more_than_total
 from .composition import C2
 from .entity import give_then_lose
 from .percentage import _pct
@@ -70,11 +70,10 @@ _PRODUCTS = tuple(m for m in MACHINES if m[1] in {
     "widgets", "loaves", "bottles", "flyers", "parts", "scarves", "toys", "bowls", "candles", "donuts", "labels"})
 
 
-def _actor(subject: str, plural: bool, possessive: str, obj: str | None = None) -> dict[str, str]:
+def _actor(subject: str, plural: bool = False, obj: str | None = None) -> dict[str, str]:
     """Slots a tail uses to name who acts on the head's result in the active voice, with the verb
-    agreeing: {subj} {s} ("Jonah divides", "they divide"), {does}, {their}, {obj}."""
-    return {"subj": subject, "s": "" if plural else "s", "does": "do" if plural else "does",
-            "their": possessive, "obj": obj or subject}
+    agreeing: {subj} {s} ("Jonah divides", "they divide"), {does}, and {obj} ("than them")."""
+    return {"subj": subject, "s": "" if plural else "s", "does": "do" if plural else "does", "obj": obj or subject}
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ def _head_events(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
                  f"the {t.plural} {b.he} still has"))
     return c.result(1), {"a": a.name, "b": b.name, "his_a": a.his, "his": b.his, **things(t), "x": g.n(x),
                          "y": g.n(y), "gift": g.n(gift), "lost": g.n(lost), "np": np,
-                         **_actor(b.name, False, b.his)}
+                         **_actor(b.name)}
 
 
 def _head_compare(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
@@ -108,7 +107,7 @@ def _head_compare(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
     more_than_total(c.sub("comparison"), f"{b.var}.{t.var}", x, more)
     np = g.pick((f"their {t.plural}", f"all of their {t.plural}", f"the {t.plural} they have together"))
     return c.result(1), {"a": a.name, "b": b.name, **things(t), "x": g.n(x), "more": g.n(more), "np": np,
-                         **_actor("they", True, "their", "them")}
+                         **_actor("they", plural=True, obj="them")}
 
 
 def _head_stock(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
@@ -119,7 +118,7 @@ def _head_stock(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
     gain_then_loss(c.sub("entity_track"), t.var, x, ("got", y), ("lost", z))
     np = g.pick((f"the {t.plural} {p.he} has now", f"all of {p.his} {t.plural}", f"the {t.plural} {p.he} still has"))
     return c.result(1), {**who(p), **things(t), "x": g.n(x), "y": g.n(y), "z": g.n(z), "np": np,
-                         **_actor(p.name, False, p.his)}
+                         **_actor(p.name)}
 
 
 def _head_fewer(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
@@ -127,10 +126,10 @@ def _head_fewer(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
     t = g.thing(COLLECTIBLES)
     x = g.big(10, 80)
     fewer = g.int(1, x - 1)
-    chain(c.sub("comparison"), (f"{b.var}.{t.var}", x), ("sub", ("fewer", fewer)), ("add", f"{b.var}.{t.var}"))
+    fewer_than_total(c.sub("comparison"), f"{b.var}.{t.var}", x, fewer)
     np = g.pick((f"their {t.plural}", f"all of their {t.plural}", f"the {t.plural} they have together"))
     return c.result(1), {"a": a.name, "b": b.name, **things(t), "x": g.n(x), "fewer": g.n(fewer), "np": np,
-                         **_actor("they", True, "their", "them")}
+                         **_actor("they", plural=True, obj="them")}
 
 
 def _head_team(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
@@ -140,7 +139,7 @@ def _head_team(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
     np = g.pick((f"the {product} they make", f"all of those {product}", f"the {product} from both"))
     owner = g.pick(("the owner", "the manager", "the shop"))
     return c.result(1), {"machine": machine, "items": product, "r1": g.n(r1), "r2": g.n(r2), "h": g.n(h),
-                         "np": np, **_actor(owner, False, "its" if owner == "the shop" else "the")}
+                         "np": np, **_actor(owner)}
 
 
 def _head_rate(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
@@ -150,7 +149,7 @@ def _head_rate(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
     np = g.pick((f"the {product} it makes", f"all of those {product}", f"the {product} from that run"))
     owner = g.pick(("the owner", "the manager", "the shop"))
     return c.result(1), {"machine": machine, "items": product, "r": g.n(r), "h": g.n(h), "np": np,
-                         **_actor(owner, False, "its" if owner == "the shop" else "the")}
+                         **_actor(owner)}
 
 
 def _head_sum(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
@@ -159,7 +158,7 @@ def _head_sum(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
     x, y = g.big(5, 80), g.big(5, 80)
     chain(c.sub("arithmetic"), ("first", x), ("add", ("second", y)))
     np = g.pick((f"all of {p.his} {t.plural}", f"the {t.plural} {p.he} has now", f"these {t.plural}"))
-    return c.result(1), {**who(p), **things(t), "x": g.n(x), "y": g.n(y), "np": np, **_actor(p.name, False, p.his)}
+    return c.result(1), {**who(p), **things(t), "x": g.n(x), "y": g.n(y), "np": np, **_actor(p.name)}
 
 
 def _head_left(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
@@ -170,7 +169,7 @@ def _head_left(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
     chain(c.sub("arithmetic"), ("start", x), ("sub", ("used", y)))
     np = g.pick((f"the {t.plural} {p.he} has left", f"the rest of {p.his} {t.plural}",
                  f"the remaining {t.plural}"))
-    return c.result(1), {**who(p), **things(t), "x": g.n(x), "y": g.n(y), "np": np, **_actor(p.name, False, p.his)}
+    return c.result(1), {**who(p), **things(t), "x": g.n(x), "y": g.n(y), "np": np, **_actor(p.name)}
 
 
 def _head_groups(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
@@ -181,7 +180,7 @@ def _head_groups(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
     chain(c.sub("arithmetic"), ("containers", x), ("mul", ("each", y)))
     np = g.pick((f"all the {t.plural}", f"the {t.plural} from the {bags}", f"all of {p.his} {t.plural}"))
     return c.result(1), {**who(p), **things(t), "bag": bag, "bags": bags, "x": g.n(x), "y": g.n(y), "np": np,
-                         **_actor(p.name, False, p.his)}
+                         **_actor(p.name)}
 
 
 def _head_pct(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
@@ -192,7 +191,7 @@ def _head_pct(g: Ctx, c: Composition) -> tuple[Fraction, dict[str, str]]:
     percent_result(c.sub("percentage"), "percent_of", ("collection", n), "rate", rate)
     np = g.pick((f"the {t.plural} {p.he} picked out", f"the chosen {t.plural}", f"those {t.plural}"))
     return c.result(1), {**who(p), **things(t), "n": g.n(n), "rate": _pct(g, rate), "np": np,
-                         **_actor(p.name, False, p.his)}
+                         **_actor(p.name)}
 
 
 def _tail_share(g: Ctx, tr: TraceBuilder, prev: Fraction) -> dict[str, str]:
