@@ -14,36 +14,38 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 
 
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A freshly built two-layer default model (a local folder) for the training tests."""
+def _build_tiny_model(where):
+    """A freshly built two-layer default model in `where`. Its tokenizer learns from easy problems,
+    the ones the training tests teach it: drawn from every preset, its 1,024 tokens went to wording
+    it never trains on, and the trace model's parse rate fell to 8% when the composition grid
+    joined the default corpus."""
     # Imported here, not at the top: only the training tests need agents (and torch).
     from agents.default_model import DefaultModelSpec, build_default_model
 
     tiny = DefaultModelSpec(
         vocab_size=1024, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
-        max_position_embeddings=1024, corpus_size=200, corpus_presets=("easy",),  # the problems it learns
+        max_position_embeddings=1024, corpus_size=200, corpus_presets=("easy",),
     )
-    return str(build_default_model(tiny, tmp_path_factory.mktemp("models")))
+    return build_default_model(tiny, where)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A freshly built two-layer default model (a local folder) for the training tests."""
+    return str(_build_tiny_model(tmp_path_factory.mktemp("models")))
 
 
 @pytest.fixture(scope="session")
 def trace_model(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A tiny default model that writes traces: 100 SFT epochs on 64 easy problems (about 30 s on
     2 cores), so some of its held-out outputs parse (29% of its RL samples, 2026-12-06). Its
-    tokenizer learns from easy problems too: one drawn from every preset split its 1,024 tokens
-    over wording it never trains on, and the parse rate fell to 8% when the grid was added. Its tokenizer carries the response parser
-    that reads a bare trace as a `submit_trace` call (as builders 6-7 and --env refine runs saved
-    it), the trap a plain RL run must not fall into."""
+    tokenizer carries the response parser that reads a bare trace as a `submit_trace` call (as
+    builders 6-7 and --env refine runs saved it), the trap a plain RL run must not fall into."""
     import train_sft
-    from agents.default_model import DefaultModelSpec, add_trace_parser, build_default_model
+    from agents.default_model import add_trace_parser
 
-    tiny = DefaultModelSpec(
-        vocab_size=1024, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
-        max_position_embeddings=1024, corpus_size=200, corpus_presets=("easy",),  # the problems it learns
-    )
     root = tmp_path_factory.mktemp("trace_model")
-    start = build_default_model(tiny, root / "models")
+    start = _build_tiny_model(root / "models")
     train_sft.main([
         "--model", str(start), "--output_dir", str(root / "sft"), "--n_train", "64", "--num_train_epochs", "100",
         "--learning_rate", "1e-2", "--per_device_train_batch_size", "16", "--synthetic_mix", "easy=1",

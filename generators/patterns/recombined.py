@@ -2,7 +2,8 @@
 pattern already produces, wired in a way no trained composition wires them.
 
 Three form the held-out "patterns" family (select.HELDOUT_COMPOSITIONS): only the wiring is new, a
-division of an entity_track, comparison or rate_equation result (select.HELDOUT_WIRINGS).
+division of the result of a transfer then a loss, of more-than then together, or of rate times
+hours (select.HELDOUT_WIRINGS).
 comp_total_then_tax is trained like any pattern: its pairing, arithmetic -> percentage, is not new
 (the trained comp3_games_total has it as its sub1 -> sub2), so it cannot measure a new composition.
 
